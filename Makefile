@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` (the portal with the Örebro demo) and
+# `make test` (the whole suite). Everything else here is what those two need.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test install lint messages check-deploy worker clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: pyproject.toml uv.lock | $(if $(findstring .tools,$(UV)),.tools/bin/uv)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: .venv/.synced
+
+# A local development configuration; a deployment sets real environment variables instead.
+.env:
+	@printf 'DJANGO_DEBUG=1\n' > $@
+	@echo "Wrote .env (DJANGO_DEBUG=1) for local development."
+
+run: install .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --show-users
+	@echo "Starting the portal on http://$(HOST):$(PORT)/ with a Celery worker (Ctrl-C stops both)."
+	@trap 'kill 0' EXIT; \
+	$(PY) -m celery -A portal worker --beat --loglevel=INFO --concurrency=2 \
+		--schedule=var/celerybeat-schedule & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install .env
+	$(PY) -m celery -A portal worker --beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+test: install
+	PORTAL_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+messages: install
+	$(PY) manage.py makemessages --locale sv --locale en --ignore ".venv/*" --ignore ".tools/*" --no-obsolete
+	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore ".tools/*"
+
+check-deploy: install
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(openssl rand -hex 32) DJANGO_ALLOWED_HOSTS=portal.example.org \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf .venv .tools var

@@ -1,0 +1,109 @@
+"""Demo action plans from the seeds: *Aktiviteter 2023* (published) and a 2024 draft that
+holds the 2024–2026 project with its sub-goals and budget."""
+
+from pathlib import Path
+
+from portal.models import Organisation
+from portal.seeding import Seeder, read_yaml, text
+from strategy.models import CollaborationArea, FocusArea, StrategicDirection, Strategy
+
+from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+
+DATA = Path(__file__).parent
+PLAN_FILES = ["orebro_2023.yaml", "orebro_2024.yaml"]
+
+
+def seed(seeder: Seeder) -> None:
+    for name in PLAN_FILES:
+        _seed_plan(seeder, read_yaml(DATA / name))
+
+
+def _seed_plan(seeder: Seeder, data: dict) -> ActionPlan:
+    head = data["plan"]
+    strategy = Strategy.objects.get(slug=head["strategy"])
+    plan = seeder.upsert(
+        ActionPlan,
+        {"strategy": strategy, "year": head["year"]},
+        {
+            "title": head["title"],
+            "state": head["state"],
+            "introduction": text(head.get("introduction")),
+        },
+    )
+    activities = [
+        _seed_activity(seeder, plan, order, row)
+        for order, row in enumerate(data.get("activities") or [], start=1)
+    ]
+    seeder.prune(plan.activities.all(), activities)
+    return plan
+
+
+def _seed_activity(seeder: Seeder, plan: ActionPlan, order: int, row: dict) -> Activity:
+    strategy = plan.strategy
+    description = "\n\n".join(
+        part for part in (text(row.get("grant_requested")), text(row.get("description"))) if part
+    )
+    activity = seeder.upsert(
+        Activity,
+        {"plan": plan, "order": order},
+        {
+            "title": text(row["title"]),
+            "description": description,
+            "kind": row.get("kind", Activity.Kind.ACTIVITY),
+            "collaboration_area": CollaborationArea.objects.get(
+                strategy=strategy, name=row["collaboration_area"]
+            ),
+            "lead_organisation": Organisation.objects.get(name=row["lead_organisation"]),
+            "start_date": row.get("start"),
+            "end_date": row.get("end"),
+            "expected_benefits": text(row.get("expected_benefits")),
+        },
+    )
+    seeder.set_m2m(
+        activity,
+        "focus_areas",
+        [FocusArea.objects.get(strategy=strategy, title=title) for title in row["focus_areas"]],
+    )
+    seeder.set_m2m(
+        activity,
+        "directions",
+        [
+            StrategicDirection.objects.get(focus_area__strategy=strategy, title=title)
+            for title in row.get("directions") or []
+        ],
+    )
+
+    sub_goals = [
+        seeder.upsert(
+            SubGoal,
+            {"activity": activity, "order": sub_order},
+            {
+                "title": text(sub["title"]),
+                "steps": "\n".join(sub.get("steps") or []),
+                "planned_count": sub.get("planned_count"),
+                "count_period": sub.get("count_period") or "",
+            },
+        )
+        for sub_order, sub in enumerate(row.get("sub_goals") or [], start=1)
+    ]
+    seeder.prune(activity.sub_goals.all(), sub_goals)
+
+    budget = row.get("budget") or {}
+    lines = []
+    for kind, key, label_key in (
+        (BudgetLine.Kind.COST, "costs", "category"),
+        (BudgetLine.Kind.FINANCING, "financing", "source"),
+    ):
+        for line_order, line in enumerate(budget.get(key) or [], start=1):
+            for year, amount in line["amounts"].items():
+                lines.append(
+                    seeder.upsert(
+                        BudgetLine,
+                        {"activity": activity, "kind": kind, "label": line[label_key],
+                         "year": year},
+                        {"amount": amount, "order": line_order,
+                         "public_funding": line.get("public", True)},
+                    )
+                )
+    seeder.prune(activity.budget_lines.all(), lines)
+    return activity

@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.models import Body, Membership, Organisation, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "county", "collaborates"]
+    list_filter = ["kind", "collaborates", "county"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "get_full_name", "email", "organisation", "is_contact", "is_active"]
+    list_filter = ["organisation__kind", "is_contact", "is_active", "is_staff", "organisation"]
+    search_fields = ["username", "first_name", "last_name", "email", "organisation__name"]
+    list_select_related = ["organisation"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Organisation"), {"fields": ["organisation", "job_title", "is_contact"]}),
+    )
+
+
+@admin.register(Body)
+class BodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "organisation", "email"]
+    list_filter = ["kind", "organisation"]
+    search_fields = ["name", "mandate"]
+    list_select_related = ["organisation"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "body", "role", "since"]
+    list_filter = ["role", "body__kind", "body"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "body__name"]
+    list_select_related = ["user", "body"]
+    autocomplete_fields = ["user", "body"]

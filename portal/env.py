@@ -1,0 +1,83 @@
+"""Strict parsing of settings from the environment.
+
+A value that cannot be parsed stops the start-up with a message naming the variable,
+instead of silently falling back to a default. Secrets can also be read from a file
+named by ``<NAME>_FILE`` (Docker and Kubernetes secrets).
+"""
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_UNSET = object()
+
+
+def read_env_file(path: Path) -> None:
+    """Load ``KEY=VALUE`` lines from a local ``.env`` (development only; ``make`` writes it).
+
+    Variables already in the environment win, so a deployment is never overridden by a
+    stray file.
+    """
+    if not path.is_file():
+        return
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ImproperlyConfigured(f"{path}:{number}: expected KEY=VALUE, got {line!r}")
+        os.environ.setdefault(key.strip(), value.strip().strip("\"'"))
+
+
+def _raw(name: str) -> str | None:
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        if name in os.environ:
+            raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {file_name}: {exc}") from exc
+    return os.environ.get(name)
+
+
+def env_str(name: str, default: object = _UNSET) -> str:
+    value = _raw(name)
+    if value is None:
+        if default is _UNSET:
+            raise ImproperlyConfigured(f"The environment variable {name} is required.")
+        return str(default)
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use 1/0, true/false).")
+
+
+def env_int(name: str, default: int) -> int:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = _raw(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]

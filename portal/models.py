@@ -1,0 +1,126 @@
+"""Shared models: organisations, people, and the bodies they sit in."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        MUNICIPALITY = "municipality", _("Municipality")
+        COUNTY_BOARD = "county_board", _("County administrative board")
+        UNIVERSITY = "university", _("University")
+        NATIONAL_PARTNER = "national_partner", _("National partner")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    county = models.CharField(_("county"), max_length=100, blank=True)
+    collaborates = models.BooleanField(
+        _("collaborating organisation"),
+        default=True,
+        help_text=_("Takes part in the county's joint digitalisation work and receives offers."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    is_contact = models.BooleanField(
+        _("contact for the organisation"),
+        default=False,
+        help_text=_("Receives offers and answers for the organisation."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Body(models.Model):
+    """A group with a mandate: the steering group, the council, a collaboration group…"""
+
+    class Kind(models.TextChoices):
+        STEERING_GROUP = "steering_group", _("Programme steering group")
+        STRATEGY_GROUP = "strategy_group", _("Strategy group")
+        DIGITALISATION_COUNCIL = "digitalisation_council", _("Digitalisation council")
+        COLLABORATION_GROUP = "collaboration_group", _("Collaboration group")
+        COORDINATORS = "coordinators", _("Coordinators")
+        NETWORK = "network", _("Network")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("hosting organisation"),
+        on_delete=models.PROTECT,
+        related_name="bodies",
+    )
+    mandate = models.TextField(_("mandate"), blank=True)
+    email = models.EmailField(
+        _("e-mail"), blank=True, help_text=_("Where reports sent to this body are delivered.")
+    )
+    members = models.ManyToManyField(User, through="Membership", related_name="bodies")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        MEMBER = "member", _("Member")
+        SECRETARY = "secretary", _("Secretary")
+        LEAD = "lead", _("Lead (insatsledare)")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    since = models.DateField(_("since"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["body__name", "role", "user__last_name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "user"], name="membership_unique_body_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.body} ({self.get_role_display()})"

@@ -1,0 +1,330 @@
+"""The strategy tree: strategy → focus areas → strategic directions → tactical points,
+with the goals, perspectives, effect goals, indicators and collaboration areas around it."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.models import Body, Organisation
+
+
+class Strategy(models.Model):
+    class Kind(models.TextChoices):
+        STRATEGY = "strategy", _("Strategy")
+        PROGRAMME = "programme", _("Programme")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.STRATEGY)
+    owner = models.ForeignKey(
+        Organisation, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="strategies"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("serves strategy"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        null=True,
+        blank=True,
+        help_text=_("For a programme: the strategy it carries out."),
+    )
+    period_start = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
+    vision = models.TextField(_("vision"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    preparation_process = models.TextField(_("preparation process"), blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="strategy_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:detail", args=[self.slug])
+
+    @property
+    def period(self) -> str:
+        if self.period_start and self.period_end:
+            return f"{self.period_start}–{self.period_end}"
+        return str(self.period_start or self.period_end or "")
+
+
+class OverallGoal(models.Model):
+    """An overall goal of the regional development strategy (RUS) that a strategy serves."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="overall_goals", verbose_name=_("strategy")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "order"]
+        verbose_name = _("overall goal")
+        verbose_name_plural = _("overall goals")
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "title"], name="overallgoal_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Perspective(models.Model):
+    """A cross-cutting perspective (genomsyrande perspektiv), e.g. gender equality."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="perspectives", verbose_name=_("strategy")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "order"]
+        verbose_name = _("cross-cutting perspective")
+        verbose_name_plural = _("cross-cutting perspectives")
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "title"], name="perspective_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FocusArea(models.Model):
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="focus_areas", verbose_name=_("strategy")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200)
+    goal = models.TextField(_("goal"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "order"]
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "slug"], name="focusarea_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:focus_area", args=[self.strategy.slug, self.slug])
+
+
+class StrategicDirection(models.Model):
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.CASCADE, related_name="directions", verbose_name=_("focus area")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["focus_area", "order"]
+        verbose_name = _("strategic direction")
+        verbose_name_plural = _("strategic directions")
+        constraints = [
+            models.UniqueConstraint(fields=["focus_area", "title"], name="direction_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TacticalPoint(models.Model):
+    direction = models.ForeignKey(
+        StrategicDirection,
+        on_delete=models.CASCADE,
+        related_name="tactical_points",
+        verbose_name=_("strategic direction"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("text"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["direction", "order"]
+        verbose_name = _("tactical point")
+        verbose_name_plural = _("tactical points")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EffectGoal(models.Model):
+    """An effect goal of a strategy or programme, under one focus area."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="effect_goals", verbose_name=_("strategy")
+    )
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.PROTECT,
+        related_name="effect_goals",
+        verbose_name=_("focus area"),
+        null=True,
+        blank=True,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.TextField(_("title"))
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "order"]
+        verbose_name = _("effect goal")
+        verbose_name_plural = _("effect goals")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("Higher is better")
+        DECREASE = "decrease", _("Lower is better")
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("strategy")
+    )
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+        verbose_name=_("focus area"),
+        null=True,
+        blank=True,
+    )
+    effect_goal = models.ForeignKey(
+        EffectGoal,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+        verbose_name=_("effect goal"),
+        null=True,
+        blank=True,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
+    per_organisation = models.BooleanField(
+        _("reported per organisation"), default=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "order"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("yearly target")
+        verbose_name_plural = _("yearly targets")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_unique_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}: {self.value}"
+
+
+class CollaborationArea(models.Model):
+    """A collaboration area (samverkansområde) whose group carries out activities."""
+
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.CASCADE,
+        related_name="collaboration_areas",
+        verbose_name=_("strategy"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_overall = models.BooleanField(
+        _("programme-wide level"),
+        default=False,
+        help_text=_("The 'Övergripande nivå' for activities that span every area."),
+    )
+    group = models.OneToOneField(
+        Body,
+        on_delete=models.SET_NULL,
+        related_name="collaboration_area",
+        verbose_name=_("collaboration group"),
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "order"]
+        verbose_name = _("collaboration area")
+        verbose_name_plural = _("collaboration areas")
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "slug"], name="collabarea_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollaborationQuestion(models.Model):
+    """A question the collaboration group drives (frågor som gruppen ska driva)."""
+
+    area = models.ForeignKey(
+        CollaborationArea,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("collaboration area"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("text"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "order"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.text
