@@ -1,0 +1,46 @@
+"""Every model is in the admin, and each change list (with a search) and add form loads."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+DOMAIN_APPS = {"portal", "strategy", "actionplans", "followup"}
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+def test_every_domain_model_is_registered_with_history():
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.app_label not in DOMAIN_APPS or model.__name__.startswith("Historical"):
+            continue
+        assert model in admin.site._registry, model
+        assert hasattr(model, "history"), model
+
+
+@pytest.mark.parametrize(
+    "model", [m for m in admin.site._registry if m._meta.app_label in DOMAIN_APPS],
+    ids=lambda m: m._meta.label,
+)
+def test_change_list_search_and_add_form(client, demo, superuser, model):
+    client.force_login(superuser)
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert client.get(changelist).status_code == 200
+    assert client.get(changelist, {"q": "digital"}).status_code == 200
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    assert client.get(add).status_code == 200
+
+
+def test_coordinator_can_use_the_admin_for_plans_only(client, demo):
+    from portal.models import User
+
+    client.force_login(User.objects.get(username="samordnare"))
+    assert client.get(reverse("admin:actionplans_activity_changelist")).status_code == 200
+    assert client.get(reverse("admin:portal_user_changelist")).status_code == 403

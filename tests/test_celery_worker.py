@@ -1,0 +1,47 @@
+"""Tasks run in a real worker process through the configured broker (Redis in CI)."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from portal.celery import app as celery_app
+from portal.tasks import clear_expired_sessions
+
+
+@pytest.fixture
+def worker(transactional_db):
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+def _wait_for(condition, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_tasks_are_never_eager():
+    assert celery_app.conf.task_always_eager is False
+
+
+def test_clear_expired_sessions_runs_in_the_worker(worker):
+    live = SessionStore()
+    live.create()
+    expired = SessionStore()
+    expired.create()
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - timedelta(days=1)
+    )
+
+    clear_expired_sessions.delay()
+
+    assert _wait_for(lambda: not Session.objects.filter(session_key=expired.session_key).exists())
+    assert Session.objects.filter(session_key=live.session_key).exists()

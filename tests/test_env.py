@@ -1,0 +1,78 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.env import env_bool, env_int, env_list, env_str, read_env_file
+
+
+def test_booleans_are_parsed_strictly(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "yes")
+    assert env_bool("X_FLAG", False) is True
+    monkeypatch.setenv("X_FLAG", "0")
+    assert env_bool("X_FLAG", True) is False
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        env_bool("X_FLAG", False)
+
+
+def test_integers_and_lists(monkeypatch):
+    monkeypatch.setenv("X_NUMBER", "12")
+    assert env_int("X_NUMBER", 1) == 12
+    monkeypatch.setenv("X_NUMBER", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="X_NUMBER"):
+        env_int("X_NUMBER", 1)
+    monkeypatch.setenv("X_HOSTS", "a.example, b.example,")
+    assert env_list("X_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_required_and_file_secrets(monkeypatch, tmp_path):
+    monkeypatch.delenv("X_SECRET", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="X_SECRET"):
+        env_str("X_SECRET")
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+    assert env_str("X_SECRET") == "from-a-file"
+    monkeypatch.setenv("X_SECRET", "both")
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env_str("X_SECRET")
+
+
+def test_env_file_never_overrides_the_environment(monkeypatch, tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# comment\nX_FROM_FILE=1\nX_ALREADY=file\n")
+    monkeypatch.setenv("X_ALREADY", "environment")
+    monkeypatch.delenv("X_FROM_FILE", raising=False)
+    read_env_file(env_file)
+    assert os.environ["X_FROM_FILE"] == "1"
+    assert os.environ["X_ALREADY"] == "environment"
+    monkeypatch.delenv("X_FROM_FILE")
+    env_file.write_text("not a setting\n")
+    with pytest.raises(ImproperlyConfigured, match="KEY=VALUE"):
+        read_env_file(env_file)
+
+
+def _settings_in_subprocess(env: dict[str, str]) -> subprocess.CompletedProcess:
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_debug_is_off_and_a_secret_key_is_required_outside_development():
+    result = _settings_in_subprocess({"DJANGO_DEBUG": "0"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+    result = _settings_in_subprocess({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,222 @@
+"""The demo is checked against the seed documents themselves (../shared/seeds)."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+
+from actionplans.models import ActionPlan, Activity, BudgetLine
+from portal.models import Membership, Organisation, User
+from strategy.models import (
+    CollaborationArea,
+    EffectGoal,
+    FocusArea,
+    OverallGoal,
+    Perspective,
+    StrategicDirection,
+    Strategy,
+    TacticalPoint,
+)
+
+SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+COUNTY = "orebro-lan-2021-2026"
+
+FOCUS_AREAS = [
+    "Digital infrastruktur",
+    "Digital kompetens",
+    "Digital trygghet",
+    "Digital innovation",
+    "Digital ledning",
+]
+MUNICIPALITIES = [
+    "Askersund", "Degerfors", "Hallsberg", "Hällefors", "Karlskoga", "Kumla",
+    "Laxå", "Lekeberg", "Lindesberg", "Ljusnarsberg", "Nora", "Örebro",
+]
+# Aktiviteter 2023 (001_…txt), by collaboration area, as the appendix lists them.
+ACTIVITIES_2023 = {
+    "Övergripande nivå": 4,
+    "Digital infrastruktur": 2,
+    "Välfärdstjänster": 1,
+    "Kompetens och kapacitet": 2,
+    "Öppna data": 1,
+}
+NAMED_2023 = [
+    "SDK (Säker Digital Kommunikation)",
+    "DiMiOS (Digital Mognad i Offentlig Sektor)",
+    "Säkra digitala videomöten",
+]
+
+
+def normalise(value: str, *, join_hyphens: bool = True) -> str:
+    """Text with the PDF layout removed: bullets, line-break hyphens, whitespace."""
+    value = re.sub(r"[\uf0b7•·]", " ", value)
+    value = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2" if join_hyphens else r"\1-\2", value)
+    return re.sub(r"\s+", " ", value).strip().lower()
+
+
+class Source:
+    """A seed document; a line-break hyphen may be a real one ("IT-\nchefsnätverk")."""
+
+    def __init__(self, raw: str) -> None:
+        self.variants = [normalise(raw), normalise(raw, join_hyphens=False)]
+
+    def __contains__(self, value: str) -> bool:
+        return any(value in variant for variant in self.variants)
+
+
+def seed_text(prefix: str) -> Source:
+    matches = list(SEEDS.glob(f"{prefix}_*.txt"))
+    if not matches:
+        pytest.skip(f"the seed documents are not beside the repository ({SEEDS})")
+    return Source(matches[0].read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def county(demo):
+    return Strategy.objects.get(slug=COUNTY)
+
+
+def test_five_focus_areas_with_their_exact_names(county):
+    assert list(county.focus_areas.values_list("title", flat=True)) == FOCUS_AREAS
+    assert all(area.goal for area in county.focus_areas.all())
+
+
+def test_every_direction_and_tactical_point_comes_from_the_strategy(county):
+    source = seed_text("002")
+    directions = StrategicDirection.objects.filter(focus_area__strategy=county)
+    assert directions.count() == 20
+    for direction in directions:
+        assert normalise(direction.title) in source, direction.title
+    points = TacticalPoint.objects.filter(direction__focus_area__strategy=county)
+    assert points.count() == 37
+    for point in points:
+        assert normalise(point.text) in source, point.text
+    # Every direction the YAML lists is in the database, none lost on the way.
+    data = yaml.safe_load((Path(settings.BASE_DIR) / "strategy/demo/orebro_strategy.yaml").open())
+    listed = {d["title"] for area in data["focus_areas"] for d in area["directions"]}
+    assert listed == set(directions.values_list("title", flat=True))
+
+
+def test_rus_goals_and_perspectives(county):
+    assert list(OverallGoal.objects.filter(strategy=county).values_list("title", flat=True)) == [
+        "Stark konkurrenskraft",
+        "Hög och jämlik livskvalitet",
+        "God resurseffektivitet",
+    ]
+    assert list(Perspective.objects.filter(strategy=county).values_list("title", flat=True)) == [
+        "Jämställdhet",
+        "Barn och unga",
+        "Integration",
+        "Internationella samarbeten",
+    ]
+
+
+def test_collaboration_areas_and_their_questions(county):
+    source = seed_text("001")
+    areas = CollaborationArea.objects.filter(strategy=county, is_overall=False)
+    assert sorted(areas.values_list("name", flat=True)) == sorted(
+        ["Digital infrastruktur", "Välfärdstjänster", "Kompetens och kapacitet", "Öppna data"]
+    )
+    for area in areas:
+        assert area.group is not None, area
+        assert area.questions.count() >= 4
+        for question in area.questions.all():
+            assert normalise(question.text) in source, question.text
+
+
+def test_every_2023_activity_under_its_area(county):
+    source = seed_text("001")
+    plan = ActionPlan.objects.get(strategy=county, year=2023)
+    assert plan.state == ActionPlan.State.PUBLISHED
+    for area, count in ACTIVITIES_2023.items():
+        assert plan.activities.filter(collaboration_area__name=area).count() == count, area
+    titles = set(plan.activities.values_list("title", flat=True))
+    assert set(NAMED_2023) <= titles
+    for activity in plan.activities.all():
+        assert normalise(activity.description) in source, activity.title
+        assert activity.focus_areas.exists(), activity.title
+
+
+def test_2024_draft_with_the_project_budget(county):
+    plan = ActionPlan.objects.get(strategy=county, year=2024)
+    assert plan.state == ActionPlan.State.DRAFT
+    project = plan.activities.get(title="Regional digitaliseringsutveckling")
+    assert project.kind == Activity.Kind.PROJECT
+    assert project.sub_goals.count() == 5
+    council = project.sub_goals.get(order=2)
+    assert (council.planned_count, council.count_period) == (2, "term")
+    costs = sum(project.budget_lines.filter(kind=BudgetLine.Kind.COST).values_list("amount", flat=True))
+    financing = sum(
+        project.budget_lines.filter(kind=BudgetLine.Kind.FINANCING).values_list("amount", flat=True)
+    )
+    assert costs == financing == 3_200_358  # "Summa bokförda kostnader … Totalt"
+
+
+def test_programme_effect_goals_and_second_strategy(county):
+    programme = Strategy.objects.get(slug="region-orebro-program-2021-2026")
+    assert programme.parent == county
+    goals = EffectGoal.objects.filter(strategy=programme)
+    assert goals.count() == 5
+    assert {goal.focus_area.title for goal in goals} == set(FOCUS_AREAS)
+    vastmanland = Strategy.objects.get(owner__name="Region Västmanland")
+    assert vastmanland.focus_areas.count() >= 4
+
+
+def test_organisations_bodies_and_demo_users(demo):
+    municipalities = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+    assert municipalities.count() == 12
+    for name in MUNICIPALITIES:
+        assert municipalities.filter(name__startswith=name).exists(), name
+    for kind in ("region", "county_board", "university", "national_partner"):
+        assert Organisation.objects.filter(kind=kind).exists(), kind
+    expected = {
+        "samordnare": Membership.Role.COORDINATOR,
+        "styrgrupp": Membership.Role.MEMBER,
+        "strategigrupp": Membership.Role.MEMBER,
+        "rad": Membership.Role.CHAIR,
+        "insatsledare-digital-infrastruktur": Membership.Role.LEAD,
+        "insatsledare-valfardstjanster": Membership.Role.LEAD,
+        "insatsledare-kompetens-och-kapacitet": Membership.Role.LEAD,
+        "insatsledare-oppna-data": Membership.Role.LEAD,
+    }
+    for username, role in expected.items():
+        assert Membership.objects.filter(user__username=username, role=role).exists(), username
+    for username in ("kontakt-orebro", "kontakt-hallefors", "kontakt-laxa", "kontakt-kumla"):
+        user = User.objects.get(username=username)
+        assert user.is_contact and user.organisation.kind == Organisation.Kind.MUNICIPALITY
+    assert User.objects.filter(username__startswith="kontakt-").count() == 12
+    assert User.objects.get(username="samordnare").check_password("demo-password")
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"portal", "strategy", "actionplans", "followup", "auth"}
+    }
+
+
+def test_a_second_run_changes_nothing(demo):
+    before = _row_counts()
+    history_before = {k: v for k, v in before.items() if ".Historical" in k}
+    assert sum(history_before.values()) > 0
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "nothing to change" in out.getvalue()
+    assert _row_counts() == before
+
+
+def test_the_seed_repairs_what_was_changed(demo):
+    area = FocusArea.objects.get(strategy__slug=COUNTY, title="Digital trygghet")
+    area.goal = "ändrat"
+    area.save()
+    TacticalPoint.objects.filter(direction__focus_area=area).first().delete()
+    call_command("seed_demo", stdout=io.StringIO())
+    area.refresh_from_db()
+    assert area.goal != "ändrat"
+    assert TacticalPoint.objects.filter(direction__focus_area__strategy__slug=COUNTY).count() == 37
