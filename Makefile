@@ -38,8 +38,10 @@ run: install .env
 worker: install .env
 	$(PY) -m celery -A portal worker --beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
+# Development settings (Django itself turns DEBUG off inside tests); the production
+# settings are checked by check-deploy.
 test: install
-	PORTAL_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_DEBUG=1 PORTAL_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	.venv/bin/ruff check .

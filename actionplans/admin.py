@@ -33,8 +33,14 @@ class BudgetLineInline(admin.TabularInline):
 @admin.register(Activity)
 class ActivityAdmin(SimpleHistoryAdmin):
     list_display = [
-        "title", "plan", "kind", "collaboration_area", "lead_organisation", "status",
-        "start_date", "end_date",
+        "title",
+        "plan",
+        "kind",
+        "collaboration_area",
+        "lead_organisation",
+        "status",
+        "start_date",
+        "end_date",
     ]
     list_filter = ["plan__year", "kind", "status", "collaboration_area", "plan__strategy"]
     search_fields = ["title", "description", "expected_benefits"]

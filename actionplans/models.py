@@ -157,9 +157,7 @@ class SubGoal(models.Model):
     title = models.TextField(_("sub-goal"))
     steps = models.TextField(_("steps"), blank=True, help_text=_("One step per line."))
     planned_count = models.PositiveIntegerField(_("planned count"), null=True, blank=True)
-    count_period = models.CharField(
-        _("counted"), max_length=8, choices=Period.choices, blank=True
-    )
+    count_period = models.CharField(_("counted"), max_length=8, choices=Period.choices, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -66,8 +66,11 @@ class Seeder:
 
     def summary(self) -> str:
         parts = []
-        for label, counter in (("created", self.created), ("updated", self.updated),
-                               ("deleted", self.deleted)):
+        for label, counter in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("deleted", self.deleted),
+        ):
             if counter:
                 items = ", ".join(f"{count} {name}" for name, count in sorted(counter.items()))
                 parts.append(f"{label}: {items}")

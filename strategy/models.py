@@ -234,9 +234,7 @@ class Indicator(models.Model):
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
     )
-    per_organisation = models.BooleanField(
-        _("reported per organisation"), default=False
-    )
+    per_organisation = models.BooleanField(_("reported per organisation"), default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -73,9 +73,7 @@ def focus_area_page(*, strategy_slug: str, slug: str) -> FocusArea:
     )
 
 
-def collaboration_areas_page(
-    *, strategy_slug: str
-) -> tuple[Strategy, QuerySet[CollaborationArea]]:
+def collaboration_areas_page(*, strategy_slug: str) -> tuple[Strategy, QuerySet[CollaborationArea]]:
     strategy = get_object_or_404(
         Strategy.objects.filter(is_public=True).select_related("owner"), slug=strategy_slug
     )

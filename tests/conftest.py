@@ -47,3 +47,11 @@ def outsider(db):
 def demo(db, settings):
     settings.DEMO_PASSWORD = "demo-password"
     call_command("seed_demo", stdout=io.StringIO())
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
+    return f"portal: database={engine}, celery broker={broker}"

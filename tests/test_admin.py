@@ -25,7 +25,8 @@ def test_every_domain_model_is_registered_with_history():
 
 
 @pytest.mark.parametrize(
-    "model", [m for m in admin.site._registry if m._meta.app_label in DOMAIN_APPS],
+    "model",
+    [m for m in admin.site._registry if m._meta.app_label in DOMAIN_APPS],
     ids=lambda m: m._meta.label,
 )
 def test_change_list_search_and_add_form(client, demo, superuser, model):

@@ -34,8 +34,18 @@ FOCUS_AREAS = [
     "Digital ledning",
 ]
 MUNICIPALITIES = [
-    "Askersund", "Degerfors", "Hallsberg", "Hällefors", "Karlskoga", "Kumla",
-    "Laxå", "Lekeberg", "Lindesberg", "Ljusnarsberg", "Nora", "Örebro",
+    "Askersund",
+    "Degerfors",
+    "Hallsberg",
+    "Hällefors",
+    "Karlskoga",
+    "Kumla",
+    "Laxå",
+    "Lekeberg",
+    "Lindesberg",
+    "Ljusnarsberg",
+    "Nora",
+    "Örebro",
 ]
 # Aktiviteter 2023 (001_…txt), by collaboration area, as the appendix lists them.
 ACTIVITIES_2023 = {
@@ -150,7 +160,9 @@ def test_2024_draft_with_the_project_budget(county):
     assert project.sub_goals.count() == 5
     council = project.sub_goals.get(order=2)
     assert (council.planned_count, council.count_period) == (2, "term")
-    costs = sum(project.budget_lines.filter(kind=BudgetLine.Kind.COST).values_list("amount", flat=True))
+    costs = sum(
+        project.budget_lines.filter(kind=BudgetLine.Kind.COST).values_list("amount", flat=True)
+    )
     financing = sum(
         project.budget_lines.filter(kind=BudgetLine.Kind.FINANCING).values_list("amount", flat=True)
     )

@@ -3,11 +3,10 @@ holds the 2024–2026 project with its sub-goals and budget."""
 
 from pathlib import Path
 
+from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
 from portal.models import Organisation
 from portal.seeding import Seeder, read_yaml, text
 from strategy.models import CollaborationArea, FocusArea, StrategicDirection, Strategy
-
-from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
 
 DATA = Path(__file__).parent
 PLAN_FILES = ["orebro_2023.yaml", "orebro_2024.yaml"]
@@ -99,10 +98,17 @@ def _seed_activity(seeder: Seeder, plan: ActionPlan, order: int, row: dict) -> A
                 lines.append(
                     seeder.upsert(
                         BudgetLine,
-                        {"activity": activity, "kind": kind, "label": line[label_key],
-                         "year": year},
-                        {"amount": amount, "order": line_order,
-                         "public_funding": line.get("public", True)},
+                        {
+                            "activity": activity,
+                            "kind": kind,
+                            "label": line[label_key],
+                            "year": year,
+                        },
+                        {
+                            "amount": amount,
+                            "order": line_order,
+                            "public_funding": line.get("public", True),
+                        },
                     )
                 )
     seeder.prune(activity.budget_lines.all(), lines)

@@ -49,25 +49,29 @@ def seed(seeder: Seeder) -> None:
     for row in data["bodies"]:
         if row.get("area"):
             label = row["area"]
-            users.append({
-                "username": f"insatsledare-{slugify(label)}",
-                "first_name": "Demo",
-                "last_name": f"Insatsledare {label}",
-                "job_title": f"Insatsledare för {label}",
-                "organisation": "Region Örebro län",
-                "body": row["slug"],
-                "role": Membership.Role.LEAD,
-            })
+            users.append(
+                {
+                    "username": f"insatsledare-{slugify(label)}",
+                    "first_name": "Demo",
+                    "last_name": f"Insatsledare {label}",
+                    "job_title": f"Insatsledare för {label}",
+                    "organisation": "Region Örebro län",
+                    "body": row["slug"],
+                    "role": Membership.Role.LEAD,
+                }
+            )
     for row in data["organisations"]:
         if row["kind"] == Organisation.Kind.MUNICIPALITY:
-            users.append({
-                "username": f"kontakt-{slugify(row['short'])}",
-                "first_name": "Demo",
-                "last_name": f"Kontakt {row['short']}",
-                "job_title": "Kontaktperson för digitalisering",
-                "organisation": row["name"],
-                "contact": True,
-            })
+            users.append(
+                {
+                    "username": f"kontakt-{slugify(row['short'])}",
+                    "first_name": "Demo",
+                    "last_name": f"Kontakt {row['short']}",
+                    "job_title": "Kontaktperson för digitalisering",
+                    "organisation": row["name"],
+                    "contact": True,
+                }
+            )
 
     for row in users:
         user = _demo_user(seeder, row, organisations[row["organisation"]])
