@@ -79,3 +79,10 @@ def test_unknown_pages_are_404(demo, anonymous):
     assert anonymous.get("/strategier/finns-inte/").status_code == 404
     assert anonymous.get(f"/strategier/{COUNTY}/finns-inte/").status_code == 404
     assert anonymous.get(f"/handlingsplaner/{COUNTY}/1999/").status_code == 404
+
+
+def test_swedish_even_when_the_browser_asks_for_english(demo, anonymous):
+    response = anonymous.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="sv">' in response.content.decode()
+    assert response["Content-Language"] == "sv"
+    assert "Cookie" in response["Vary"]
