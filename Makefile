@@ -49,8 +49,8 @@ lint: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 messages: install
-	$(PY) manage.py makemessages --locale sv --locale en --ignore ".venv/*" --ignore ".tools/*" --no-obsolete
-	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore ".tools/*"
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale sv --locale en --ignore ".venv/*" --ignore ".tools/*" --no-obsolete
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore ".venv/*" --ignore ".tools/*"
 
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(openssl rand -hex 32) DJANGO_ALLOWED_HOSTS=portal.example.org \

@@ -22,13 +22,18 @@ def check_database() -> str:
     return "ok"
 
 
+def broker_url() -> str:
+    return str(celery_app.conf.broker_write_url or celery_app.conf.broker_url)
+
+
 def check_broker() -> str:
-    folders = embedded_broker_folders()
-    if folders:
+    url = broker_url()
+    if url.startswith("filesystem://"):
+        folders = embedded_broker_folders()
         ok = all(folder.is_dir() and os.access(folder, os.W_OK) for folder in folders)
         return "ok" if ok else "error"
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(url=url) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception:
         logger.exception("healthz: broker check failed")

@@ -6,14 +6,17 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from portal.models import Membership
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -43,10 +46,25 @@ def outsider(db):
     return UserFactory(username="outsider", organisation=OrganisationFactory(name="Annan kommun"))
 
 
+DEMO_PASSWORD = "demo-password"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the Örebro demo once into the test database; each test rolls back its changes.
+
+    pytest-django runs the transactional tests (which empty the database) after all others.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEMO_PASSWORD=DEMO_PASSWORD, PASSWORD_HASHERS=FAST_HASHERS),
+    ):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
 @pytest.fixture
-def demo(db, settings):
-    settings.DEMO_PASSWORD = "demo-password"
-    call_command("seed_demo", stdout=io.StringIO())
+def demo(db):
+    """The demo data (loaded once per session by django_db_setup)."""
 
 
 def pytest_report_header(config):

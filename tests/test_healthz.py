@@ -1,8 +1,6 @@
 import pytest
 from django.db import OperationalError
 
-from portal.celery import app as celery_app
-
 
 def test_healthy(client, db):
     response = client.get("/healthz")
@@ -12,8 +10,9 @@ def test_healthy(client, db):
 
 
 def test_broker_down_is_503(client, db, monkeypatch):
-    for key in ("broker_url", "broker_write_url"):
-        monkeypatch.setattr(celery_app.conf, key, "redis://127.0.0.1:1/0")
+    from portal import health
+
+    monkeypatch.setattr(health, "broker_url", lambda: "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] == "error"
@@ -36,3 +35,11 @@ def test_database_down_is_503(client, db, monkeypatch):
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_only_get(client, db, method):
     assert getattr(client, method)("/healthz").status_code == 405
+
+
+def test_embedded_broker_without_its_folders_is_503(client, db, monkeypatch, tmp_path):
+    from portal import health
+
+    monkeypatch.setattr(health, "broker_url", lambda: "filesystem://")
+    monkeypatch.setattr(health, "embedded_broker_folders", lambda: [tmp_path / "missing"])
+    assert client.get("/healthz").status_code == 503
