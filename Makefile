@@ -49,7 +49,7 @@ lint: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 messages: install
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale sv --locale en --ignore ".venv/*" --ignore ".tools/*" --no-obsolete
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale sv --locale en --ignore ".venv/*" --ignore ".tools/*" --no-obsolete --no-location
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore ".venv/*" --ignore ".tools/*"
 
 check-deploy: install
