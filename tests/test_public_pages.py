@@ -86,3 +86,9 @@ def test_swedish_even_when_the_browser_asks_for_english(demo, anonymous):
     assert '<html lang="sv">' in response.content.decode()
     assert response["Content-Language"] == "sv"
     assert "Cookie" in response["Vary"]
+
+
+def test_favicon_redirects_to_the_static_icon(anonymous, db):
+    response = anonymous.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
