@@ -5,9 +5,11 @@ broker, so that a fresh clone needs no server. ``DATABASE_URL`` and ``CELERY_BRO
 switch to PostgreSQL and Redis; the code path is the same.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +66,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout signalled during sign-in into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -102,6 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users and sign-in ------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -120,6 +126,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Brute-force protection on sign-in (django-axes). A lockout is per user name *and* client
+# address, so an attacker can neither lock a colleague out from elsewhere nor lock everyone
+# out through the shared proxy address. The client address is the entry our own proxies
+# appended to X-Forwarded-For (TRUSTED_PROXY_COUNT of them), never one the client wrote.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "portal.access.client_ip"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 # --- Language ---------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -211,18 +230,19 @@ if not DEBUG:
     if not SECURE_HSTS_PRELOAD:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# Scripts only from our own origin or carrying the per-response nonce; no inline handlers.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
     },
 }
 
@@ -234,6 +254,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Accessibility statement ------------------------------------------------------------
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "digitalisering@example.org")
+ACCESSIBILITY_ORGANISATION = env_str("ACCESSIBILITY_ORGANISATION", "Region Örebro län")
 
 # --- Demo -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo" if DEBUG else "")

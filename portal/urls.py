@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("hem/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -19,5 +20,5 @@ urlpatterns = [
     path("handlingsplaner/", include("actionplans.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin).
-    path("favicon.ico", views.favicon),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

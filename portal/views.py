@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -29,6 +30,15 @@ def home(request: HttpRequest) -> HttpResponse:
         "memberships": memberships_for_user(user=user),
     }
     return render(request, "portal/home.html", context)
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    context = {
+        "organisation": settings.ACCESSIBILITY_ORGANISATION,
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+    }
+    return render(request, "portal/accessibility.html", context)
 
 
 @require_GET

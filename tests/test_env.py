@@ -56,8 +56,8 @@ def test_env_file_never_overrides_the_environment(monkeypatch, tmp_path):
         read_env_file(env_file)
 
 
-def _settings_in_subprocess(env: dict[str, str]) -> subprocess.CompletedProcess:
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+def run_with_settings(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter whose settings come from ``env`` alone."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -70,9 +70,10 @@ def _settings_in_subprocess(env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_debug_is_off_and_a_secret_key_is_required_outside_development():
-    result = _settings_in_subprocess({"DJANGO_DEBUG": "0"})
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    result = run_with_settings(code, {"DJANGO_DEBUG": "0"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
-    result = _settings_in_subprocess({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50})
+    result = run_with_settings(code, {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
