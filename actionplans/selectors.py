@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from actionplans.budget import budget_table
 from actionplans.models import ActionPlan, Activity, BudgetLine
+from strategy.models import FocusArea
 
 
 def public_plans() -> QuerySet[ActionPlan]:
@@ -22,7 +23,7 @@ def public_plan_detail(*, strategy_slug: str, year: int) -> ActionPlan:
     activities = (
         Activity.objects.select_related("collaboration_area", "lead_organisation")
         .prefetch_related(
-            "focus_areas",
+            Prefetch("focus_areas", queryset=FocusArea.objects.select_related("strategy")),
             "directions",
             "effect_goals",
             "perspectives",

@@ -11,7 +11,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     strategy_slug = request.GET.get("strategi", "")
     if strategy_slug:
         plans = plans.filter(strategy__slug=strategy_slug)
-    return render(request, "actionplans/plan_list.html", {"plans": plans})
+    return render(request, "actionplans/plan_list.html", {"plans": list(plans)})
 
 
 @require_GET

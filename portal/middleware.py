@@ -27,3 +27,18 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", code)
         return response
+
+
+class LoadUserMiddleware:
+    """Load the signed-in user before the view runs.
+
+    Every page's header shows who is signed in; without this, the session and user
+    queries would run lazily in the middle of template rendering.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        _ = request.user.is_authenticated
+        return self.get_response(request)

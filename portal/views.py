@@ -15,8 +15,8 @@ from strategy.selectors import public_strategies
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     context = {
-        "strategies": public_strategies(),
-        "plans": public_plans()[:6],
+        "strategies": list(public_strategies()),
+        "plans": list(public_plans()[:6]),
     }
     return render(request, "portal/start.html", context)
 
@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "organisation": user.organisation,
-        "memberships": memberships_for_user(user=user),
+        "memberships": list(memberships_for_user(user=user)),
     }
     return render(request, "portal/home.html", context)
 

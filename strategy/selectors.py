@@ -51,7 +51,9 @@ def strategy_tree(*, slug: str) -> Strategy:
             ),
             Prefetch(
                 "effect_goals",
-                queryset=EffectGoal.objects.select_related("focus_area").order_by("order"),
+                queryset=EffectGoal.objects.select_related("focus_area__strategy").order_by(
+                    "order"
+                ),
             ),
             Prefetch(
                 "programmes",

@@ -8,7 +8,7 @@ from strategy import selectors
 @require_GET
 def strategy_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "strategy/strategy_list.html", {"strategies": selectors.public_strategies()}
+        request, "strategy/strategy_list.html", {"strategies": list(selectors.public_strategies())}
     )
 
 
@@ -28,5 +28,5 @@ def focus_area_detail(request: HttpRequest, strategy_slug: str, slug: str) -> Ht
 def collaboration_areas(request: HttpRequest, slug: str) -> HttpResponse:
     strategy, areas = selectors.collaboration_areas_page(strategy_slug=slug)
     return render(
-        request, "strategy/collaboration_areas.html", {"strategy": strategy, "areas": areas}
+        request, "strategy/collaboration_areas.html", {"strategy": strategy, "areas": list(areas)}
     )
