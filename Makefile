@@ -21,6 +21,11 @@ export UV_PYTHON_DOWNLOADS := never
 
 install: .venv/.synced
 
+# Test-only browser tools (axe-core); never part of the served static files.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the browser tests will be skipped (apt-get install npm)."; fi
+
 # A local development configuration; a deployment sets real environment variables instead.
 .env:
 	@printf 'DJANGO_DEBUG=1\n' > $@
@@ -40,7 +45,7 @@ worker: install .env
 
 # Development settings (Django itself turns DEBUG off inside tests); the production
 # settings are checked by check-deploy.
-test: install
+test: install node_modules/.package-lock.json
 	DJANGO_DEBUG=1 PORTAL_VAR_DIR=$(CURDIR)/var/test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
