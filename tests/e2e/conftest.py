@@ -100,6 +100,13 @@ class Visitor:
         assert not violations, f"{self.page.url}: accessibility violations: {violations}"
         assert not self.csp_violations, f"{self.page.url}: CSP violations: {self.csp_violations}"
 
+    def follow(self, link_text: str) -> None:
+        """Follow the link in the main content and check the page it leads to."""
+        link = self.page.locator("main").get_by_role("link", name=link_text, exact=True).first
+        with self.page.expect_navigation():
+            link.click()
+        self.check()
+
     def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> None:
         self.goto("/accounts/login/")
         self.page.fill("#id_username", username)
