@@ -2,24 +2,92 @@
 
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from actionplans.budget import budget_table
-from actionplans.models import ActionPlan, Activity, BudgetLine
-from strategy.models import FocusArea
+from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+from portal.models import Organisation
+from strategy.models import CollaborationArea, EffectGoal, FocusArea, StrategicDirection
 
 
 def public_plans() -> QuerySet[ActionPlan]:
+    # A correlated count runs only for the plans on the page; a JOIN + GROUP BY would
+    # count every activity of every plan first.
+    activity_count = (
+        Activity.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         ActionPlan.objects.filter(state__in=ActionPlan.PUBLIC_STATES, strategy__is_public=True)
         .select_related("strategy", "strategy__owner")
-        .annotate(activity_count=Count("activities"))
+        .annotate(activity_count=Coalesce(Subquery(activity_count, output_field=IntegerField()), 0))
         .order_by("-year", "strategy__title")
     )
 
 
-def public_plan_detail(*, strategy_slug: str, year: int) -> ActionPlan:
+def public_plan(*, strategy_slug: str, year: int) -> ActionPlan:
+    return get_object_or_404(
+        ActionPlan.objects.filter(
+            state__in=ActionPlan.PUBLIC_STATES, strategy__is_public=True
+        ).select_related("strategy", "strategy__owner"),
+        strategy__slug=strategy_slug,
+        year=year,
+    )
+
+
+def plan_content_version(plan: ActionPlan) -> str:
+    """A stamp that changes whenever anything shown in the plan's activity list changes.
+
+    Every write to these models leaves a history row (simple-history, also for bulk writes
+    through the *_with_history helpers and for deletions), so the newest history date of
+    each is enough: one query of small indexed aggregates instead of rendering the list.
+    """
+    strategy_id = plan.strategy_id
+    # Every activity the plan ever had, deleted ones included (their children's history
+    # rows still point at them).
+    activity_ids = Activity.history.filter(plan_id=plan.pk).values("id")
+    sources = {
+        "plan": ActionPlan.history.filter(id=plan.pk),
+        "activity": Activity.history.filter(plan_id=plan.pk),
+        "sub_goal": SubGoal.history.filter(activity_id__in=activity_ids),
+        "budget": BudgetLine.history.filter(activity_id__in=activity_ids),
+        "focus_area": FocusArea.history.filter(strategy_id=strategy_id),
+        "direction": StrategicDirection.history.filter(focus_area__strategy_id=strategy_id),
+        "area": CollaborationArea.history.filter(strategy_id=strategy_id),
+        "effect_goal": EffectGoal.history.all(),
+        "organisation": Organisation.history.all(),
+    }
+    newest = {
+        name: Subquery(
+            source.order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(newest=Max("history_date"))
+            .values("newest")
+        )
+        for name, source in sources.items()
+    }
+    row = ActionPlan.objects.filter(pk=plan.pk).annotate(**newest).values_list(*newest).get()
+    return "-".join(f"{stamp.timestamp():.6f}" if stamp else "0" for stamp in row)
+
+
+def plan_activities(plan: ActionPlan) -> ActionPlan:
+    """The plan with its activities and everything the activity list shows, prefetched."""
     activities = (
         Activity.objects.select_related("collaboration_area", "lead_organisation")
         .prefetch_related(
@@ -32,13 +100,8 @@ def public_plan_detail(*, strategy_slug: str, year: int) -> ActionPlan:
         )
         .order_by("collaboration_area__order", "order", "pk")
     )
-    return get_object_or_404(
-        ActionPlan.objects.filter(state__in=ActionPlan.PUBLIC_STATES, strategy__is_public=True)
-        .select_related("strategy", "strategy__owner")
-        .prefetch_related(Prefetch("activities", queryset=activities)),
-        strategy__slug=strategy_slug,
-        year=year,
-    )
+    prefetch_related_objects([plan], Prefetch("activities", queryset=activities))
+    return plan
 
 
 def activities_by_area(plan: ActionPlan) -> list[tuple[object, list[Activity]]]:

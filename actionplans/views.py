@@ -1,5 +1,10 @@
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from actionplans import selectors
@@ -16,6 +21,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def plan_detail(request: HttpRequest, strategy_slug: str, year: int) -> HttpResponse:
-    plan = selectors.public_plan_detail(strategy_slug=strategy_slug, year=year)
-    context = {"plan": plan, "areas": selectors.activities_by_area(plan)}
+    plan = selectors.public_plan(strategy_slug=strategy_slug, year=year)
+    # The activity list is the heavy part (hundreds of activities at national scale) and
+    # the same for every reader: render it once per version of its content and language.
+    key = f"plan-activities:{plan.pk}:{selectors.plan_content_version(plan)}:{get_language()}"
+    activities_html = cache.get(key)
+    if activities_html is None:
+        plan = selectors.plan_activities(plan)
+        context = {"plan": plan, "areas": selectors.activities_by_area(plan)}
+        activities_html = render_to_string(
+            "actionplans/plan_detail.html#activities", context, request=request
+        )
+        cache.set(key, activities_html, timeout=settings.PAGE_FRAGMENT_CACHE_SECONDS)
+    context = {"plan": plan, "activities_html": mark_safe(activities_html)}  # noqa: S308
     return render(request, "actionplans/plan_detail.html", context)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "strategy",
     "actionplans",
     "followup",
+    "bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -163,6 +164,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- Cache ------------------------------------------------------------------------------
+# Shared by all web processes in production (Redis); per process in development.
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://… or locmem://")
+#: Rendered fragments are keyed by a version of their content, so this only bounds memory.
+PAGE_FRAGMENT_CACHE_SECONDS = env_int("PAGE_FRAGMENT_CACHE_SECONDS", 24 * 60 * 60)
 
 # --- Celery -----------------------------------------------------------------------------
 # The embedded broker keeps its queue in files under var/, so `make run` starts a real

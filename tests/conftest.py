@@ -20,6 +20,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _swedish(settings):
     settings.LANGUAGE_CODE = "sv"
 

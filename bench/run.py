@@ -1,0 +1,203 @@
+#!/usr/bin/env python
+"""Serve the portal with gunicorn on PostgreSQL and load its main pages with wrk.
+
+    .venv/bin/python bench/run.py            # generate the data set if needed, then measure
+    .venv/bin/python bench/run.py --fresh    # drop and regenerate the benchmark database
+
+Prints a Markdown table: p50/p95 latency and requests per second per page, beside the
+Django admin's change list showing the same 300 activities, measured in the same run.
+Only loopback traffic; every wrk run is bounded in time.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+PORT = int(os.environ.get("BENCH_PORT", "8088"))
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def env(static_root: str) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_hex(32),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_STATIC_ROOT": static_root,
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": DATABASE,
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14"),
+        # As in production: one cache shared by all gunicorn workers.
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13"),
+    }
+
+
+def manage(environment: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def prepare(environment: dict[str, str], fresh: bool) -> dict[str, str]:
+    name = DATABASE.rsplit("/", 1)[1]
+    if fresh:
+        subprocess.run(
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True
+        )
+    subprocess.run(
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", name],
+        check=False,
+        capture_output=True,
+    )
+    manage(environment, "migrate", "--noinput")
+    generated = manage(
+        environment,
+        "shell",
+        "-c",
+        "from strategy.models import Strategy;"
+        "print(Strategy.objects.filter(slug='bench-01').exists())",
+    )
+    generated = generated.strip().splitlines()[-1]
+    if generated != "True":
+        print("Generating the national data set (a few minutes)…", flush=True)
+        started = time.monotonic()
+        manage(environment, "generate_national")
+        print(f"… done in {time.monotonic() - started:.0f} s", flush=True)
+    manage(environment, "collectstatic", "--noinput")
+    facts = manage(environment, "shell", "-c", SESSION_CODE).strip().splitlines()[-1]
+    return json.loads(facts)
+
+
+# A staff session for the admin reference, and the ids the URLs need.
+SESSION_CODE = """
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from actionplans.models import ActionPlan
+from portal.models import User
+user, _ = User.objects.get_or_create(username="bench-admin",
+                                     defaults={"is_staff": True, "is_superuser": True})
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+plan = ActionPlan.objects.get(strategy__slug="bench-01", year=2026)
+print(json.dumps({"session": session.session_key, "plan": plan.pk,
+                  "activities": plan.activities.count()}))
+"""
+
+
+def wrk(url: str, seconds: int, cookie: str | None = None) -> dict[str, float]:
+    command = [
+        "wrk",
+        "-t2",
+        "-c8",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "report.lua"),
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fresh", action="store_true", help="regenerate the data set")
+    parser.add_argument("--seconds", type=int, default=15, help="per page")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install wrk).")
+
+    static_root = tempfile.mkdtemp(prefix="bench-static-")
+    environment = env(static_root)
+    facts = prepare(environment, args.fresh)
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(BASE + "/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        plan_url = "/handlingsplaner/bench-01/2026/"
+        admin_url = f"/admin/actionplans/activity/?plan__id__exact={facts['plan']}"
+        pages = [
+            ("Start page", "/", None),
+            ("Strategy tree", "/strategier/bench-01/", None),
+            ("Focus area", "/strategier/bench-01/digital-kompetens/", None),
+            ("Collaboration areas", "/strategier/bench-01/samverkansomraden/", None),
+            ("Published plans (126)", "/handlingsplaner/", None),
+            (f"Plan page ({facts['activities']} activities)", plan_url, None),
+            (
+                f"Admin change list, same {facts['activities']} activities (reference)",
+                admin_url,
+                f"sessionid={facts['session']}",
+            ),
+        ]
+        results = []
+        for label, path, cookie in pages:
+            wrk(BASE + path, 2, cookie)  # warm-up
+            results.append((label, path, wrk(BASE + path, args.seconds, cookie)))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    print(
+        f"\n{args.workers} gunicorn workers, wrk 2 threads × 8 connections, "
+        f"{args.seconds} s per page, {os.cpu_count()} cores\n"
+    )
+    print("| page | p50 ms | p95 ms | requests/s | errors |")
+    print("|---|---:|---:|---:|---:|")
+    for label, _path, r in results:
+        print(f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['rps']:.1f} | {r['errors']} |")
+    plan = results[5][2]
+    admin = results[6][2]
+    print(
+        f"\nPlan page vs admin reference: {plan['rps'] / admin['rps']:.1f}× the requests/s; "
+        f"p95 {plan['p95']:.1f} ms (target ≤ 100 ms, ≥ 10×)."
+    )
+
+
+if __name__ == "__main__":
+    main()
