@@ -53,3 +53,19 @@ def test_each_language_has_its_own_copy(client, demo):
     client.cookies["django_language"] = "en"
     english, _ = _get(client)
     assert "Fokusområden" in swedish and "Focus areas" in english
+
+
+def test_an_edited_sub_goal_or_budget_line_shows_at_once(client, demo):
+    from actionplans.models import ActionPlan, BudgetLine, SubGoal
+
+    ActionPlan.objects.filter(year=2024).update(state=ActionPlan.State.PUBLISHED)
+    url = "/handlingsplaner/orebro-lan-2021-2026/2024/"
+    client.get(url)
+    sub_goal = SubGoal.objects.get(activity__plan__year=2024, order=4)
+    sub_goal.title = "Genomföra en årlig länsgemensam digitaliseringsdag i Kumla"
+    sub_goal.save()
+    assert "digitaliseringsdag i Kumla" in client.get(url).content.decode()
+    line = BudgetLine.objects.get(activity__plan__year=2024, label="Egen personal", year=2025)
+    line.amount = 999_001
+    line.save()
+    assert "999\xa0001" in client.get(url).content.decode()
