@@ -1,12 +1,14 @@
 """Reads of action plans. Anonymous readers see published and closed plans only."""
 
 from datetime import datetime
+from functools import cache
 from itertools import groupby
 
 from django.db.models import (
     Count,
     IntegerField,
     Max,
+    Model,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -51,6 +53,17 @@ def public_plan(*, strategy_slug: str, year: int) -> ActionPlan:
     )
 
 
+@cache
+def _historical_model(model: type[Model]) -> type[Model]:
+    return model.history.model
+
+
+def _history(model: type[Model]) -> QuerySet:
+    # The historical model's plain manager: the ``Model.history`` descriptor builds a new
+    # manager class on every access, which costs more than the query it runs here.
+    return _historical_model(model)._default_manager.all()
+
+
 def plan_content_version(plan: ActionPlan) -> str:
     """A stamp that changes whenever anything shown in the plan's activity list changes.
 
@@ -60,13 +73,13 @@ def plan_content_version(plan: ActionPlan) -> str:
     """
     strategy_id = plan.strategy_id
     sources = {
-        "plan": ActionPlan.history.filter(id=plan.pk),
-        "activity": Activity.history.filter(plan_id=plan.pk),
-        "focus_area": FocusArea.history.filter(strategy_id=strategy_id),
-        "direction": StrategicDirection.history.filter(focus_area__strategy_id=strategy_id),
-        "area": CollaborationArea.history.filter(strategy_id=strategy_id),
-        "effect_goal": EffectGoal.history.all(),
-        "organisation": Organisation.history.all(),
+        "plan": _history(ActionPlan).filter(id=plan.pk),
+        "activity": _history(Activity).filter(plan_id=plan.pk),
+        "focus_area": _history(FocusArea).filter(strategy_id=strategy_id),
+        "direction": _history(StrategicDirection).filter(focus_area__strategy_id=strategy_id),
+        "area": _history(CollaborationArea).filter(strategy_id=strategy_id),
+        "effect_goal": _history(EffectGoal),
+        "organisation": _history(Organisation),
     }
     newest = {
         name: Subquery(
@@ -93,12 +106,14 @@ def _newest_child_change(
     scan of the whole history table.
     """
     newest_for_activity = (
-        model.history.filter(activity_id=OuterRef("id"))
+        _history(model)
+        .filter(activity_id=OuterRef("id"))
         .order_by("-history_date")
         .values("history_date")[:1]
     )
     return (
-        Activity.history.filter(plan_id=plan.pk)
+        _history(Activity)
+        .filter(plan_id=plan.pk)
         .order_by()
         .annotate(newest_child=Subquery(newest_for_activity))
         .aggregate(newest=Max("newest_child"))["newest"]
