@@ -35,10 +35,6 @@ class BudgetTable:
     def financing_total(self) -> BudgetRow:
         return self._sum(self.financing)
 
-    @property
-    def is_balanced(self) -> bool:
-        return self.cost_total.amounts == self.financing_total.amounts
-
 
 def budget_table(lines: Iterable[BudgetLine]) -> BudgetTable | None:
     """Pivot budget lines (already in display order); None when there are none."""

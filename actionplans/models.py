@@ -168,10 +168,6 @@ class SubGoal(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def step_list(self) -> list[str]:
-        return [line.strip() for line in self.steps.splitlines() if line.strip()]
-
 
 class BudgetLine(models.Model):
     """One amount of an activity's budget: a cost by category, or financing by source."""

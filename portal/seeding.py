@@ -29,6 +29,8 @@ class Seeder:
         self.created: Counter[str] = Counter()
         self.updated: Counter[str] = Counter()
         self.deleted: Counter[str] = Counter()
+        #: Usernames of the demo accounts, for ``seed_demo --show-users``.
+        self.demo_users: list[str] = []
 
     def upsert(
         self, model: type[M], lookup: dict[str, Any], values: dict[str, Any] | None = None

@@ -75,6 +75,7 @@ def seed(seeder: Seeder) -> None:
 
     for row in users:
         user = _demo_user(seeder, row, organisations[row["organisation"]])
+        seeder.demo_users.append(user.username)
         if row.get("body"):
             seeder.upsert(
                 Membership, {"body": bodies[row["body"]], "user": user}, {"role": row["role"]}

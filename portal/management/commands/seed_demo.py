@@ -32,13 +32,10 @@ class Command(BaseCommand):
                     import_module(f"{config.name}.demo").seed(seeder)
         self.stdout.write(self.style.SUCCESS(f"Demo data: {seeder.summary()}."))
         if options["show_users"]:
-            self._show_users()
+            self._show_users(seeder.demo_users)
 
-    def _show_users(self) -> None:
-        from portal.models import User
-
-        names = User.objects.filter(email__endswith="@example.org").order_by("username")
-        self.stdout.write("Demo users: " + ", ".join(u.username for u in names))
+    def _show_users(self, usernames: list[str]) -> None:
+        self.stdout.write("Demo users: " + ", ".join(sorted(usernames)))
         if settings.DEBUG:
             self.stdout.write(f"Demo password: {settings.DEMO_PASSWORD}")
         else:
