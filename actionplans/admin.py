@@ -1,7 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+from actionplans.access import access_sync, access_sync_for_body
+from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, Risk, SubGoal
+from portal.admin import BodyAdmin, MembershipAdmin
+from portal.models import Body, Membership
+from strategy.admin import StrategyAdmin
+from strategy.models import Strategy
 
 
 class ActivityInline(admin.TabularInline):
@@ -18,6 +23,28 @@ class ActionPlanAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "introduction"]
     list_select_related = ["strategy"]
     inlines = [ActivityInline]
+    # The state moves only through the workflow (the plan workspace), which records who
+    # took each step; revisions are opened there too.
+    readonly_fields = ["state", "revision", "revises"]
+
+
+@admin.register(PlanEvent)
+class PlanEventAdmin(admin.ModelAdmin):
+    """The timeline is a record: it can be read here, not changed."""
+
+    list_display = ["plan", "kind", "from_state", "to_state", "actor", "created_at"]
+    list_filter = ["kind", "to_state"]
+    list_select_related = ["plan", "actor"]
+    search_fields = ["comment", "plan__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class SubGoalInline(admin.TabularInline):
@@ -49,6 +76,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["lead_organisation", "contact"]
     list_per_page = 300
     inlines = [SubGoalInline, BudgetLineInline]
+    readonly_fields = ["version", "removed_at"]
 
 
 @admin.register(SubGoal)
@@ -65,3 +93,53 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "year"]
     search_fields = ["label", "activity__title"]
     list_select_related = ["activity"]
+
+
+@admin.register(Risk)
+class RiskAdmin(SimpleHistoryAdmin):
+    list_display = ["description", "activity", "likelihood", "consequence"]
+    list_filter = ["likelihood", "consequence"]
+    search_fields = ["description", "mitigation", "activity__title"]
+    list_select_related = ["activity"]
+
+
+# Who may edit, comment on and approve plans follows from body memberships: re-grant the
+# object permissions whenever an administrator changes a membership, a body or the bodies
+# that govern a strategy.
+admin.site.unregister(Membership)
+admin.site.unregister(Body)
+admin.site.unregister(Strategy)
+
+
+@admin.register(Membership)
+class MembershipWithAccessAdmin(MembershipAdmin):
+    def save_model(self, request, obj, form, change):
+        previous_body = Membership.objects.get(pk=obj.pk).body if change else None
+        super().save_model(request, obj, form, change)
+        for body in {obj.body, previous_body} - {None}:
+            access_sync_for_body(body=body)
+
+    def delete_model(self, request, obj):
+        body = obj.body
+        super().delete_model(request, obj)
+        access_sync_for_body(body=body)
+
+    def delete_queryset(self, request, queryset):
+        bodies = set(Body.objects.filter(memberships__in=queryset))
+        super().delete_queryset(request, queryset)
+        for body in bodies:
+            access_sync_for_body(body=body)
+
+
+@admin.register(Body)
+class BodyWithAccessAdmin(BodyAdmin):
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        access_sync_for_body(body=form.instance)
+
+
+@admin.register(Strategy)
+class StrategyWithAccessAdmin(StrategyAdmin):
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        access_sync(strategy=form.instance)

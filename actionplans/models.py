@@ -24,6 +24,7 @@ class ActionPlan(models.Model):
         APPROVED = "approved", _("Approved")
         PUBLISHED = "published", _("Published")
         CLOSED = "closed", _("Closed")
+        REPLACED = "replaced", _("Replaced by a revision")
 
     strategy = models.ForeignKey(
         Strategy, on_delete=models.PROTECT, related_name="action_plans", verbose_name=_("strategy")
@@ -34,28 +35,105 @@ class ActionPlan(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
     )
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    revises = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="revisions",
+        verbose_name=_("revises"),
+        null=True,
+        blank=True,
+    )
     history = HistoricalRecords()
 
     #: States in which the plan is public to anyone.
     PUBLIC_STATES = (State.PUBLISHED, State.CLOSED)
+    #: States in which the plan's activities can be edited.
+    EDITABLE_STATES = (State.DRAFT,)
+    #: States of a revision that is still being worked on.
+    OPEN_STATES = (State.DRAFT, State.REVIEW)
 
     class Meta:
-        ordering = ["strategy", "-year"]
+        ordering = ["strategy", "-year", "-revision"]
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
         constraints = [
-            models.UniqueConstraint(fields=["strategy", "year"], name="actionplan_unique_year"),
+            models.UniqueConstraint(
+                fields=["strategy", "year", "revision"], name="actionplan_unique_revision"
+            ),
+            # At most one revision of a year is being worked on at a time.
+            models.UniqueConstraint(
+                fields=["strategy", "year"],
+                condition=models.Q(state__in=["draft", "review"]),
+                name="actionplan_one_open_revision",
+            ),
+            # And at most one is the public plan of the year.
+            models.UniqueConstraint(
+                fields=["strategy", "year"],
+                condition=models.Q(state__in=["published", "closed"]),
+                name="actionplan_one_public_revision",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.revision > 1:
+            return f"{self.title} ({self.strategy}, rev. {self.revision})"
         return f"{self.title} ({self.strategy})"
 
     def get_absolute_url(self) -> str:
         return reverse("actionplans:detail", args=[self.strategy.slug, self.year])
 
+    def get_edit_url(self) -> str:
+        return reverse("actionplans:workspace", args=[self.pk])
+
     @property
     def is_public(self) -> bool:
         return self.state in self.PUBLIC_STATES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+
+class PlanEvent(models.Model):
+    """An entry on a plan's timeline: a step of the workflow or a comment.
+
+    Append-only: it is itself the record of who did what, so it has no history of its own.
+    """
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Workflow step")
+        COMMENT = "comment", _("Comment")
+        CREATED = "created", _("Created")
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="events", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    transition = models.CharField(_("step"), max_length=32, blank=True)
+    from_state = models.CharField(
+        _("from state"), max_length=16, choices=ActionPlan.State.choices, blank=True
+    )
+    to_state = models.CharField(
+        _("to state"), max_length=16, choices=ActionPlan.State.choices, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="plan_events",
+        verbose_name=_("by"),
+        null=True,
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["plan", "created_at", "pk"]
+        verbose_name = _("plan event")
+        verbose_name_plural = _("plan events")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Activity(models.Model):
@@ -123,6 +201,10 @@ class Activity(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
     expected_benefits = models.TextField(_("expected benefits"), blank=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True, db_index=True)
+    #: Raised by every save through the services; an edit made from an older version is
+    #: refused instead of overwriting the newer one.
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(m2m_fields=[focus_areas, directions, effect_goals, perspectives])
 
     class Meta:
@@ -140,6 +222,9 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_edit_url(self) -> str:
+        return reverse("actionplans:activity_edit", args=[self.pk])
 
 
 class SubGoal(models.Model):
@@ -201,3 +286,55 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.year}: {self.amount}"
+
+
+class Risk(models.Model):
+    """A risk of an activity, scored as likelihood × consequence (1–5 each)."""
+
+    class Scale(models.IntegerChoices):
+        VERY_LOW = 1, _("1 – very low")
+        LOW = 2, _("2 – low")
+        MEDIUM = 3, _("3 – medium")
+        HIGH = 4, _("4 – high")
+        VERY_HIGH = 5, _("5 – very high")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="risks", verbose_name=_("activity")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("risk"))
+    likelihood = models.PositiveSmallIntegerField(
+        _("likelihood"), choices=Scale.choices, default=Scale.MEDIUM
+    )
+    consequence = models.PositiveSmallIntegerField(
+        _("consequence"), choices=Scale.choices, default=Scale.MEDIUM
+    )
+    mitigation = models.TextField(_("mitigation"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity", "order", "pk"]
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(likelihood__range=(1, 5), consequence__range=(1, 5)),
+                name="risk_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.consequence
+
+    @property
+    def level(self) -> str:
+        """low / medium / high, by the usual 5×5 matrix bands."""
+        if self.score >= 15:
+            return "high"
+        if self.score >= 8:
+            return "medium"
+        return "low"

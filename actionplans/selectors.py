@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from actionplans.budget import budget_table
-from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, SubGoal
 from portal.models import Organisation
 from strategy.models import CollaborationArea, EffectGoal, FocusArea, StrategicDirection
 
@@ -28,7 +28,7 @@ def public_plans() -> QuerySet[ActionPlan]:
     # A correlated count runs only for the plans on the page; a JOIN + GROUP BY would
     # count every activity of every plan first.
     activity_count = (
-        Activity.objects.filter(plan=OuterRef("pk"))
+        Activity.objects.filter(plan=OuterRef("pk"), removed_at__isnull=True)
         .order_by()
         .values("plan")
         .annotate(count=Count("pk"))
@@ -112,13 +112,14 @@ def plan_content_version(plan: ActionPlan) -> str:
 def _stamp(value: datetime | str | None) -> str:
     if value is None:
         return "0"
-    # SQLite hands the dates of a raw query back as text; the text is as good a stamp.
-    return f"{value.timestamp():.6f}" if isinstance(value, datetime) else str(value)
+    if isinstance(value, datetime):
+        return f"{value.timestamp():.6f}"
+    # SQLite hands the dates of a raw query back as text: its digits are as good a stamp.
+    return "".join(ch for ch in value if ch.isdigit())
 
 
-def plan_activities(plan: ActionPlan) -> ActionPlan:
-    """The plan with its activities and everything the activity list shows, prefetched."""
-    activities = (
+def _activities_with_details() -> QuerySet[Activity]:
+    return (
         Activity.objects.select_related("collaboration_area", "lead_organisation")
         .prefetch_related(
             Prefetch("focus_areas", queryset=FocusArea.objects.select_related("strategy")),
@@ -130,17 +131,49 @@ def plan_activities(plan: ActionPlan) -> ActionPlan:
         )
         .order_by("collaboration_area__order", "order", "pk")
     )
+
+
+def plan_activities(plan: ActionPlan) -> ActionPlan:
+    """The plan with its activities and everything the activity list shows, prefetched."""
+    activities = _activities_with_details().filter(removed_at__isnull=True)
     prefetch_related_objects([plan], Prefetch("activities", queryset=activities))
     return plan
+
+
+def _with_budget(activities: list[Activity]) -> list[Activity]:
+    for activity in activities:
+        activity.budget = budget_table(activity.budget_lines.all())
+    return activities
+
+
+def workspace_activities(plan: ActionPlan) -> list[Activity]:
+    """Every activity of the plan, removed ones too, with what the workspace shows."""
+    activities = _activities_with_details().filter(plan=plan).select_related("contact")
+    return _with_budget(list(activities.prefetch_related("risks")))
+
+
+def workspace_activity(activity_id: int) -> Activity:
+    activity = (
+        _activities_with_details()
+        .select_related("plan", "plan__strategy", "contact")
+        .prefetch_related("risks")
+        .get(pk=activity_id)
+    )
+    return _with_budget([activity])[0]
+
+
+def group_by_area(activities: list[Activity]) -> list[tuple[object, list[Activity]]]:
+    return [
+        (area, list(items))
+        for area, items in groupby(activities, key=lambda a: a.collaboration_area)
+    ]
+
+
+def plan_events(plan: ActionPlan) -> list[PlanEvent]:
+    return list(plan.events.select_related("actor", "actor__organisation").order_by("created_at"))
 
 
 def activities_by_area(plan: ActionPlan) -> list[tuple[object, list[Activity]]]:
     """The plan's (prefetched) activities grouped by collaboration area, in area order,
     each with its budget pivoted into ``activity.budget``."""
-    activities = list(plan.activities.all())
-    for activity in activities:
-        activity.budget = budget_table(activity.budget_lines.all())
-    return [
-        (area, list(items))
-        for area, items in groupby(activities, key=lambda a: a.collaboration_area)
-    ]
+    return group_by_area(_with_budget(list(plan.activities.all())))

@@ -1,9 +1,47 @@
 from django.urls import path
 
-from actionplans import views
+from actionplans.views import public, workspace
 
 app_name = "actionplans"
 urlpatterns = [
-    path("", views.plan_list, name="list"),
-    path("<slug:strategy_slug>/<int:year>/", views.plan_detail, name="detail"),
+    # Public: published and closed plans.
+    path("handlingsplaner/", public.plan_list, name="list"),
+    path("handlingsplaner/<slug:strategy_slug>/<int:year>/", public.plan_detail, name="detail"),
+    # The workspace of those who work on the plans.
+    path("planarbete/", workspace.workspace_list, name="workspace_list"),
+    path("planarbete/<int:plan_id>/", workspace.workspace, name="workspace"),
+    path(
+        "planarbete/<int:plan_id>/ny-aktivitet/",
+        workspace.activity_create,
+        name="activity_create",
+    ),
+    path(
+        "planarbete/<int:plan_id>/steg/<slug:name>/",
+        workspace.plan_transition,
+        name="plan_transition",
+    ),
+    path("planarbete/<int:plan_id>/kommentar/", workspace.plan_comment, name="plan_comment"),
+    path("planarbete/<int:plan_id>/revidera/", workspace.plan_revise, name="plan_revise"),
+    path("planarbete/<int:plan_id>/nasta-ar/", workspace.plan_rollover, name="plan_rollover"),
+    path("aktiviteter/<int:activity_id>/", workspace.activity_card, name="activity_card"),
+    path("aktiviteter/<int:activity_id>/andra/", workspace.activity_edit, name="activity_edit"),
+    path("aktiviteter/<int:activity_id>/flytta/", workspace.activity_move, name="activity_move"),
+    path(
+        "aktiviteter/<int:activity_id>/ta-bort/", workspace.activity_remove, name="activity_remove"
+    ),
+    path(
+        "aktiviteter/<int:activity_id>/aterstall/",
+        workspace.activity_restore,
+        name="activity_restore",
+    ),
+    path(
+        "aktiviteter/<int:activity_id>/historik/",
+        workspace.activity_history_view,
+        name="activity_history",
+    ),
+    path(
+        "aktiviteter/<int:activity_id>/historik/<int:history_id>/aterstall/",
+        workspace.activity_revert,
+        name="activity_revert",
+    ),
 ]

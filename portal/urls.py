@@ -17,7 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("strategier/", include("strategy.urls")),
-    path("handlingsplaner/", include("actionplans.urls")),
+    path("", include("actionplans.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin).
     path("favicon.ico", views.favicon, name="favicon"),

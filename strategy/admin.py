@@ -42,6 +42,7 @@ class StrategyAdmin(SimpleHistoryAdmin):
     list_select_related = ["owner", "parent"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [OverallGoalInline, PerspectiveInline, FocusAreaInline]
+    filter_horizontal = ["governing_bodies"]
 
 
 class DirectionInline(OrderedInline):

@@ -4,6 +4,7 @@ with the goals, perspectives, effect goals, indicators and collaboration areas a
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from portal.models import Body, Organisation
@@ -36,12 +37,30 @@ class Strategy(models.Model):
     preparation_process = models.TextField(_("preparation process"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
     is_public = models.BooleanField(_("public"), default=True)
+    governing_bodies = models.ManyToManyField(
+        Body,
+        verbose_name=_("governing bodies"),
+        related_name="governed_strategies",
+        blank=True,
+        help_text=_(
+            "The bodies that prepare, review and approve the strategy's action plans. The kind "
+            "of body decides what its members may do: coordinators edit, the strategy group "
+            "and the council comment, the steering group approves."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
         verbose_name = _("strategy")
         verbose_name_plural = _("strategies")
+        # Object permissions (django-guardian), granted from body memberships by
+        # actionplans.access.access_sync.
+        permissions = [
+            ("edit_plans", _("Can edit the strategy's action plans")),
+            ("comment_plans", _("Can comment on the strategy's action plans")),
+            ("approve_plans", _("Can approve the strategy's action plans")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
@@ -298,6 +317,9 @@ class CollaborationArea(models.Model):
         ordering = ["strategy", "order"]
         verbose_name = _("collaboration area")
         verbose_name_plural = _("collaboration areas")
+        permissions = [
+            ("edit_area_activities", _("Can edit the collaboration area's activities")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["strategy", "slug"], name="collabarea_unique_slug"),
         ]
@@ -326,3 +348,22 @@ class CollaborationQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# django-guardian with direct foreign keys: a permission row points at its object through a
+# real foreign key instead of a generic (content type, text id) pair, so checks join on an
+# index. Guardian finds these models through the related names.
+class StrategyUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Strategy, on_delete=models.CASCADE)
+
+
+class StrategyGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Strategy, on_delete=models.CASCADE)
+
+
+class CollaborationAreaUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(CollaborationArea, on_delete=models.CASCADE)
+
+
+class CollaborationAreaGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(CollaborationArea, on_delete=models.CASCADE)

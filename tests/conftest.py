@@ -80,3 +80,43 @@ def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
     return f"portal: database={engine}, celery broker={broker}"
+
+
+# --- Action plans (the demo's county strategy) --------------------------------------------------
+
+
+def demo_user(username: str):
+    from portal.models import User
+
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def draft_plan(demo):
+    """The demo's 2024 draft of the county strategy."""
+    from actionplans.models import ActionPlan
+
+    return ActionPlan.objects.select_related("strategy").get(
+        strategy__slug="orebro-lan-2021-2026", year=2024
+    )
+
+
+@pytest.fixture
+def published_plan(demo):
+    from actionplans.models import ActionPlan
+
+    return ActionPlan.objects.select_related("strategy").get(
+        strategy__slug="orebro-lan-2021-2026", year=2023
+    )
+
+
+@pytest.fixture
+def as_user():
+    """``as_user("samordnare")`` -> (user, access to the plan given)."""
+    from actionplans.access import plan_access
+
+    def make(username: str, plan):
+        user = demo_user(username)
+        return user, plan_access(user, plan)
+
+    return make

@@ -30,6 +30,27 @@ def signed_in(outcome, anonymous):
     return {**everyone(outcome), "anonymous": anonymous}
 
 
+LEAD = "insatsledare-digital-infrastruktur"
+GOVERNING = ["styrgrupp", "strategigrupp", "rad"]
+
+
+def workers(outcome, *, coordinator=None, lead=None, governing=None, outsider=404):
+    """A page of the plan workspace: the outsider (kontakt-kumla) does not learn that the
+    plan exists, anonymous visitors are sent to sign in."""
+    outcomes = {
+        "anonymous": LOGIN,
+        "samordnare": coordinator if coordinator is not None else outcome,
+        LEAD: lead if lead is not None else outcome,
+        "kontakt-kumla": outsider,
+    }
+    for role in GOVERNING:
+        outcomes[role] = governing if governing is not None else outcome
+    return outcomes
+
+
+POST = "post"
+
+
 # route name -> list of (path, {role: expected outcome})
 MATRIX = {
     "start": [("/", everyone(200))],
@@ -55,8 +76,62 @@ MATRIX = {
     "actionplans:list": [("/handlingsplaner/", everyone(200))],
     "actionplans:detail": [
         (f"/handlingsplaner/{COUNTY}/2023/", everyone(200)),
-        # The 2024 plan is a draft: not public. (Issue 4 opens it to its editors.)
+        # The 2024 plan is a draft: not public; its editors use the workspace.
         (f"/handlingsplaner/{COUNTY}/2024/", everyone(404)),
+    ],
+    # The workspace. {draft} is the 2024 draft, {published} the 2023 plan; {project} the
+    # draft's project (overall level: coordinators only), {infra} a 2023 activity of the
+    # lead's own area, {version} the project's first history row.
+    "actionplans:workspace_list": [("/planarbete/", signed_in(200, anonymous=LOGIN))],
+    "actionplans:workspace": [
+        ("/planarbete/{draft}/", workers(200)),
+        ("/planarbete/{published}/", workers(200)),
+        ("/planarbete/999999/", {**workers(404), "anonymous": LOGIN}),
+    ],
+    "actionplans:activity_create": [
+        ("/planarbete/{draft}/ny-aktivitet/", workers(403, coordinator=200, lead=200)),
+        # Locked once published: back to the plan with a message.
+        ("/planarbete/{published}/ny-aktivitet/", workers(403, coordinator=302, lead=302)),
+    ],
+    "actionplans:plan_transition": [
+        ("/planarbete/{draft}/steg/submit/", workers(403, coordinator=302), POST),
+        # The steering group may approve, but not a draft: back with a message.
+        ("/planarbete/{draft}/steg/approve/", {**workers(403), "styrgrupp": 302}, POST),
+    ],
+    "actionplans:plan_comment": [
+        ("/planarbete/{draft}/kommentar/", workers(302, lead=403), POST),
+    ],
+    "actionplans:plan_revise": [
+        ("/planarbete/{published}/revidera/", workers(403, coordinator=302), POST),
+    ],
+    "actionplans:plan_rollover": [
+        ("/planarbete/{draft}/nasta-ar/", workers(403, coordinator=200)),
+    ],
+    "actionplans:activity_card": [("/aktiviteter/{project}/", workers(302))],
+    "actionplans:activity_edit": [
+        ("/aktiviteter/{project}/andra/", workers(403, coordinator=200)),
+        # The lead's own area, but the plan is published: locked, back to the plan.
+        ("/aktiviteter/{infra}/andra/", workers(403, coordinator=302, lead=302)),
+    ],
+    "actionplans:activity_move": [
+        ("/aktiviteter/{project}/flytta/", workers(403, coordinator=302), POST),
+    ],
+    "actionplans:activity_remove": [
+        ("/aktiviteter/{project}/ta-bort/", workers(403, coordinator=302), POST),
+    ],
+    "actionplans:activity_restore": [
+        ("/aktiviteter/{project}/aterstall/", workers(403, coordinator=302), POST),
+    ],
+    "actionplans:activity_history": [
+        ("/aktiviteter/{project}/historik/", workers(200)),
+        ("/aktiviteter/{infra}/historik/", workers(200)),
+    ],
+    "actionplans:activity_revert": [
+        (
+            "/aktiviteter/{project}/historik/{version}/aterstall/",
+            workers(403, coordinator=302),
+            POST,
+        ),
     ],
     "admin:index": [("/admin/", {**everyone("admin-login"), "samordnare": 200})],
 }
@@ -81,22 +156,43 @@ def test_every_route_is_in_the_matrix():
 
 
 CASES = [
-    (name, path, role, expected)
+    (name, row[0], row[2] if len(row) > 2 else "get", role, expected)
     for name, rows in MATRIX.items()
-    for path, outcomes in rows
-    for role, expected in outcomes.items()
+    for row in rows
+    for role, expected in row[1].items()
 ]
 
 
+def _objects() -> dict[str, int]:
+    from actionplans.models import ActionPlan, Activity
+
+    draft = ActionPlan.objects.get(strategy__slug=COUNTY, year=2024)
+    published = ActionPlan.objects.get(strategy__slug=COUNTY, year=2023)
+    project = draft.activities.get()
+    infra = published.activities.filter(collaboration_area__name="Digital infrastruktur").first()
+    return {
+        "draft": draft.pk,
+        "published": published.pk,
+        "project": project.pk,
+        "infra": infra.pk,
+        "version": Activity.history.filter(id=project.pk).earliest("history_date").history_id,
+    }
+
+
 @pytest.mark.parametrize(
-    ("name", "path", "role", "expected"),
+    ("name", "path", "method", "role", "expected"),
     CASES,
-    ids=[f"{role}-{path}" for _name, path, role, _expected in CASES],
+    ids=[f"{role}-{method}-{path}" for _name, path, method, role, _expected in CASES],
 )
-def test_outcome(client, demo, name, path, role, expected):
+def test_outcome(client, demo, name, path, method, role, expected):
     if role != "anonymous":
         client.force_login(User.objects.get(username=role))
-    response = client.get(path)
+    path = path.format(**_objects())
+    if method == POST:
+        # What the page's own form sends; a refusal must come before any of it is used.
+        response = client.post(path, {"comment": "Matris", "direction": "up"})
+    else:
+        response = client.get(path)
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/?next=")

@@ -3,6 +3,7 @@ holds the 2024–2026 project with its sub-goals and budget."""
 
 from pathlib import Path
 
+from actionplans.access import access_sync
 from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
 from portal.models import Organisation
 from portal.seeding import Seeder, read_yaml, text
@@ -15,14 +16,21 @@ PLAN_FILES = ["orebro_2023.yaml", "orebro_2024.yaml"]
 def seed(seeder: Seeder) -> None:
     for name in PLAN_FILES:
         _seed_plan(seeder, read_yaml(DATA / name))
+    # Who may edit, comment on and approve the plans follows from the bodies' members.
+    for strategy in Strategy.objects.all():
+        access_sync(strategy=strategy)
 
 
-def _seed_plan(seeder: Seeder, data: dict) -> ActionPlan:
+def _seed_plan(seeder: Seeder, data: dict) -> ActionPlan | None:
     head = data["plan"]
     strategy = Strategy.objects.get(slug=head["strategy"])
+    # A demo plan is created once. After that it belongs to the people working on it: a
+    # later run must not undo their workflow steps or drop the activities they added.
+    if ActionPlan.objects.filter(strategy=strategy, year=head["year"]).exists():
+        return None
     plan = seeder.upsert(
         ActionPlan,
-        {"strategy": strategy, "year": head["year"]},
+        {"strategy": strategy, "year": head["year"], "revision": 1},
         {
             "title": head["title"],
             "state": head["state"],

@@ -50,6 +50,11 @@ def _seed_strategy(seeder: Seeder, data: dict) -> Strategy:
             "follow_up": text(head.get("follow_up")),
         },
     )
+    seeder.set_m2m(
+        strategy,
+        "governing_bodies",
+        [Body.objects.get(slug=slug) for slug in head.get("governing_bodies") or []],
+    )
     goals = [
         seeder.upsert(
             OverallGoal,

@@ -1,0 +1,205 @@
+"""Forms of the plan workspace. Each names the fields a user may set; the plan, the order,
+the version and the removal mark are set by the services only."""
+
+from django import forms
+from django.db.models import Q
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from actionplans.access import PlanAccess
+from actionplans.models import ActionPlan, Activity, BudgetLine, Risk, SubGoal
+from portal.models import Organisation, User
+from strategy.models import (
+    CollaborationArea,
+    EffectGoal,
+    FocusArea,
+    Perspective,
+    StrategicDirection,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ActivityForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "description",
+            "kind",
+            "status",
+            "collaboration_area",
+            "lead_organisation",
+            "contact",
+            "start_date",
+            "end_date",
+            "focus_areas",
+            "directions",
+            "effect_goals",
+            "perspectives",
+            "expected_benefits",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "expected_benefits": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "focus_areas": forms.CheckboxSelectMultiple,
+            "directions": forms.CheckboxSelectMultiple,
+            "effect_goals": forms.CheckboxSelectMultiple,
+            "perspectives": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, plan: ActionPlan, access: PlanAccess, **kwargs):
+        super().__init__(*args, **kwargs)
+        strategy_id = plan.strategy_id
+        areas = CollaborationArea.objects.filter(strategy_id=strategy_id).order_by("order")
+        if not access.can_edit_plan:
+            # A lead places activities only in the areas they lead.
+            areas = areas.filter(pk__in=access.area_ids)
+        fields = self.fields
+        fields["collaboration_area"].queryset = areas
+        fields["focus_areas"].queryset = FocusArea.objects.filter(strategy_id=strategy_id)
+        fields["directions"].queryset = StrategicDirection.objects.filter(
+            focus_area__strategy_id=strategy_id
+        ).select_related("focus_area")
+        fields["directions"].label_from_instance = lambda d: f"{d.focus_area.title}: {d.title}"
+        fields["effect_goals"].queryset = EffectGoal.objects.filter(
+            Q(strategy_id=strategy_id) | Q(focus_area__strategy_id=strategy_id)
+        )
+        fields["perspectives"].queryset = Perspective.objects.filter(strategy_id=strategy_id)
+        fields["lead_organisation"].queryset = Organisation.objects.order_by("name")
+        fields["contact"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name", "username"
+        )
+        fields["contact"].label_from_instance = _contact_label
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.instance.plan = plan
+
+    ABOUT_FIELDS = (
+        "title",
+        "description",
+        "kind",
+        "status",
+        "collaboration_area",
+        "lead_organisation",
+        "contact",
+        "start_date",
+        "end_date",
+        "expected_benefits",
+    )
+    LINK_FIELDS = ("focus_areas", "directions", "effect_goals", "perspectives")
+
+    def about_fields(self):
+        return [self[name] for name in self.ABOUT_FIELDS]
+
+    def link_fields(self):
+        return [self[name] for name in self.LINK_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end must not be before the start."))
+        return cleaned
+
+
+def _contact_label(user: User) -> str:
+    name = user.get_full_name() or user.username
+    return f"{name} ({user.organisation})" if user.organisation_id else name
+
+
+SubGoalFormSet = inlineformset_factory(
+    Activity,
+    SubGoal,
+    fields=["title", "planned_count", "count_period", "steps"],
+    widgets={
+        "title": forms.Textarea(attrs={"rows": 2}),
+        "steps": forms.Textarea(attrs={"rows": 2}),
+    },
+    extra=1,
+    can_delete=True,
+)
+
+BudgetLineFormSet = inlineformset_factory(
+    Activity,
+    BudgetLine,
+    fields=["kind", "year", "label", "amount", "public_funding"],
+    extra=1,
+    can_delete=True,
+)
+
+RiskFormSet = inlineformset_factory(
+    Activity,
+    Risk,
+    fields=["description", "likelihood", "consequence", "mitigation"],
+    widgets={
+        "description": forms.Textarea(attrs={"rows": 2}),
+        "mitigation": forms.Textarea(attrs={"rows": 2}),
+    },
+    extra=1,
+    can_delete=True,
+)
+
+FORMSETS = (("sub_goals", SubGoalFormSet), ("budget", BudgetLineFormSet), ("risks", RiskFormSet))
+
+
+def activity_forms(
+    *, plan: ActionPlan, access: PlanAccess, instance: Activity | None, data=None
+) -> tuple[ActivityForm, list]:
+    instance = instance or Activity(plan=plan)
+    form = ActivityForm(data, instance=instance, plan=plan, access=access)
+    formsets = [
+        formset_class(data, instance=instance, prefix=prefix) for prefix, formset_class in FORMSETS
+    ]
+    return form, formsets
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class RolloverForm(forms.Form):
+    title = forms.CharField(label=_("Title of the new plan"), max_length=300)
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Activities that continue"),
+        queryset=Activity.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].queryset = plan.activities.filter(
+            removed_at__isnull=True
+        ).order_by("collaboration_area__order", "order", "pk")
+        self.fields["activities"].label_from_instance = lambda a: (
+            f"{a.title} ({a.get_status_display().lower()})"
+        )
+        if not self.is_bound:
+            self.initial["title"] = plan.title.replace(str(plan.year), str(plan.year + 1))
+            # What is not done continues by default.
+            self.initial["activities"] = [
+                a.pk
+                for a in self.fields["activities"].queryset
+                if a.status not in (Activity.Status.DONE, Activity.Status.CANCELLED)
+            ]

@@ -1,0 +1,1 @@
+"""Public plan pages (``public``) and the signed-in plan workspace (``workspace``)."""

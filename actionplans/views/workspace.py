@@ -1,0 +1,338 @@
+"""The plan workspace: where coordinators and leads edit a plan and the governing bodies
+comment on and approve it. Access is checked in ``actionplans.access``; writes go through
+``actionplans.services``. Every page works without JavaScript; with htmx an activity is
+edited in place."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from actionplans import selectors, services
+from actionplans.access import get_activity_for_user, get_plan_for_user, plans_for_user
+from actionplans.forms import CommentForm, RolloverForm, TransitionForm, activity_forms
+from actionplans.history import activity_history
+from actionplans.models import Activity
+from actionplans.workflow import REVISABLE_STATES, available_transitions
+
+
+def _has_errors(form, formsets) -> bool:
+    return form.is_bound and (bool(form.errors) or any(f.total_error_count() for f in formsets))
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+@require_GET
+def workspace_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "actionplans/workspace_list.html", {"plans": plans_for_user(request.user)}
+    )
+
+
+def _workspace_context(request: HttpRequest, plan, access) -> dict:
+    activities = selectors.workspace_activities(plan)
+    active = [a for a in activities if a.removed_at is None]
+    return {
+        "plan": plan,
+        "access": access,
+        "areas": selectors.group_by_area(active),
+        "removed": [a for a in activities if a.removed_at is not None],
+        "transitions": available_transitions(plan, access),
+        "transition_form": TransitionForm(),
+        "comment_form": CommentForm(),
+        "events": selectors.plan_events(plan),
+        "can_revise": access.can_edit_plan and plan.state in REVISABLE_STATES,
+        "can_rollover": access.can_edit_plan,
+    }
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def workspace(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, access = get_plan_for_user(request.user, plan_id)
+    context = _workspace_context(request, plan, access)
+    if request.htmx:
+        return render(request, "actionplans/workspace.html#activities", context)
+    return render(request, "actionplans/workspace.html", context)
+
+
+def _back_to_plan(plan_id: int, activity_id: int | None = None) -> HttpResponse:
+    url = reverse("actionplans:workspace", args=[plan_id])
+    return redirect(f"{url}#activity-{activity_id}" if activity_id else url)
+
+
+def _activity_response(request, activity: Activity, access) -> HttpResponse:
+    """After an in-place change: the card (htmx) or the plan page."""
+    if request.htmx:
+        card = selectors.workspace_activity(activity.pk)
+        context = {"activity": card, "plan": card.plan, "access": access}
+        return render(request, "actionplans/workspace.html#activity-card", context)
+    return _back_to_plan(activity.plan_id, activity.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def activity_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, access = get_plan_for_user(request.user, plan_id)
+    if not access.can_add_activities:
+        raise PermissionDenied
+    if not plan.is_editable:
+        messages.error(request, _("Activities can only be added while the plan is a draft."))
+        return _back_to_plan(plan.pk)
+    data = request.POST if request.method == "POST" else None
+    form, formsets = activity_forms(plan=plan, access=access, instance=None, data=data)
+    if data is None and request.GET.get("area", "").isdigit():
+        form.initial["collaboration_area"] = int(request.GET["area"])
+    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
+        try:
+            activity = services.activity_save(
+                form=form,
+                formsets=formsets,
+                user=request.user,
+                access=access,
+                expected_version=None,
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The activity “%s” was added.") % activity.title)
+            return _back_to_plan(plan.pk, activity.pk)
+    context = {
+        "plan": plan,
+        "form": form,
+        "formsets": formsets,
+        "activity": None,
+        "has_errors": _has_errors(form, formsets),
+    }
+    return render(request, "actionplans/activity_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity, access = get_activity_for_user(request.user, activity_id, edit=True)
+    plan = activity.plan
+    if not plan.is_editable:
+        messages.error(request, _("The plan is no longer a draft: its activities are locked."))
+        return _back_to_plan(plan.pk, activity.pk)
+    data = request.POST if request.method == "POST" else None
+    form, formsets = activity_forms(plan=plan, access=access, instance=activity, data=data)
+    conflict = None
+    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
+        try:
+            saved = services.activity_save(
+                form=form,
+                formsets=formsets,
+                user=request.user,
+                access=access,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except services.ActivityConflict as error:
+            conflict = error
+            # Saving again is a deliberate choice to replace their version with this one.
+            form.data = form.data.copy()
+            form.data["version"] = error.current.version
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            if not request.htmx:
+                messages.success(request, _("The activity “%s” was saved.") % saved.title)
+            return _activity_response(request, saved, access)
+    context = {
+        "plan": plan,
+        "form": form,
+        "formsets": formsets,
+        "activity": activity,
+        "conflict": conflict,
+        "has_errors": _has_errors(form, formsets),
+    }
+    if request.htmx:
+        return render(request, "actionplans/activity_form.html#form", context)
+    return render(request, "actionplans/activity_form.html", context)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def activity_card(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """One activity as the workspace shows it (where an in-place edit is cancelled to)."""
+    activity, access = get_activity_for_user(request.user, activity_id, edit=False)
+    if request.htmx:
+        return _activity_response(request, activity, access)
+    return _back_to_plan(activity.plan_id, activity.pk)
+
+
+def _activity_action(request, activity_id: int, action, success: str) -> HttpResponse:
+    activity, access = get_activity_for_user(request.user, activity_id, edit=True)
+    try:
+        action(activity=activity, user=request.user, access=access)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if success:
+            messages.success(request, success % {"title": activity.title})
+    if request.htmx:
+        plan, access = get_plan_for_user(request.user, activity.plan_id)
+        context = _workspace_context(request, plan, access)
+        return render(request, "actionplans/workspace.html#activities", context)
+    return _back_to_plan(activity.plan_id, activity.pk)
+
+
+@login_required
+@require_POST
+def activity_move(request: HttpRequest, activity_id: int) -> HttpResponse:
+    step = -1 if request.POST.get("direction") == "up" else 1
+
+    def move(**kwargs):
+        services.activity_move(step=step, **kwargs)
+
+    return _activity_action(request, activity_id, move, "")
+
+
+@login_required
+@require_POST
+def activity_remove(request: HttpRequest, activity_id: int) -> HttpResponse:
+    return _activity_action(
+        request,
+        activity_id,
+        services.activity_remove,
+        _("“%(title)s” was removed. It is listed under Removed activities and can be restored."),
+    )
+
+
+@login_required
+@require_POST
+def activity_restore(request: HttpRequest, activity_id: int) -> HttpResponse:
+    return _activity_action(
+        request, activity_id, services.activity_restore, _("“%(title)s” is back in the plan.")
+    )
+
+
+@login_required
+@require_GET
+def activity_history_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity, access = get_activity_for_user(request.user, activity_id, edit=False)
+    context = {
+        "activity": activity,
+        "plan": activity.plan,
+        "entries": activity_history(activity),
+        "can_restore": activity.plan.is_editable
+        and access.can_edit_area(activity.collaboration_area_id),
+    }
+    return render(request, "actionplans/activity_history.html", context)
+
+
+@login_required
+@require_POST
+def activity_revert(request: HttpRequest, activity_id: int, history_id: int) -> HttpResponse:
+    activity, access = get_activity_for_user(request.user, activity_id, edit=True)
+    try:
+        services.activity_revert(
+            activity=activity, history_id=history_id, user=request.user, access=access
+        )
+    except Activity.history.model.DoesNotExist:
+        messages.error(request, _("That version does not exist."))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The activity was restored to the chosen version."))
+    return redirect("actionplans:activity_history", activity.pk)
+
+
+@login_required
+@require_POST
+def plan_transition(request: HttpRequest, plan_id: int, name: str) -> HttpResponse:
+    plan, access = get_plan_for_user(request.user, plan_id)
+    form = TransitionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        event = services.plan_transition(
+            plan=plan, name=name, user=request.user, access=access, comment=comment
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The plan is now “%s”.") % plan.State(event.to_state).label,
+        )
+    return _back_to_plan(plan.pk)
+
+
+@login_required
+@require_POST
+def plan_comment(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, access = get_plan_for_user(request.user, plan_id)
+    if not access.can_comment:
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_comment(
+                plan=plan, user=request.user, access=access, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Your comment is on the plan's timeline."))
+    else:
+        messages.error(request, _("Write a comment before sending it."))
+    return redirect(reverse("actionplans:workspace", args=[plan.pk]) + "#timeline")
+
+
+@login_required
+@require_POST
+def plan_revise(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, access = get_plan_for_user(request.user, plan_id)
+    if not access.can_edit_plan:
+        raise PermissionDenied
+    try:
+        revision = services.plan_revise(plan=plan, user=request.user, access=access)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return _back_to_plan(plan.pk)
+    messages.success(
+        request,
+        _("Revision %(revision)s is open as a draft. The approved plan stays as it is.")
+        % {"revision": revision.revision},
+    )
+    return _back_to_plan(revision.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_rollover(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, access = get_plan_for_user(request.user, plan_id)
+    if not access.can_edit_plan:
+        raise PermissionDenied
+    form = RolloverForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_plan = services.plan_rollover(
+                plan=plan,
+                user=request.user,
+                access=access,
+                activity_ids=[a.pk for a in form.cleaned_data["activities"]],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The plan for %(year)s is open as a draft with %(count)s activities.")
+                % {"year": new_plan.year, "count": len(form.cleaned_data["activities"])},
+            )
+            return _back_to_plan(new_plan.pk)
+    return render(request, "actionplans/plan_rollover.html", {"plan": plan, "form": form})

@@ -1,0 +1,252 @@
+"""Saving an activity: the form, its sub-goals, budget and risks, the version check."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from actionplans import services
+from actionplans.forms import activity_forms
+from actionplans.models import ActionPlan, Activity
+from strategy.models import CollaborationArea, FocusArea
+
+LEAD = "insatsledare-digital-infrastruktur"
+
+
+def management(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def post_data(plan, activity=None, **overrides):
+    """What the form posts: the activity's fields, and its children unchanged."""
+    area = CollaborationArea.objects.get(strategy=plan.strategy, name="Digital infrastruktur")
+    data = {
+        "title": "Gemensam bredbandskartläggning",
+        "description": "Kartlägga täckningen i länets kommuner.",
+        "kind": Activity.Kind.PRESTUDY,
+        "status": Activity.Status.PLANNED,
+        "collaboration_area": str(area.pk),
+        "lead_organisation": str(plan.strategy.owner_id),
+        "start_date": "2024-02-01",
+        "end_date": "2024-11-30",
+        "focus_areas": [
+            str(FocusArea.objects.get(strategy=plan.strategy, title="Digital infrastruktur").pk)
+        ],
+        "expected_benefits": "Underlag för utbyggnad.",
+        **management("sub_goals"),
+        **management("budget"),
+        **management("risks"),
+    }
+    if activity is not None:
+        data.update(
+            {
+                "title": activity.title,
+                "description": activity.description,
+                "kind": activity.kind,
+                "status": activity.status,
+                "collaboration_area": str(activity.collaboration_area_id),
+                "lead_organisation": str(activity.lead_organisation_id),
+                "start_date": activity.start_date.isoformat() if activity.start_date else "",
+                "end_date": activity.end_date.isoformat() if activity.end_date else "",
+                "focus_areas": [
+                    str(pk) for pk in activity.focus_areas.values_list("pk", flat=True)
+                ],
+                "directions": [str(pk) for pk in activity.directions.values_list("pk", flat=True)],
+                "expected_benefits": activity.expected_benefits,
+                "version": str(activity.version),
+            }
+        )
+        for prefix, related in (
+            ("sub_goals", activity.sub_goals),
+            ("budget", activity.budget_lines),
+            ("risks", activity.risks),
+        ):
+            rows = list(related.all())
+            data.update(management(prefix, len(rows), len(rows)))
+            for i, row in enumerate(rows):
+                data[f"{prefix}-{i}-id"] = str(row.pk)
+                data[f"{prefix}-{i}-activity"] = str(activity.pk)
+                for field in {
+                    "sub_goals": ["title", "planned_count", "count_period", "steps"],
+                    "budget": ["kind", "year", "label", "amount"],
+                    "risks": ["description", "likelihood", "consequence", "mitigation"],
+                }[prefix]:
+                    value = getattr(row, field)
+                    data[f"{prefix}-{i}-{field}"] = "" if value is None else str(value)
+                if prefix == "budget" and row.public_funding:
+                    data[f"{prefix}-{i}-public_funding"] = "on"
+    data.update(overrides)
+    return data
+
+
+def save(plan, username, as_user, data, instance=None):
+    user, access = as_user(username, plan)
+    form, formsets = activity_forms(plan=plan, access=access, instance=instance, data=data)
+    assert form.is_valid(), form.errors
+    assert all(f.is_valid() for f in formsets), [f.errors for f in formsets]
+    return services.activity_save(
+        form=form,
+        formsets=formsets,
+        user=user,
+        access=access,
+        expected_version=form.cleaned_data.get("version"),
+    )
+
+
+def test_create_with_sub_goal_budget_and_risk(draft_plan, as_user):
+    data = post_data(draft_plan)
+    data.update(management("sub_goals", 1))
+    data.update(
+        {
+            "sub_goals-0-title": "Två rådsmöten",
+            "sub_goals-0-planned_count": "2",
+            "sub_goals-0-count_period": "term",
+            "sub_goals-0-steps": "",
+        }
+    )
+    data.update(management("budget", 1))
+    data.update(
+        {
+            "budget-0-kind": "cost",
+            "budget-0-year": "2024",
+            "budget-0-label": "Konsult",
+            "budget-0-amount": "150000",
+            "budget-0-public_funding": "on",
+        }
+    )
+    data.update(management("risks", 1))
+    data.update(
+        {
+            "risks-0-description": "Låg svarsfrekvens",
+            "risks-0-likelihood": "4",
+            "risks-0-consequence": "4",
+            "risks-0-mitigation": "Påminnelser",
+        }
+    )
+    activity = save(draft_plan, "samordnare", as_user, data)
+    assert activity.sub_goals.get().planned_count == 2
+    assert activity.budget_lines.get().amount == 150000
+    risk = activity.risks.get()
+    assert (risk.score, risk.level) == (16, "high")
+    assert activity.focus_areas.get().title == "Digital infrastruktur"
+    assert activity.order == draft_plan.activities.count()
+    # One history row for the whole save, with the links as saved.
+    record = activity.history.get()
+    assert record.history_user.username == "samordnare"
+    assert [row.focusarea.title for row in record.focus_areas.all()] == ["Digital infrastruktur"]
+
+
+def test_an_update_raises_the_version(draft_plan, as_user):
+    activity = draft_plan.activities.get()
+    data = post_data(draft_plan, activity, title="Regional digitaliseringsutveckling 2.0")
+    saved = save(draft_plan, "samordnare", as_user, data, instance=activity)
+    assert saved.version == 2
+    assert saved.sub_goals.count() == 5  # the children were posted back unchanged
+    assert Activity.objects.get(pk=activity.pk).title.endswith("2.0")
+
+
+def test_the_later_of_two_edits_is_refused_and_shown_the_other_change(draft_plan, as_user):
+    activity = draft_plan.activities.get()
+    first = post_data(draft_plan, activity, title="Ändrad av samordnaren")
+    second = post_data(draft_plan, activity, title="Ändrad av någon annan", description="Ny text")
+    save(draft_plan, "samordnare", as_user, first, instance=Activity.objects.get(pk=activity.pk))
+    with pytest.raises(services.ActivityConflict) as conflict:
+        save(
+            draft_plan, "samordnare", as_user, second, instance=Activity.objects.get(pk=activity.pk)
+        )
+    assert conflict.value.changed_by.username == "samordnare"
+    titles = [(c.field, c.before, c.after) for c in conflict.value.changes if c.field == "titel"]
+    assert titles == [("titel", "Regional digitaliseringsutveckling", "Ändrad av samordnaren")]
+    assert Activity.objects.get(pk=activity.pk).title == "Ändrad av samordnaren"
+
+
+def test_a_lead_edits_only_their_area(draft_plan, as_user):
+    data = post_data(draft_plan)
+    assert save(draft_plan, LEAD, as_user, data).collaboration_area.name == "Digital infrastruktur"
+    user, access = as_user(LEAD, draft_plan)
+    other_area = CollaborationArea.objects.get(strategy=draft_plan.strategy, name="Öppna data")
+    form, formsets = activity_forms(
+        plan=draft_plan,
+        access=access,
+        instance=None,
+        data=post_data(draft_plan, collaboration_area=str(other_area.pk)),
+    )
+    assert not form.is_valid()
+    assert "collaboration_area" in form.errors
+    # Nor may they pull the overall level's project into their own area.
+    project = draft_plan.activities.get(title="Regional digitaliseringsutveckling")
+    own_area = CollaborationArea.objects.get(
+        strategy=draft_plan.strategy, name="Digital infrastruktur"
+    )
+    form, formsets = activity_forms(
+        plan=draft_plan,
+        access=access,
+        instance=project,
+        data=post_data(draft_plan, project, collaboration_area=str(own_area.pk)),
+    )
+    assert form.is_valid() and all(f.is_valid() for f in formsets)
+    with pytest.raises(PermissionDenied):
+        services.activity_save(
+            form=form, formsets=formsets, user=user, access=access, expected_version=project.version
+        )
+    assert Activity.objects.get(pk=project.pk).collaboration_area.name == "Övergripande nivå"
+
+
+def test_activities_are_locked_outside_a_draft(draft_plan, as_user):
+    ActionPlan.objects.filter(pk=draft_plan.pk).update(state=ActionPlan.State.REVIEW)
+    draft_plan.refresh_from_db()
+    with pytest.raises(ValidationError):
+        save(draft_plan, "samordnare", as_user, post_data(draft_plan))
+
+
+def test_end_before_start_is_a_form_error(draft_plan, as_user):
+    _, access = as_user("samordnare", draft_plan)
+    form, _ = activity_forms(
+        plan=draft_plan,
+        access=access,
+        instance=None,
+        data=post_data(draft_plan, start_date="2024-05-01", end_date="2024-04-01"),
+    )
+    assert not form.is_valid()
+    assert "end_date" in form.errors
+
+
+def test_forbidden_fields_in_the_post_are_ignored(draft_plan, published_plan, as_user):
+    activity = draft_plan.activities.get()
+    data = post_data(
+        draft_plan, activity, version="1", removed_at="2024-01-01T00:00:00Z", order="99"
+    )
+    data["plan"] = str(published_plan.pk)
+    saved = save(draft_plan, "samordnare", as_user, data, instance=activity)
+    saved.refresh_from_db()
+    assert (saved.plan_id, saved.removed_at, saved.order) == (draft_plan.pk, None, activity.order)
+
+
+def test_move_remove_and_restore(published_plan, draft_plan, as_user):
+    user, access = as_user("samordnare", draft_plan)
+    area = CollaborationArea.objects.get(strategy=draft_plan.strategy, name="Digital infrastruktur")
+    lead = draft_plan.strategy.owner
+    a, b = (
+        Activity.objects.create(
+            plan=draft_plan, title=t, collaboration_area=area, lead_organisation=lead, order=i
+        )
+        for i, t in ((1, "A"), (2, "B"))
+    )
+    services.activity_move(activity=b, user=user, access=access, step=-1)
+    titles = list(
+        draft_plan.activities.filter(collaboration_area=area)
+        .order_by("order")
+        .values_list("title", flat=True)
+    )
+    assert titles == ["B", "A"]
+    services.activity_move(activity=b, user=user, access=access, step=-1)  # already first
+    services.activity_remove(activity=a, user=user, access=access)
+    a.refresh_from_db()
+    assert a.removed_at is not None
+    services.activity_restore(activity=a, user=user, access=access)
+    a.refresh_from_db()
+    assert a.removed_at is None
+    assert a.history.first().history_user == user

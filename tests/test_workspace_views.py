@@ -1,0 +1,141 @@
+"""The plan workspace pages: what each role sees, the no-JavaScript and htmx paths."""
+
+from actionplans.models import ActionPlan, Activity
+from tests.conftest import demo_user
+from tests.test_activity_save import post_data
+
+LEAD = "insatsledare-digital-infrastruktur"
+
+
+def signed_in(client, username):
+    client.force_login(demo_user(username))
+    return client
+
+
+def test_coordinator_sees_the_steps_and_edit_buttons(client, draft_plan):
+    html = signed_in(client, "samordnare").get(draft_plan.get_edit_url()).content.decode()
+    assert "/steg/submit/" in html
+    assert "/steg/approve/" not in html
+    assert "/ny-aktivitet/" in html
+    assert "/andra/" in html
+
+
+def test_steering_group_sees_no_edit_buttons(client, draft_plan):
+    html = signed_in(client, "styrgrupp").get(draft_plan.get_edit_url()).content.decode()
+    assert "/ny-aktivitet/" not in html and "/andra/" not in html
+    assert "/kommentar/" in html
+
+
+def test_lead_edits_only_cards_of_their_area(client, published_plan):
+    plan = published_plan
+    ActionPlan.objects.filter(pk=plan.pk).update(state=ActionPlan.State.DRAFT)
+    html = signed_in(client, LEAD).get(plan.get_edit_url()).content.decode()
+    own = plan.activities.filter(collaboration_area__name="Digital infrastruktur")
+    others = plan.activities.exclude(collaboration_area__name="Digital infrastruktur")
+    assert all(f"/aktiviteter/{a.pk}/andra/" in html for a in own)
+    assert not any(f"/aktiviteter/{a.pk}/andra/" in html for a in others)
+
+
+def test_edit_without_javascript_redirects_to_the_card(client, draft_plan):
+    activity = draft_plan.activities.get()
+    response = signed_in(client, "samordnare").post(
+        activity.get_edit_url(), post_data(draft_plan, activity, title="Nytt namn")
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#activity-{activity.pk}")
+    assert Activity.objects.get(pk=activity.pk).title == "Nytt namn"
+
+
+def test_edit_in_place_with_htmx_returns_the_card(client, draft_plan):
+    activity = draft_plan.activities.get()
+    signed_in(client, "samordnare")
+    form = client.get(activity.get_edit_url(), headers={"HX-Request": "true"})
+    assert form.status_code == 200
+    assert b"<html" not in form.content and b'hx-post="' in form.content
+    assert "HX-Request" in form["Vary"]
+    card = client.post(
+        activity.get_edit_url(),
+        post_data(draft_plan, activity, title="Nytt namn"),
+        headers={"HX-Request": "true"},
+    )
+    html = card.content.decode()
+    assert "<article" in html and "Nytt namn" in html and "<html" not in html
+
+
+def test_a_bad_form_keeps_what_was_typed(client, draft_plan):
+    activity = draft_plan.activities.get()
+    data = post_data(
+        draft_plan, activity, title="", description="Min långa text som inte får försvinna"
+    )
+    response = signed_in(client, "samordnare").post(activity.get_edit_url(), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Min långa text som inte får försvinna" in html
+    assert 'role="alert"' in html
+    assert Activity.objects.get(pk=activity.pk).title == "Regional digitaliseringsutveckling"
+
+
+def test_a_conflicting_save_shows_the_other_change(client, draft_plan):
+    activity = draft_plan.activities.get()
+    stale = post_data(draft_plan, activity, title="Min version")
+    signed_in(client, "samordnare").post(
+        activity.get_edit_url(), post_data(draft_plan, activity, title="Deras version")
+    )
+    response = client.post(activity.get_edit_url(), stale)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Deras version" in html and "Min version" in html
+    assert Activity.objects.get(pk=activity.pk).title == "Deras version"
+    # Saving again from the conflict form is a deliberate overwrite.
+    again = dict(stale, version=str(Activity.objects.get(pk=activity.pk).version))
+    assert client.post(activity.get_edit_url(), again).status_code == 302
+    assert Activity.objects.get(pk=activity.pk).title == "Min version"
+
+
+def test_create_page_and_post(client, draft_plan):
+    signed_in(client, "samordnare")
+    assert client.get(f"/planarbete/{draft_plan.pk}/ny-aktivitet/").status_code == 200
+    response = client.post(f"/planarbete/{draft_plan.pk}/ny-aktivitet/", post_data(draft_plan))
+    assert response.status_code == 302
+    assert draft_plan.activities.filter(title="Gemensam bredbandskartläggning").exists()
+
+
+def test_submit_then_comment_then_approve_through_the_pages(client, draft_plan):
+    signed_in(client, "samordnare").post(
+        f"/planarbete/{draft_plan.pk}/steg/submit/", {"comment": ""}
+    )
+    signed_in(client, "strategigrupp").post(
+        f"/planarbete/{draft_plan.pk}/kommentar/", {"comment": "Lägg till mätetal."}
+    )
+    signed_in(client, "styrgrupp").post(f"/planarbete/{draft_plan.pk}/steg/approve/", {})
+    draft_plan.refresh_from_db()
+    assert draft_plan.state == ActionPlan.State.APPROVED
+    html = client.get(draft_plan.get_edit_url()).content.decode()
+    assert "Lägg till mätetal." in html
+
+
+def test_remove_and_restore_with_htmx_return_the_list(client, draft_plan):
+    activity = draft_plan.activities.get()
+    signed_in(client, "samordnare")
+    response = client.post(f"/aktiviteter/{activity.pk}/ta-bort/", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert 'id="plan-activities"' in html and "/aterstall/" in html
+    client.post(f"/aktiviteter/{activity.pk}/aterstall/")
+    assert Activity.objects.get(pk=activity.pk).removed_at is None
+
+
+def test_removed_activities_leave_the_public_page(client, published_plan):
+    activity = published_plan.activities.first()
+    Activity.objects.filter(pk=activity.pk).update(removed_at="2024-01-01T00:00:00Z")
+    html = client.get(published_plan.get_absolute_url()).content.decode()
+    assert f'id="activity-{activity.pk}"' not in html
+
+
+def test_history_page_shows_the_diff(client, draft_plan):
+    activity = draft_plan.activities.get()
+    signed_in(client, "samordnare").post(
+        activity.get_edit_url(), post_data(draft_plan, activity, title="Nytt namn")
+    )
+    html = client.get(f"/aktiviteter/{activity.pk}/historik/").content.decode()
+    assert "Regional digitaliseringsutveckling" in html and "Nytt namn" in html
+    assert "Återställ" in html or "Restore" in html
