@@ -201,7 +201,7 @@ class Activity(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
     expected_benefits = models.TextField(_("expected benefits"), blank=True)
-    removed_at = models.DateTimeField(_("removed"), null=True, blank=True, db_index=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
     #: Raised by every save through the services; an edit made from an older version is
     #: refused instead of overwriting the newer one.
     version = models.PositiveIntegerField(_("version"), default=1)

@@ -1,9 +1,11 @@
 """Reads of action plans. Anonymous readers see published and closed plans only."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from itertools import groupby
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
     Count,
@@ -11,12 +13,14 @@ from django.db.models import (
     Model,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
 
 from actionplans.budget import budget_table
 from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, SubGoal
@@ -177,3 +181,130 @@ def activities_by_area(plan: ActionPlan) -> list[tuple[object, list[Activity]]]:
     """The plan's (prefetched) activities grouped by collaboration area, in area order,
     each with its budget pivoted into ``activity.budget``."""
     return group_by_area(_with_budget(list(plan.activities.all())))
+
+
+# --- The public plan page: filters, grouping, coverage and totals ------------------------------
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    """What the reader narrowed the plan page to. Unknown values are dropped, so the cache
+    holds one copy per meaningful combination only."""
+
+    status: str = ""
+    kind: str = ""
+    organisation: str = ""  # slug
+    focus_area: str = ""  # slug
+    group: str = "area"  # or "focus"
+
+    @classmethod
+    def from_query(cls, query) -> "PlanFilters":
+        status = query.get("status", "")
+        kind = query.get("typ", "")
+        return cls(
+            status=status if status in Activity.Status.values else "",
+            kind=kind if kind in Activity.Kind.values else "",
+            organisation=slugify(query.get("organisation", ""))[:200],
+            focus_area=slugify(query.get("fokusomrade", ""))[:200],
+            group="focus" if query.get("visa") == "fokusomraden" else "area",
+        )
+
+    @property
+    def key(self) -> str:
+        return "|".join((self.status, self.kind, self.organisation, self.focus_area, self.group))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.kind or self.organisation or self.focus_area)
+
+    def match(self, activity: Activity) -> bool:
+        return (
+            (not self.status or activity.status == self.status)
+            and (not self.kind or activity.kind == self.kind)
+            and (not self.organisation or activity.lead_organisation.slug == self.organisation)
+            and (
+                not self.focus_area
+                or any(fa.slug == self.focus_area for fa in activity.focus_areas.all())
+            )
+        )
+
+
+def plan_overview(plan: ActionPlan, filters: PlanFilters) -> dict:
+    """Everything the plan page's activity section shows, fetched up front."""
+    plan = plan_activities(plan)
+    everything = list(plan.activities.all())
+    activities = _with_budget([a for a in everything if filters.match(a)])
+    focus_areas = list(FocusArea.objects.filter(strategy_id=plan.strategy_id).order_by("order"))
+    directions = list(
+        StrategicDirection.objects.filter(focus_area__strategy_id=plan.strategy_id)
+        .select_related("focus_area")
+        .order_by("focus_area__order", "order")
+    )
+    covered = {d.pk for a in everything for d in a.directions.all()}
+    if filters.group == "focus":
+        groups = [
+            (area, [a for a in activities if area in a.focus_areas.all()]) for area in focus_areas
+        ]
+        unlinked = [a for a in activities if not a.focus_areas.all()]
+        groups = [(area, items) for area, items in groups if items]
+        if unlinked:
+            groups.append((None, unlinked))
+    else:
+        groups = group_by_area(activities)
+    lines = sorted(
+        (line for a in activities for line in a.budget_lines.all()),
+        key=lambda line: (line.kind, line.order, line.label, line.year),
+    )
+    return {
+        "plan": plan,
+        "filters": filters,
+        "groups": groups,
+        "shown": len(activities),
+        "total": len(everything),
+        "focus_areas": focus_areas,
+        "organisations": sorted({a.lead_organisation for a in everything}, key=lambda o: o.name),
+        "statuses": Activity.Status.choices,
+        "kinds": Activity.Kind.choices,
+        "uncovered": [d for d in directions if d.pk not in covered],
+        "budget": budget_table(lines),
+    }
+
+
+def search_activities(*, query: str, plan_ids: list[int] | None, limit: int = 50):
+    """Activities of public plans (and of ``plan_ids``, the plans the reader works on)
+    whose title or description match the words, best first.
+
+    PostgreSQL ranks with its Swedish full-text configuration, so "kommunerna" finds
+    "kommun"; other databases match each word as a substring.
+    """
+    visible = Q(plan__state__in=ActionPlan.PUBLIC_STATES, plan__strategy__is_public=True)
+    if plan_ids:
+        visible |= Q(plan_id__in=plan_ids)
+    activities = Activity.objects.filter(visible, removed_at__isnull=True).select_related(
+        "plan", "plan__strategy", "collaboration_area", "lead_organisation"
+    )
+    words = query.split()
+    if not words:
+        return []
+    if connection.vendor == "postgresql":
+        vector = SearchVector("title", weight="A", config="swedish") + SearchVector(
+            "description", "expected_benefits", weight="B", config="swedish"
+        )
+        search = SearchQuery(query, config="swedish", search_type="websearch")
+        # Filtering on the vector itself (not on the rank) lets PostgreSQL use the GIN index
+        # on the same expression (migration 0005); only the matches are ranked.
+        activities = (
+            activities.annotate(document=vector)
+            .filter(document=search)
+            .annotate(rank=SearchRank(vector, search))
+            .order_by("-rank", "-plan__year", "title")
+        )
+    else:
+        for word in words:
+            activities = activities.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(expected_benefits__icontains=word)
+            )
+        activities = activities.order_by("-plan__year", "title")
+    return list(activities[:limit])

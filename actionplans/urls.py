@@ -6,6 +6,7 @@ app_name = "actionplans"
 urlpatterns = [
     # Public: published and closed plans.
     path("handlingsplaner/", public.plan_list, name="list"),
+    path("handlingsplaner/sok/", public.search, name="search"),
     path("handlingsplaner/<slug:strategy_slug>/<int:year>/", public.plan_detail, name="detail"),
     # The workspace of those who work on the plans.
     path("planarbete/", workspace.workspace_list, name="workspace_list"),

@@ -74,6 +74,8 @@ MATRIX = {
         ("/strategier/region-orebro-program-2021-2026/digital-ledning/", everyone(404)),
     ],
     "actionplans:list": [("/handlingsplaner/", everyone(200))],
+    # Everyone may search; what each finds is tested in test_search.py.
+    "actionplans:search": [("/handlingsplaner/sok/?q=digital", everyone(200))],
     "actionplans:detail": [
         (f"/handlingsplaner/{COUNTY}/2023/", everyone(200)),
         # The 2024 plan is a draft: not public; its editors use the workspace.

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from actionplans import selectors
+from actionplans.access import plans_for_user
 
 
 @require_GET
@@ -22,16 +23,30 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, strategy_slug: str, year: int) -> HttpResponse:
     plan = selectors.public_plan(strategy_slug=strategy_slug, year=year)
+    filters = selectors.PlanFilters.from_query(request.GET)
     # The activity list is the heavy part (hundreds of activities at national scale) and
-    # the same for every reader: render it once per version of its content and language.
-    key = f"plan-activities:{plan.pk}:{selectors.plan_content_version(plan)}:{get_language()}"
+    # the same for every reader: render it once per version of its content, language and
+    # filter choice.
+    version = selectors.plan_content_version(plan)
+    key = f"plan-activities:{plan.pk}:{version}:{get_language()}:{filters.key}"
     activities_html = cache.get(key)
     if activities_html is None:
-        plan = selectors.plan_activities(plan)
-        context = {"plan": plan, "areas": selectors.activities_by_area(plan)}
+        context = selectors.plan_overview(plan, filters)
         activities_html = render_to_string(
             "actionplans/plan_detail.html#activities", context, request=request
         )
         cache.set(key, activities_html, timeout=settings.PAGE_FRAGMENT_CACHE_SECONDS)
     context = {"plan": plan, "activities_html": mark_safe(activities_html)}  # noqa: S308
     return render(request, "actionplans/plan_detail.html", context)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Activities across all plans and years, by words in their title and description."""
+    query = request.GET.get("q", "").strip()[:200]
+    plan_ids = None
+    if request.user.is_authenticated:
+        plan_ids = [plan.pk for plan in plans_for_user(request.user)]
+    results = selectors.search_activities(query=query, plan_ids=plan_ids) if query else []
+    context = {"query": query, "results": results, "limit": 50}
+    return render(request, "actionplans/search.html", context)
