@@ -2,7 +2,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from actionplans.access import access_sync, access_sync_for_body
-from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, Risk, SubGoal
+from actionplans.models import (
+    ActionPlan,
+    Activity,
+    BudgetLine,
+    PlanEvent,
+    PlanImport,
+    Risk,
+    SubGoal,
+)
 from portal.admin import BodyAdmin, MembershipAdmin
 from portal.models import Body, Membership
 from strategy.admin import StrategyAdmin
@@ -93,6 +101,22 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "year"]
     search_fields = ["label", "activity__title"]
     list_select_related = ["activity"]
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    """Uploads are made in the plan workspace; here they can be read."""
+
+    list_display = ["original_name", "plan", "uploaded_by", "state", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["plan", "uploaded_by"]
+    search_fields = ["original_name", "plan__title", "sha256"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Risk)

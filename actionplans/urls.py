@@ -1,12 +1,17 @@
 from django.urls import path
 
-from actionplans.views import public, workspace
+from actionplans.views import public, spreadsheet, workspace
 
 app_name = "actionplans"
 urlpatterns = [
     # Public: published and closed plans.
     path("handlingsplaner/", public.plan_list, name="list"),
     path("handlingsplaner/sok/", public.search, name="search"),
+    path(
+        "handlingsplaner/<slug:strategy_slug>/<int:year>/export.<str:fmt>",
+        spreadsheet.public_export,
+        name="public_export",
+    ),
     path("handlingsplaner/<slug:strategy_slug>/<int:year>/", public.plan_detail, name="detail"),
     # The workspace of those who work on the plans.
     path("planarbete/", workspace.workspace_list, name="workspace_list"),
@@ -24,6 +29,13 @@ urlpatterns = [
     path("planarbete/<int:plan_id>/kommentar/", workspace.plan_comment, name="plan_comment"),
     path("planarbete/<int:plan_id>/revidera/", workspace.plan_revise, name="plan_revise"),
     path("planarbete/<int:plan_id>/nasta-ar/", workspace.plan_rollover, name="plan_rollover"),
+    path("planarbete/<int:plan_id>/export.<str:fmt>", spreadsheet.plan_export, name="plan_export"),
+    path("planarbete/<int:plan_id>/importera/", spreadsheet.import_upload, name="import_upload"),
+    path("importer/<int:import_id>/", spreadsheet.import_detail, name="import_detail"),
+    path("importer/<int:import_id>/spara/", spreadsheet.import_apply, name="import_apply"),
+    path(
+        "importer/<int:import_id>/kontrollera/", spreadsheet.import_recheck, name="import_recheck"
+    ),
     path("aktiviteter/<int:activity_id>/", workspace.activity_card, name="activity_card"),
     path("aktiviteter/<int:activity_id>/andra/", workspace.activity_edit, name="activity_edit"),
     path("aktiviteter/<int:activity_id>/flytta/", workspace.activity_move, name="activity_move"),

@@ -183,6 +183,15 @@ else:
 #: Rendered fragments are keyed by a version of their content, so this only bounds memory.
 PAGE_FRAGMENT_CACHE_SECONDS = env_int("PAGE_FRAGMENT_CACHE_SECONDS", 24 * 60 * 60)
 
+# --- Spreadsheet imports ------------------------------------------------------------------
+#: Upload limit, and what its zip directory may declare unpacked (a zip bomb declares more).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 2**20)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 2**20)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+#: Files up to this size are checked and saved while the browser waits; larger ones by
+#: the Celery worker, and the page shows their progress.
+IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 256 * 2**10)
+
 # --- Celery -----------------------------------------------------------------------------
 # The embedded broker keeps its queue in files under var/, so `make run` starts a real
 # worker process without a server. Tasks are never run eagerly: a request only enqueues.

@@ -18,6 +18,8 @@ def superuser(db):
 NOT_AUDITED = {
     # Append-only: the plan's timeline is itself the record of who did what.
     "actionplans.PlanEvent": "registered",
+    # An operation log of uploads; the activities it changes carry the history.
+    "actionplans.PlanImport": "registered",
     # Object permissions are derived from body memberships (actionplans.access.access_sync),
     # whose history explains every grant; they are not edited in the admin.
     "strategy.StrategyUserObjectPermission": "unregistered",

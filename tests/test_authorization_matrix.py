@@ -109,6 +109,23 @@ MATRIX = {
     "actionplans:plan_rollover": [
         ("/planarbete/{draft}/nasta-ar/", workers(403, coordinator=200)),
     ],
+    "actionplans:plan_export": [("/planarbete/{draft}/export.xlsx", workers(200))],
+    "actionplans:public_export": [
+        (f"/handlingsplaner/{COUNTY}/2023/export.csv", everyone(200)),
+        (f"/handlingsplaner/{COUNTY}/2024/export.csv", everyone(404)),
+    ],
+    "actionplans:import_upload": [
+        ("/planarbete/{draft}/importera/", workers(403, coordinator=200, lead=200)),
+    ],
+    # {upload} is an import uploaded by samordnare: only the uploader and the plan's
+    # editors see it; only the uploader saves it.
+    "actionplans:import_detail": [("/importer/{upload}/", workers(404, coordinator=200))],
+    "actionplans:import_apply": [
+        ("/importer/{upload}/spara/", workers(404, coordinator=302), POST),
+    ],
+    "actionplans:import_recheck": [
+        ("/importer/{upload}/kontrollera/", workers(404, coordinator=302), POST),
+    ],
     "actionplans:activity_card": [("/aktiviteter/{project}/", workers(302))],
     "actionplans:activity_edit": [
         ("/aktiviteter/{project}/andra/", workers(403, coordinator=200)),
@@ -172,7 +189,22 @@ def _objects() -> dict[str, int]:
     published = ActionPlan.objects.get(strategy__slug=COUNTY, year=2023)
     project = draft.activities.get()
     infra = published.activities.filter(collaboration_area__name="Digital infrastruktur").first()
+    from django.core.files.base import ContentFile
+
+    from actionplans.models import PlanImport
+
+    upload = PlanImport(
+        plan=draft,
+        uploaded_by=User.objects.get(username="samordnare"),
+        original_name="plan.xlsx",
+        size=1,
+        sha256="0" * 64,
+        state=PlanImport.State.INVALID,
+    )
+    upload.file.save("matrix.xlsx", ContentFile(b"x"), save=False)
+    upload.save()
     return {
+        "upload": upload.pk,
         "draft": draft.pk,
         "published": published.pk,
         "project": project.pk,

@@ -1,0 +1,118 @@
+"""Uploading a plan file: preview, save once, errors kept, large files through Celery."""
+
+import io
+
+from openpyxl import load_workbook
+
+from actionplans import tasks
+from actionplans.models import PlanImport
+from actionplans.spreadsheet.export import plan_xlsx
+from tests.conftest import demo_user
+
+
+def _file(plan, title=None, name="plan.xlsx"):
+    data = plan_xlsx(plan)
+    if title:
+        book = load_workbook(io.BytesIO(data))
+        book["Aktiviteter"]["B2"] = title
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data = buffer.getvalue()
+    upload = io.BytesIO(data)
+    upload.name = name
+    return upload
+
+
+def _upload(client, plan, **kwargs):
+    return client.post(f"/planarbete/{plan.pk}/importera/", {"file": _file(plan, **kwargs)})
+
+
+def test_upload_preview_and_save(client, draft_plan):
+    client.force_login(demo_user("samordnare"))
+    response = _upload(client, draft_plan, title="Ny titel via Excel")
+    plan_import = PlanImport.objects.get()
+    assert response["Location"] == plan_import.get_absolute_url()
+    assert plan_import.state == "ready"
+    html = client.get(plan_import.get_absolute_url()).content.decode()
+    assert "Ny titel via Excel" in html and "/spara/" in html
+    assert draft_plan.activities.get().title == "Regional digitaliseringsutveckling"
+    client.post(f"/importer/{plan_import.pk}/spara/")
+    client.post(f"/importer/{plan_import.pk}/spara/")  # a second click saves nothing more
+    plan_import.refresh_from_db()
+    assert plan_import.state == "done"
+    activity = draft_plan.activities.get()
+    assert activity.title == "Ny titel via Excel"
+    assert activity.history.filter(title="Ny titel via Excel").count() == 1
+
+
+def test_a_file_that_is_not_xlsx_gets_a_message(client, draft_plan):
+    client.force_login(demo_user("samordnare"))
+    upload = io.BytesIO(b"ID;Titel\n")
+    upload.name = "plan.csv"
+    client.post(f"/planarbete/{draft_plan.pk}/importera/", {"file": upload})
+    plan_import = PlanImport.objects.get()
+    assert plan_import.state == "invalid"
+    html = client.get(plan_import.get_absolute_url()).content.decode()
+    assert "xlsx" in html and 'role="alert"' in html
+
+
+def test_a_large_file_is_checked_by_the_worker(client, draft_plan, settings):
+    settings.IMPORT_SYNC_MAX_BYTES = 10
+    client.force_login(demo_user("samordnare"))
+    sent = []
+    original = tasks.check_import.delay_on_commit
+    tasks.check_import.delay_on_commit = lambda *args: sent.append(args)
+    try:
+        _upload(client, draft_plan, title="Stor fil")
+    finally:
+        tasks.check_import.delay_on_commit = original
+    plan_import = PlanImport.objects.get()
+    assert sent == [(plan_import.pk,)] and plan_import.state == "checking"
+    html = client.get(plan_import.get_absolute_url()).content.decode()
+    assert 'hx-trigger="every 2s"' in html  # the page polls while the worker checks
+    assert tasks.check_import(plan_import.pk) == "ready"
+    assert tasks.check_import(plan_import.pk) == "ready"  # run twice, checked once
+    PlanImport.objects.filter(pk=plan_import.pk).update(state="applying")
+    assert tasks.apply_import(plan_import.pk) == "done"
+    assert tasks.apply_import(plan_import.pk) == "done"  # a redelivery does nothing
+    assert draft_plan.activities.get().title == "Stor fil"
+
+
+def test_a_failed_save_can_be_checked_again(client, draft_plan):
+    client.force_login(demo_user("samordnare"))
+    _upload(client, draft_plan, title="Från filen")
+    plan_import = PlanImport.objects.get()
+    activity = draft_plan.activities.get()
+    activity.version += 1
+    activity.save()
+    client.post(f"/importer/{plan_import.pk}/spara/")
+    plan_import.refresh_from_db()
+    assert plan_import.state == "failed"
+    assert plan_import.message  # says that the plan changed after the preview
+    client.post(f"/importer/{plan_import.pk}/kontrollera/")
+    plan_import.refresh_from_db()
+    assert plan_import.state == "ready"
+
+
+def test_others_do_not_see_an_import(client, draft_plan):
+    client.force_login(demo_user("samordnare"))
+    _upload(client, draft_plan)
+    plan_import = PlanImport.objects.get()
+    for username in ("kontakt-kumla", "styrgrupp"):
+        client.force_login(demo_user(username))
+        assert client.get(plan_import.get_absolute_url()).status_code == 404
+        assert client.post(f"/importer/{plan_import.pk}/spara/").status_code == 404
+
+
+def test_exports(client, published_plan, draft_plan):
+    response = client.get(f"{published_plan.get_absolute_url()}export.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get(f"{published_plan.get_absolute_url()}export.csv").status_code == 200
+    assert client.get(f"{published_plan.get_absolute_url()}export.pdf").status_code == 404
+    # A draft is exported only to those who work on it.
+    assert client.get(f"/planarbete/{draft_plan.pk}/export.xlsx").status_code == 302
+    client.force_login(demo_user("kontakt-kumla"))
+    assert client.get(f"/planarbete/{draft_plan.pk}/export.xlsx").status_code == 404
+    client.force_login(demo_user("styrgrupp"))
+    assert client.get(f"/planarbete/{draft_plan.pk}/export.csv").status_code == 200
