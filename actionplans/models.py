@@ -211,6 +211,14 @@ class Activity(models.Model):
         ordering = ["plan", "collaboration_area__order", "order", "pk"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        indexes = [
+            # Counting a plan's live activities (the plan lists) reads this index alone.
+            models.Index(
+                fields=["plan"],
+                condition=models.Q(removed_at__isnull=True),
+                name="activity_live_by_plan",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)

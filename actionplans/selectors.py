@@ -35,7 +35,7 @@ def public_plans() -> QuerySet[ActionPlan]:
         Activity.objects.filter(plan=OuterRef("pk"), removed_at__isnull=True)
         .order_by()
         .values("plan")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))
         .values("count")
     )
     return (

@@ -188,9 +188,10 @@ PAGE_FRAGMENT_CACHE_SECONDS = env_int("PAGE_FRAGMENT_CACHE_SECONDS", 24 * 60 * 6
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 2**20)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 2**20)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
-#: Files up to this size are checked and saved while the browser waits; larger ones by
+#: Files up to this size (about 100 activities) are checked and saved while the browser
+#: waits (a 300-activity plan saves in about 5 s); larger ones by
 #: the Celery worker, and the page shows their progress.
-IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 256 * 2**10)
+IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 24 * 2**10)
 
 # --- Celery -----------------------------------------------------------------------------
 # The embedded broker keeps its queue in files under var/, so `make run` starts a real

@@ -80,6 +80,9 @@ class RowPlan:
     #: sheet -> child rows (field -> value), for the sheets that are in the file
     children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
+    #: The links (m2m fields) and child sheets that differ from what is stored.
+    changed_links: list[str] = field(default_factory=list)
+    changed_sheets: list[str] = field(default_factory=list)
     version: int | None = None
 
 
@@ -490,6 +493,7 @@ def _compare(row: RowPlan, activity: Activity | None) -> None:
     for name in M2M_FIELDS:
         if sorted(o.pk for o in getattr(activity, name).all()) != row.m2m.get(name, []):
             row.changes.append(labels[name])
+            row.changed_links.append(name)
     for sheet, (model, _columns) in CHILD_SHEETS.items():
         if sheet not in row.children:
             continue
@@ -501,6 +505,7 @@ def _compare(row: RowPlan, activity: Activity | None) -> None:
         wanted = sorted(tuple(str(c[f]) for f in fields) for c in row.children[sheet])
         if current != wanted:
             row.changes.append(sheet)
+            row.changed_sheets.append(sheet)
     row.action = "update" if row.changes else "unchanged"
 
 
@@ -544,22 +549,26 @@ def apply(
         if row.activity_id:
             activity = locked[row.activity_id]
             activity.version += 1
+            links, sheets = row.changed_links, row.changed_sheets
         else:
             order += 1
             activity = Activity(plan=plan, order=order)
+            links, sheets = list(M2M_FIELDS), list(row.children)
         for name, value in row.values.items():
             setattr(activity, name, value)
-        activity.skip_history_when_saving = True
-        try:
-            activity.full_clean(exclude=["plan"])
-            activity.save()
-            for name in M2M_FIELDS:
-                getattr(activity, name).set(row.m2m.get(name, []))
-            for sheet, (model, _columns) in CHILD_SHEETS.items():
-                if sheet in row.children:
+        # Every value was checked by preview(); the database's constraints hold the rest.
+        if links or sheets or not activity.pk:
+            activity.skip_history_when_saving = True
+            try:
+                activity.save()
+                for name in links:
+                    getattr(activity, name).set(row.m2m.get(name, []))
+                for sheet in sheets:
+                    model, _columns = CHILD_SHEETS[sheet]
                     _replace_children(model, activity, row.children[sheet], stamp)
-        finally:
-            del activity.skip_history_when_saving
+            finally:
+                del activity.skip_history_when_saving
+        # The one history row of this activity's change, links and children included.
         stamp.save(activity)
     return result.counts()
 
