@@ -38,7 +38,6 @@ from actionplans.spreadsheet import importer  # noqa: E402
 from actionplans.spreadsheet.export import plan_xlsx  # noqa: E402
 from portal.models import User  # noqa: E402
 
-
 TRACE = "--memory" in sys.argv
 
 
