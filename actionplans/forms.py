@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Risk, SubGoal
+from actionplans.services import CHILD_FIELDS
 from portal.models import Organisation, User
 from strategy.models import (
     CollaborationArea,
@@ -120,7 +121,7 @@ def _contact_label(user: User) -> str:
 SubGoalFormSet = inlineformset_factory(
     Activity,
     SubGoal,
-    fields=["title", "planned_count", "count_period", "steps"],
+    fields=CHILD_FIELDS[SubGoal],
     widgets={
         "title": forms.Textarea(attrs={"rows": 2}),
         "steps": forms.Textarea(attrs={"rows": 2}),
@@ -132,7 +133,7 @@ SubGoalFormSet = inlineformset_factory(
 BudgetLineFormSet = inlineformset_factory(
     Activity,
     BudgetLine,
-    fields=["kind", "year", "label", "amount", "public_funding"],
+    fields=CHILD_FIELDS[BudgetLine],
     extra=1,
     can_delete=True,
 )
@@ -140,7 +141,7 @@ BudgetLineFormSet = inlineformset_factory(
 RiskFormSet = inlineformset_factory(
     Activity,
     Risk,
-    fields=["description", "likelihood", "consequence", "mitigation"],
+    fields=CHILD_FIELDS[Risk],
     widgets={
         "description": forms.Textarea(attrs={"rows": 2}),
         "mitigation": forms.Textarea(attrs={"rows": 2}),

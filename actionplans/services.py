@@ -22,6 +22,25 @@ from actionplans.workflow import REVISABLE_STATES, TRANSITIONS
 from portal.models import User
 
 CHILD_MODELS = (SubGoal, BudgetLine, Risk)
+#: What a user sets on each child of an activity (the forms' and the spreadsheet's fields).
+CHILD_FIELDS = {
+    SubGoal: ("title", "planned_count", "count_period", "steps"),
+    BudgetLine: ("kind", "year", "label", "amount", "public_funding"),
+    Risk: ("description", "likelihood", "consequence", "mitigation"),
+}
+#: What a copy of an activity (a revision, next year's plan) takes over as it is.
+ACTIVITY_COPY_FIELDS = (
+    "order",
+    "title",
+    "description",
+    "kind",
+    "collaboration_area_id",
+    "lead_organisation_id",
+    "contact_id",
+    "start_date",
+    "end_date",
+    "expected_benefits",
+)
 
 
 # --- The plan's workflow ------------------------------------------------------------------
@@ -372,58 +391,33 @@ def plan_rollover(
 
 
 def _copy_activity(source: Activity, plan: ActionPlan, user: User, *, year_shift: int) -> None:
+    if year_shift:
+        # Carried into a new year: what was under way continues, the rest starts planned.
+        ongoing = source.status == Activity.Status.ONGOING
+        status = Activity.Status.ONGOING if ongoing else Activity.Status.PLANNED
+    else:
+        status = source.status  # a revision starts from the activity as it was
     copy = Activity(
         plan=plan,
-        order=source.order,
-        title=source.title,
-        description=source.description,
-        kind=source.kind,
-        collaboration_area_id=source.collaboration_area_id,
-        lead_organisation_id=source.lead_organisation_id,
-        contact_id=source.contact_id,
-        start_date=source.start_date,
-        end_date=source.end_date,
-        # Carried into a new year, it continues; in a revision, it is what it was.
-        status=Activity.Status.ONGOING
-        if year_shift and source.status != Activity.Status.PLANNED
-        else source.status,
-        expected_benefits=source.expected_benefits,
+        status=status,
+        **{name: getattr(source, name) for name in ACTIVITY_COPY_FIELDS},
     )
+    stamp = _Stamp(user)
     copy.skip_history_when_saving = True
     try:
         copy.save()
         for name in ("focus_areas", "directions", "effect_goals", "perspectives"):
             getattr(copy, name).set(getattr(source, name).all())
+        children = {
+            SubGoal: source.sub_goals.all(),
+            # Budget lines are per year: a new year's plan keeps those of the years ahead.
+            BudgetLine: source.budget_lines.filter(year__gte=plan.year if year_shift else 0),
+            Risk: source.risks.all(),
+        }
+        for model, rows in children.items():
+            for row in rows:
+                values = {name: getattr(row, name) for name in CHILD_FIELDS[model]}
+                stamp.save(model(activity=copy, order=row.order, **values))
     finally:
         del copy.skip_history_when_saving
-    copy._history_user = user
-    copy.save()
-    for sub_goal in source.sub_goals.all():
-        SubGoal(
-            activity=copy,
-            order=sub_goal.order,
-            title=sub_goal.title,
-            steps=sub_goal.steps,
-            planned_count=sub_goal.planned_count,
-            count_period=sub_goal.count_period,
-        ).save()
-    # Budget lines are per year: a new year's plan keeps those of the years still ahead.
-    for line in source.budget_lines.filter(year__gte=plan.year if year_shift else 0):
-        BudgetLine(
-            activity=copy,
-            kind=line.kind,
-            year=line.year,
-            label=line.label,
-            public_funding=line.public_funding,
-            amount=line.amount,
-            order=line.order,
-        ).save()
-    for risk in source.risks.all():
-        Risk(
-            activity=copy,
-            order=risk.order,
-            description=risk.description,
-            likelihood=risk.likelihood,
-            consequence=risk.consequence,
-            mitigation=risk.mitigation,
-        ).save()
+    stamp.save(copy)

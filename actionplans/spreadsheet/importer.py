@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Risk, SubGoal
-from actionplans.services import _Stamp
+from actionplans.services import CHILD_FIELDS, _Stamp
 from actionplans.spreadsheet.columns import (
     ACTIVITIES,
     ACTIVITY_COLUMNS,
@@ -53,11 +53,6 @@ SCALAR_FIELDS = (
     "end_date",
     "expected_benefits",
 )
-CHILD_FIELDS = {
-    SubGoal: ("title", "planned_count", "count_period", "steps"),
-    BudgetLine: ("kind", "year", "label", "amount", "public_funding"),
-    Risk: ("description", "likelihood", "consequence", "mitigation"),
-}
 
 
 @dataclass
