@@ -6,6 +6,10 @@ from actionplans.models import (
     ActionPlan,
     Activity,
     BudgetLine,
+    Offer,
+    OfferMail,
+    OfferRecipient,
+    Participation,
     PlanEvent,
     PlanImport,
     Risk,
@@ -111,6 +115,56 @@ class PlanImportAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     list_select_related = ["plan", "uploaded_by"]
     search_fields = ["original_name", "plan__title", "sha256"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OfferRecipientInline(admin.TabularInline):
+    model = OfferRecipient
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Offer)
+class OfferAdmin(SimpleHistoryAdmin):
+    """Offers are sent from the plan workspace (which mails them); here they can be read
+    and corrected."""
+
+    list_display = ["title", "plan", "deadline", "sent_by", "sent_at"]
+    list_filter = ["deadline"]
+    list_select_related = ["plan", "sent_by"]
+    search_fields = ["title", "text"]
+    filter_horizontal = ["activities"]
+    inlines = [OfferRecipientInline]
+
+
+@admin.register(OfferRecipient)
+class OfferRecipientAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "offer"]
+    list_select_related = ["organisation", "offer"]
+    search_fields = ["organisation__name", "offer__title"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "activity", "answer", "answered_by", "answered_at"]
+    list_filter = ["answer", "organisation"]
+    list_select_related = ["organisation", "activity", "answered_by"]
+    search_fields = ["organisation__name", "activity__title", "comment"]
+
+
+@admin.register(OfferMail)
+class OfferMailAdmin(admin.ModelAdmin):
+    """The delivery log: which offer mail went to whom, once."""
+
+    list_display = ["offer", "kind", "organisation", "recipients", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["offer", "organisation"]
+    search_fields = ["recipients", "offer__title"]
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.access import PlanAccess
-from actionplans.models import ActionPlan, Activity, BudgetLine, Risk, SubGoal
+from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, Risk, SubGoal
 from actionplans.services import CHILD_FIELDS
 from portal.models import Organisation, User
 from strategy.models import (
@@ -204,3 +204,92 @@ class RolloverForm(forms.Form):
                 for a in self.fields["activities"].queryset
                 if a.status not in (Activity.Status.DONE, Activity.Status.CANCELLED)
             ]
+
+
+class OfferForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    text = forms.CharField(
+        label=_("Text to the organisations"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+    deadline = forms.DateField(label=_("Answer by"), widget=DateInput())
+    reminder_days = forms.IntegerField(
+        label=_("Reminder, days before the deadline"), min_value=0, max_value=60, initial=7
+    )
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Activities offered"),
+        queryset=Activity.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("By default every collaborating organisation."),
+    )
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].queryset = plan.activities.filter(
+            removed_at__isnull=True
+        ).order_by("collaboration_area__order", "order", "pk")
+        collaborating = Organisation.objects.filter(collaborates=True).order_by("name")
+        self.fields["organisations"].queryset = collaborating
+        if not self.is_bound:
+            self.initial.setdefault(
+                "title", _("Offer to take part in %(plan)s") % {"plan": plan.title}
+            )
+            self.initial["organisations"] = list(collaborating.values_list("pk", flat=True))
+
+
+class AnswerForm(forms.Form):
+    """One organisation's answers: per activity the answer, a contact person, a comment."""
+
+    def __init__(self, *args, activities, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activities = activities
+        choices = [("", _("Not answered yet")), *Participation.Answer.choices]
+        for activity in activities:
+            answer = current.get(activity.pk)
+            prefix = f"a{activity.pk}"
+            self.fields[f"{prefix}-answer"] = forms.ChoiceField(
+                label=_("Answer"),
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=answer.answer if answer else "",
+            )
+            self.fields[f"{prefix}-contact"] = forms.CharField(
+                label=_("Contact person"),
+                max_length=200,
+                required=False,
+                initial=answer.contact_person if answer else "",
+            )
+            self.fields[f"{prefix}-comment"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=answer.comment if answer else "",
+            )
+
+    def groups(self):
+        return [
+            (
+                activity,
+                [self[f"a{activity.pk}-{name}"] for name in ("answer", "contact", "comment")],
+            )
+            for activity in self.activities
+        ]
+
+    def rows(self):
+        from actionplans.offers import AnswerRow
+
+        return [
+            AnswerRow(
+                activity=activity,
+                answer=self.cleaned_data[f"a{activity.pk}-answer"],
+                contact_person=self.cleaned_data[f"a{activity.pk}-contact"],
+                comment=self.cleaned_data[f"a{activity.pk}-comment"],
+            )
+            for activity in self.activities
+        ]

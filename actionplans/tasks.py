@@ -1,4 +1,4 @@
-"""Celery tasks of action plans: checking and saving uploaded plan files.
+"""Celery tasks of action plans: uploaded plan files, and the mails about offers.
 
 Thin and idempotent: each takes an id and moves the import from one state to the next with
 a conditional update, so a task that runs twice (a retry, a redelivery after a killed
@@ -8,15 +8,20 @@ worker) does its work once.
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import OperationalError, transaction
-from django.utils import timezone
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, OperationalError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from actionplans import offers
 from actionplans.access import plan_access
-from actionplans.models import PlanImport
+from actionplans.models import Offer, OfferMail, PlanImport
 from actionplans.spreadsheet import importer
 from actionplans.spreadsheet.safety import FileRefused
+from portal.models import User
 
 log = logging.getLogger(__name__)
 State = PlanImport.State
@@ -95,3 +100,122 @@ def apply_import(import_id: int) -> str:
         state=State.FAILED, message=message, finished_at=timezone.now()
     )
     return State.FAILED
+
+
+# --- Offer mails ----------------------------------------------------------------------------
+
+
+def _contacts(organisation_id: int) -> list[str]:
+    return list(
+        User.objects.filter(organisation_id=organisation_id, is_contact=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def _send_once(offer: Offer, kind: str, organisation_id: int | None, build) -> bool:
+    """Send one mail unless it has gone out already.
+
+    The delivery row is written first, in the same transaction as the sending: a second
+    run (a retry, two workers) blocks on the unique key and then finds the row, so each
+    mail goes once. If sending fails the row is rolled back and the retry sends it.
+    """
+    key = f"{kind}:{organisation_id or '-'}"
+    with transaction.atomic():
+        if OfferMail.objects.filter(offer=offer, key=key).exists():
+            return False
+        message = build()
+        if message is None:
+            return False
+        try:
+            with transaction.atomic():
+                OfferMail.objects.create(
+                    offer=offer,
+                    organisation_id=organisation_id,
+                    kind=kind,
+                    key=key,
+                    recipients=", ".join(message.to),
+                )
+        except IntegrityError:
+            return False
+        message.send()
+    return True
+
+
+def _message(template: str, context: dict, to: list[str]) -> EmailMultiAlternatives | None:
+    if not to:
+        return None
+    # Mails are Swedish: they go to many people whose interface language we do not know.
+    with translation.override("sv"):
+        context = {**context, "base_url": settings.PORTAL_BASE_URL.rstrip("/")}
+        subject = render_to_string(f"actionplans/mail/{template}_subject.txt", context).strip()
+        text = render_to_string(f"actionplans/mail/{template}.txt", context)
+        html = render_to_string(f"actionplans/mail/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=8)
+def send_offer_mails(offer_id: int) -> int:
+    """The offer to the contacts of every organisation it went to."""
+    offer = Offer.objects.select_related("plan", "sent_by").get(pk=offer_id)
+    activities = list(offer.activities.order_by("collaboration_area__order", "order"))
+    sent = 0
+    for recipient in offer.recipients.select_related("organisation"):
+        context = {"offer": offer, "organisation": recipient.organisation, "activities": activities}
+        sent += _send_once(
+            offer,
+            OfferMail.Kind.OFFER,
+            recipient.organisation_id,
+            lambda context=context, recipient=recipient: _message(
+                "offer", context, _contacts(recipient.organisation_id)
+            ),
+        )
+    return sent
+
+
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=8)
+def send_offer_reminders() -> int:
+    """Daily (beat): remind those who have not answered, ``reminder_days`` before the
+    deadline. An organisation that has answered any activity is not reminded."""
+    today = offers.today()
+    sent = 0
+    for offer in Offer.objects.filter(deadline__gte=today).select_related("plan", "sent_by"):
+        if (offer.deadline - today).days > offer.reminder_days:
+            continue
+        answered = set(offer.participations.values_list("organisation_id", flat=True))
+        for recipient in offer.recipients.select_related("organisation"):
+            if recipient.organisation_id in answered:
+                continue
+            context = {"offer": offer, "organisation": recipient.organisation}
+            sent += _send_once(
+                offer,
+                OfferMail.Kind.REMINDER,
+                recipient.organisation_id,
+                lambda context=context, recipient=recipient: _message(
+                    "reminder", context, _contacts(recipient.organisation_id)
+                ),
+            )
+    return sent
+
+
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=8)
+def send_offer_summaries() -> int:
+    """Daily (beat): once an offer's deadline has passed, its summary to the coordinator."""
+    sent = 0
+    for offer in Offer.objects.filter(deadline__lt=offers.today()).select_related("sent_by"):
+        matrix = offers.offer_matrix(offer)
+        context = {
+            "offer": offer,
+            "matrix": matrix,
+            "silent": [o for o in matrix.organisations if o.pk not in matrix.answered],
+        }
+        to = [offer.sent_by.email] if offer.sent_by.email else []
+        sent += _send_once(
+            offer,
+            OfferMail.Kind.SUMMARY,
+            None,
+            lambda context=context, to=to: _message("summary", context, to),
+        )
+    return sent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actionplans.views import public, spreadsheet, workspace
+from actionplans.views import offers, public, spreadsheet, workspace
 
 app_name = "actionplans"
 urlpatterns = [
@@ -31,6 +31,15 @@ urlpatterns = [
     path("planarbete/<int:plan_id>/nasta-ar/", workspace.plan_rollover, name="plan_rollover"),
     path("planarbete/<int:plan_id>/export.<str:fmt>", spreadsheet.plan_export, name="plan_export"),
     path("planarbete/<int:plan_id>/importera/", spreadsheet.import_upload, name="import_upload"),
+    path("planarbete/<int:plan_id>/nytt-erbjudande/", offers.offer_create, name="offer_create"),
+    path("erbjudanden/<int:offer_id>/", offers.offer_detail, name="offer_detail"),
+    path("erbjudanden/<int:offer_id>/svara/", offers.offer_answer, name="offer_answer"),
+    path("erbjudanden/<int:offer_id>/export.xlsx", offers.offer_export, name="offer_export"),
+    path(
+        "organisationer/<slug:slug>/atagande/",
+        offers.organisation_commitments,
+        name="organisation_commitments",
+    ),
     path("importer/<int:import_id>/", spreadsheet.import_detail, name="import_detail"),
     path("importer/<int:import_id>/spara/", spreadsheet.import_apply, name="import_apply"),
     path(

@@ -224,7 +224,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.clear_expired_sessions",
         "schedule": 6 * 60 * 60,
     },
+    # Hourly: each mail is sent once (see actionplans.tasks._send_once), so running often
+    # only makes the reminder and the summary go out soon after their day begins.
+    "offer-reminders": {"task": "actionplans.tasks.send_offer_reminders", "schedule": 60 * 60},
+    "offer-summaries": {"task": "actionplans.tasks.send_offer_summaries", "schedule": 60 * 60},
 }
+#: The portal's own address, for links in mails (the web request is not there to ask).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

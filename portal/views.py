@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from actionplans.offers import open_offers_for
 from actionplans.selectors import public_plans
 from portal.health import check_broker, check_database
 from portal.selectors import memberships_for_user
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "organisation": user.organisation,
         "memberships": list(memberships_for_user(user=user)),
+        "open_offers": open_offers_for(user),
     }
     return render(request, "portal/home.html", context)
 

@@ -20,6 +20,8 @@ NOT_AUDITED = {
     "actionplans.PlanEvent": "registered",
     # An operation log of uploads; the activities it changes carry the history.
     "actionplans.PlanImport": "registered",
+    # The delivery log that makes each offer mail go once.
+    "actionplans.OfferMail": "registered",
     # Object permissions are derived from body memberships (actionplans.access.access_sync),
     # whose history explains every grant; they are not edited in the admin.
     "strategy.StrategyUserObjectPermission": "unregistered",

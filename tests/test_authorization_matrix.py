@@ -126,6 +126,27 @@ MATRIX = {
     "actionplans:import_recheck": [
         ("/importer/{upload}/kontrollera/", workers(404, coordinator=302), POST),
     ],
+    # {offer} went to Kumla only, {nora_offer} to Nora only (both on the 2023 plan).
+    "actionplans:offer_create": [
+        ("/planarbete/{published}/nytt-erbjudande/", workers(403, coordinator=200)),
+    ],
+    "actionplans:offer_detail": [
+        ("/erbjudanden/{offer}/", {**workers(200), "kontakt-kumla": 200}),
+        ("/erbjudanden/{nora_offer}/", workers(200)),
+    ],
+    "actionplans:offer_answer": [
+        # The coordinator picks the organisation on the offer page; a contact answers for
+        # their own; nobody else answers.
+        ("/erbjudanden/{offer}/svara/", {**workers(403, coordinator=302), "kontakt-kumla": 200}),
+        ("/erbjudanden/{nora_offer}/svara/", workers(403, coordinator=302), POST),
+    ],
+    "actionplans:offer_export": [
+        ("/erbjudanden/{offer}/export.xlsx", {**workers(200), "kontakt-kumla": 200}),
+    ],
+    "actionplans:organisation_commitments": [
+        ("/organisationer/kumla-kommun/atagande/", everyone(200)),
+        ("/organisationer/finns-inte/atagande/", everyone(404)),
+    ],
     "actionplans:activity_card": [("/aktiviteter/{project}/", workers(302))],
     "actionplans:activity_edit": [
         ("/aktiviteter/{project}/andra/", workers(403, coordinator=200)),
@@ -203,7 +224,26 @@ def _objects() -> dict[str, int]:
     )
     upload.file.save("matrix.xlsx", ContentFile(b"x"), save=False)
     upload.save()
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actionplans.models import Offer, OfferRecipient
+    from portal.models import Organisation
+
+    offer_ids = {}
+    for key, slug in (("offer", "kumla-kommun"), ("nora_offer", "nora-kommun")):
+        offer = Offer.objects.create(
+            plan=published,
+            title=f"Erbjudande {slug}",
+            deadline=timezone.localdate() + timedelta(days=5),
+            sent_by=User.objects.get(username="samordnare"),
+        )
+        offer.activities.set(published.activities.all()[:2])
+        OfferRecipient.objects.create(offer=offer, organisation=Organisation.objects.get(slug=slug))
+        offer_ids[key] = offer.pk
     return {
+        **offer_ids,
         "upload": upload.pk,
         "draft": draft.pk,
         "published": published.pk,

@@ -18,6 +18,7 @@ from tests.factories import (
     DirectionFactory,
     FocusAreaFactory,
     MembershipFactory,
+    OrganisationFactory,
     StrategyFactory,
     UserFactory,
 )
@@ -150,6 +151,30 @@ def build_activity_edit(n: int):
     return activity.get_edit_url(), _coordinator_of(plan.strategy)
 
 
+def build_offer(n: int):
+    from actionplans.models import Offer, OfferRecipient, Participation
+
+    build_plan(n)
+    plan = ActionPlan.objects.get(strategy__slug="s")
+    coordinator = _coordinator_of(plan.strategy)
+    offer = Offer.objects.create(
+        plan=plan, title="Erbjudande", deadline="2099-12-31", sent_by=coordinator
+    )
+    activities = list(plan.activities.all())
+    offer.activities.set(activities)
+    for i in range(n):
+        organisation = OrganisationFactory()
+        OfferRecipient.objects.create(offer=offer, organisation=organisation)
+        Participation.objects.create(
+            offer=offer,
+            activity=activities[i],
+            organisation=organisation,
+            answer="yes",
+            answered_by=coordinator,
+        )
+    return offer.get_absolute_url(), coordinator
+
+
 PAGES = {
     "start": (build_start, False),
     "strategy-list": (build_strategy_list, False),
@@ -161,6 +186,7 @@ PAGES = {
     "home": (None, True),
     "workspace": (build_workspace, False),
     "activity-history": (build_activity_history, False),
+    "offer-matrix": (build_offer, False),
 }
 #: Pages with forms: a choice field reads its options while the form renders, so these
 #: are held only to a constant number of queries.

@@ -18,6 +18,7 @@ from actionplans.access import get_activity_for_user, get_plan_for_user, plans_f
 from actionplans.forms import CommentForm, RolloverForm, TransitionForm, activity_forms
 from actionplans.history import activity_history
 from actionplans.models import Activity
+from actionplans.offers import OFFERABLE_STATES
 from actionplans.workflow import REVISABLE_STATES, available_transitions
 
 
@@ -51,6 +52,8 @@ def _workspace_context(request: HttpRequest, plan, access) -> dict:
         "events": selectors.plan_events(plan),
         "can_revise": access.can_edit_plan and plan.state in REVISABLE_STATES,
         "can_rollover": access.can_edit_plan,
+        "offers": list(plan.offers.order_by("-sent_at")),
+        "can_offer": access.can_edit_plan and plan.state in OFFERABLE_STATES,
     }
 
 

@@ -1,0 +1,180 @@
+"""Offers: the coordinator sends one, contacts answer, everyone concerned sees the matrix."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl import Workbook
+
+from actionplans import offers
+from actionplans.access import get_plan_for_user
+from actionplans.forms import AnswerForm, OfferForm
+from actionplans.models import Participation
+from actionplans.views.spreadsheet import XLSX
+from portal.models import Organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, access = get_plan_for_user(request.user, plan_id)
+    if not access.can_edit_plan:
+        raise PermissionDenied
+    form = OfferForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            offer = offers.offer_send(
+                plan=plan,
+                user=request.user,
+                access=access,
+                title=data["title"],
+                text=data["text"],
+                deadline=data["deadline"],
+                reminder_days=data["reminder_days"],
+                activities=list(data["activities"]),
+                organisations=list(data["organisations"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The offer was sent to %(count)s organisations.")
+                % {"count": len(data["organisations"])},
+            )
+            return redirect(offer)
+    return render(request, "actionplans/offer_form.html", {"plan": plan, "form": form})
+
+
+@login_required
+@require_GET
+def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = offers.get_offer(offer_id)
+    access = offers.offer_access(request.user, offer)
+    answer = request.GET.get("svar", "")
+    answer = answer if answer in Participation.Answer.values else ""
+    kind = request.GET.get("typ", "")
+    kind = kind if kind in Organisation.Kind.values else ""
+    matrix = offers.offer_matrix(offer, answer=answer, organisation_kind=kind)
+    context = {
+        "offer": offer,
+        "plan": offer.plan,
+        "access": access,
+        "matrix": matrix,
+        "columns": list(zip(matrix.organisations, matrix.column_yes, strict=True)),
+        "is_open": offers.is_open(offer),
+        "answer": answer,
+        "kind": kind,
+        "answers": Participation.Answer.choices,
+        "kinds": Organisation.Kind.choices,
+        # Contacts see the others' answers only as totals until the plan is published.
+        "names_visible": access.sees_every_answer or offer.plan.is_public,
+        # Organisations the offer cannot reach by mail: the coordinator should know.
+        "without_contact": offers.recipients_without_contact(offer) if access.manages else [],
+    }
+    return render(request, "actionplans/offer_detail.html", context)
+
+
+@login_required
+@require_GET
+def offer_export(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = offers.get_offer(offer_id)
+    access = offers.offer_access(request.user, offer)
+    if not (access.sees_every_answer or offer.plan.is_public):
+        raise PermissionDenied
+    matrix = offers.offer_matrix(offer)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Deltagande"
+    labels = dict(Participation.Answer.choices)
+    sheet.append(
+        ["Aktivitet", *[o.name for o in matrix.organisations], "Deltar", "Avböjer", "Osäkra"]
+    )
+    for row in matrix.rows:
+        sheet.append(
+            [
+                row.activity.title,
+                *[str(labels[cell.answer]) if cell else "" for cell in row.cells],
+                row.counts["yes"],
+                row.counts["no"],
+                row.counts["undecided"],
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="deltagande-{offer.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = offers.get_offer(offer_id)
+    access = offers.offer_access(request.user, offer)
+    if access.manages and request.GET.get("organisation"):
+        organisation = get_object_or_404(
+            Organisation, slug=request.GET["organisation"], offers_received__offer=offer
+        )
+    elif access.answers_for is not None:
+        organisation = access.answers_for
+    elif access.manages:
+        return redirect(offer)
+    else:
+        raise PermissionDenied
+    activities = list(offer.activities.order_by("collaboration_area__order", "order", "pk"))
+    current = {
+        p.activity_id: p
+        for p in Participation.objects.filter(offer=offer, organisation=organisation)
+    }
+    form = AnswerForm(request.POST or None, activities=activities, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = offers.participation_answer(
+                offer=offer,
+                organisation=organisation,
+                user=request.user,
+                access=access,
+                rows=form.rows(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Saved %(count)s answers for %(name)s. You can change them until %(deadline)s.")
+                % {
+                    "count": len(result.changed),
+                    "name": organisation.name,
+                    "deadline": offer.deadline.isoformat(),
+                },
+            )
+            return redirect(request.get_full_path())
+    context = {
+        "offer": offer,
+        "organisation": organisation,
+        "form": form,
+        "is_open": offers.is_open(offer),
+        "access": access,
+    }
+    return render(request, "actionplans/offer_answer.html", context)
+
+
+@require_GET
+def organisation_commitments(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    commitments = offers.commitments_for(organisation)
+    own = request.user.is_authenticated and request.user.organisation_id == organisation.pk
+    if not own:
+        # Others see the answers to published plans; drafts of answers stay in-house.
+        commitments = [p for p in commitments if p.offer.plan.is_public]
+    if not commitments and not own and not organisation.collaborates:
+        raise Http404
+    context = {"organisation": organisation, "commitments": commitments, "own": own}
+    return render(request, "actionplans/organisation_commitments.html", context)
