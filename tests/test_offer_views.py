@@ -45,7 +45,7 @@ def test_send_answer_and_see_the_matrix(client, published_plan, django_capture_o
     User.objects.filter(is_contact=True).update(email="kontakt@example.org")
     with django_capture_on_commit_callbacks() as callbacks:
         response = _send(client, published_plan)
-    offer = Offer.objects.get()
+    offer = Offer.objects.latest("sent_at")
     assert response["Location"] == offer.get_absolute_url()
     assert len(callbacks) == 1  # the mails are queued for the worker once the offer is saved
     tasks.send_offer_mails(offer.pk)  # what the worker runs
@@ -69,7 +69,7 @@ def test_send_answer_and_see_the_matrix(client, published_plan, django_capture_o
 
 def test_a_late_answer_is_refused_with_a_clear_message(client, published_plan):
     _send(client, published_plan)
-    offer = Offer.objects.get()
+    offer = Offer.objects.latest("sent_at")
     Offer.objects.filter(pk=offer.pk).update(deadline=offers.today() - timedelta(days=1))
     client.force_login(demo_user("kontakt-kumla"))
     response = client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes"))
@@ -82,7 +82,7 @@ def test_a_late_answer_is_refused_with_a_clear_message(client, published_plan):
 
 def test_contacts_see_totals_until_the_plan_is_published(client, published_plan):
     _send(client, published_plan)
-    offer = Offer.objects.get()
+    offer = Offer.objects.latest("sent_at")
     client.force_login(demo_user("kontakt-nora"))
     client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes"), follow=True)
     ActionPlan.objects.filter(pk=published_plan.pk).update(state=ActionPlan.State.APPROVED)
@@ -97,7 +97,7 @@ def test_contacts_see_totals_until_the_plan_is_published(client, published_plan)
 
 def test_commitments_page(client, published_plan):
     _send(client, published_plan)
-    offer = Offer.objects.get()
+    offer = Offer.objects.latest("sent_at")
     client.force_login(demo_user("kontakt-kumla"))
     client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes"))
     client.logout()

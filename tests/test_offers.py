@@ -101,7 +101,7 @@ def test_a_contact_cannot_answer_for_another_organisation(offer):
             access=access,
             rows=[offers.AnswerRow(activity=offer.activities.first(), answer="no")],
         )
-    assert not Participation.objects.filter(organisation=orebro).exists()
+    assert not Participation.objects.filter(offer=offer, organisation=orebro).exists()
 
 
 def test_a_late_answer_is_refused_but_the_coordinator_may_change_it(offer):

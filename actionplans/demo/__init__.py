@@ -1,11 +1,23 @@
 """Demo action plans from the seeds: *Aktiviteter 2023* (published) and a 2024 draft that
 holds the 2024–2026 project with its sub-goals and budget."""
 
+from datetime import timedelta
 from pathlib import Path
 
+from django.utils import timezone
+
 from actionplans.access import access_sync
-from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
-from portal.models import Organisation
+from actionplans.models import (
+    ActionPlan,
+    Activity,
+    BudgetLine,
+    Offer,
+    OfferMail,
+    OfferRecipient,
+    Participation,
+    SubGoal,
+)
+from portal.models import Organisation, User
 from portal.seeding import Seeder, read_yaml, text
 from strategy.models import CollaborationArea, FocusArea, StrategicDirection, Strategy
 
@@ -16,6 +28,7 @@ PLAN_FILES = ["orebro_2023.yaml", "orebro_2024.yaml"]
 def seed(seeder: Seeder) -> None:
     for name in PLAN_FILES:
         _seed_plan(seeder, read_yaml(DATA / name))
+    _seed_offer(seeder, read_yaml(DATA / "orebro_offer.yaml")["offer"])
     # Who may edit, comment on and approve the plans follows from the bodies' members.
     for strategy in Strategy.objects.all():
         access_sync(strategy=strategy)
@@ -121,3 +134,48 @@ def _seed_activity(seeder: Seeder, plan: ActionPlan, order: int, row: dict) -> A
                 )
     seeder.prune(activity.budget_lines.all(), lines)
     return activity
+
+
+def _seed_offer(seeder: Seeder, data: dict) -> None:
+    """An open offer with some answers. Created once, like the plans: after that the
+    answers belong to the organisations (and the deadline stays where it was set)."""
+    plan = ActionPlan.objects.get(
+        strategy__slug=data["plan"]["strategy"], year=data["plan"]["year"]
+    )
+    if plan.offers.exists():
+        return
+    sent_by = User.objects.get(username=data["sent_by"])
+    offer = seeder.upsert(
+        Offer,
+        {"plan": plan, "title": data["title"]},
+        {
+            "text": text(data["text"]),
+            "deadline": timezone.localdate() + timedelta(days=data["days_to_deadline"]),
+            "reminder_days": data["reminder_days"],
+            "sent_by": sent_by,
+        },
+    )
+    activities = list(plan.activities.filter(removed_at__isnull=True))
+    seeder.set_m2m(offer, "activities", activities)
+    by_title = {a.title: a for a in activities}
+    for organisation in Organisation.objects.filter(collaborates=True):
+        seeder.upsert(OfferRecipient, {"offer": offer, "organisation": organisation})
+    # Mails for the demo offer count as sent: loading a demo must not mail anyone.
+    for organisation_id in offer.recipients.values_list("organisation_id", flat=True):
+        OfferMail.objects.get_or_create(
+            offer=offer,
+            key=f"offer:{organisation_id}",
+            defaults={"kind": OfferMail.Kind.OFFER, "organisation_id": organisation_id},
+        )
+    for row in data["answers"]:
+        organisation = Organisation.objects.get(name=row["organisation"])
+        for title, answer in row["activities"].items():
+            seeder.upsert(
+                Participation,
+                {"offer": offer, "activity": by_title[title], "organisation": organisation},
+                {
+                    "answer": answer,
+                    "contact_person": row["contact_person"] if answer == "yes" else "",
+                    "answered_by": User.objects.get(username=row["by"]),
+                },
+            )

@@ -113,6 +113,13 @@ def offer_export(request: HttpRequest, offer_id: int) -> HttpResponse:
     return response
 
 
+def _cell_text(cell: Participation | None, labels: dict) -> str:
+    if cell is None:
+        return ""
+    extra = "; ".join(part for part in (cell.contact_person, cell.comment) if part)
+    return f"{labels[cell.answer]} ({extra})" if extra else str(labels[cell.answer])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
