@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from actionplans.access import PlanAccess, plan_access
 from actionplans.models import ActionPlan, Activity, Offer, OfferRecipient, Participation
-from portal.models import Organisation, User
+from portal.access import ANSWER_OFFERS
+from portal.models import Organisation, OrganisationUserObjectPermission, User
 
 #: Plans whose activities can be offered.
 OFFERABLE_STATES = (ActionPlan.State.APPROVED, ActionPlan.State.PUBLISHED)
@@ -61,13 +62,19 @@ def offer_access(user: User, offer: Offer) -> OfferAccess:
     """What the user may do with the offer; 404 for those it does not concern."""
     access = plan_access(user, offer.plan)
     answers_for = None
-    if (
-        user.is_authenticated
-        and user.is_contact
-        and user.organisation_id
-        and offer.recipients.filter(organisation_id=user.organisation_id).exists()
-    ):
-        answers_for = user.organisation
+    if user.is_authenticated and user.is_active:
+        # The organisations the user answers for (guardian: portal.answer_offers), among
+        # those the offer went to.
+        grant = (
+            OrganisationUserObjectPermission.objects.filter(
+                user=user,
+                permission__codename=ANSWER_OFFERS,
+                content_object__offers_received__offer=offer,
+            )
+            .select_related("content_object")
+            .first()
+        )
+        answers_for = grant.content_object if grant else None
     if not (access.can_work_on or answers_for):
         raise Http404
     return OfferAccess(plan=access, answers_for=answers_for)
@@ -258,15 +265,23 @@ def offer_matrix(offer: Offer, *, answer: str = "", organisation_kind: str = "")
 
 
 def open_offers_for(user: User) -> list[tuple[Offer, int, int]]:
-    """The open offers the user's organisation has received, with how many of their
-    activities it has answered: (offer, answered, offered)."""
-    if not (user.is_authenticated and user.is_contact and user.organisation_id):
+    """The open offers the user answers for, with how many of their activities the
+    organisation has answered: (offer, answered, offered)."""
+    if not user.is_authenticated:
+        return []
+    organisation_ids = list(
+        OrganisationUserObjectPermission.objects.filter(
+            user=user, permission__codename=ANSWER_OFFERS
+        ).values_list("content_object_id", flat=True)
+    )
+    if not organisation_ids:
         return []
     offers = list(
         Offer.objects.filter(
-            recipients__organisation_id=user.organisation_id, deadline__gte=today()
+            recipients__organisation_id__in=organisation_ids, deadline__gte=today()
         )
         .select_related("plan")
+        .distinct()
         .order_by("deadline")
     )
     if not offers:
@@ -279,7 +294,7 @@ def open_offers_for(user: User) -> list[tuple[Offer, int, int]]:
     }
     answered: dict[int, int] = {}
     for offer_id in Participation.objects.filter(
-        offer__in=offers, organisation_id=user.organisation_id
+        offer__in=offers, organisation_id__in=organisation_ids
     ).values_list("offer_id", flat=True):
         answered[offer_id] = answered.get(offer_id, 0) + 1
     return [(o, answered.get(o.pk, 0), offered.get(o.pk, 0)) for o in offers]

@@ -21,7 +21,7 @@ from actionplans.access import plan_access
 from actionplans.models import Offer, OfferMail, PlanImport
 from actionplans.spreadsheet import importer
 from actionplans.spreadsheet.safety import FileRefused
-from portal.models import User
+from portal.access import answering_users
 
 log = logging.getLogger(__name__)
 State = PlanImport.State
@@ -106,11 +106,9 @@ def apply_import(import_id: int) -> str:
 
 
 def _contacts(organisation_id: int) -> list[str]:
-    return list(
-        User.objects.filter(organisation_id=organisation_id, is_contact=True, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    """The addresses of those who answer offers for the organisation (its contacts)."""
+    users = answering_users([organisation_id]).get(organisation_id, [])
+    return sorted({user.email for user in users if user.email})
 
 
 def _send_once(offer: Offer, kind: str, organisation_id: int | None, build) -> bool:

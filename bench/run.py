@@ -102,8 +102,10 @@ session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 plan = ActionPlan.objects.get(strategy__slug="bench-01", year=2026)
+offer = plan.offers.first()
 print(json.dumps({"session": session.session_key, "plan": plan.pk,
-                  "activities": plan.activities.count()}))
+                  "activities": plan.activities.count(), "offer": offer.pk,
+                  "recipients": offer.recipients.count()}))
 """
 
 
@@ -171,6 +173,12 @@ def main() -> None:
             (
                 f"Admin change list, same {facts['activities']} activities (reference)",
                 admin_url,
+                f"sessionid={facts['session']}",
+            ),
+            (
+                f"Offer matrix ({facts['activities']} activities × {facts['recipients']} "
+                "organisations, signed in)",
+                f"/erbjudanden/{facts['offer']}/",
                 f"sessionid={facts['session']}",
             ),
         ]

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.access import contact_access_sync
 from portal.models import Body, Membership, Organisation, User
 
 
@@ -30,6 +31,11 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Organisation"), {"fields": ["organisation", "job_title", "is_contact"]}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Who answers offers for an organisation follows the contact flag.
+        contact_access_sync(user=obj)
 
 
 @admin.register(Body)

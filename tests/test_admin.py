@@ -28,6 +28,8 @@ NOT_AUDITED = {
     "strategy.StrategyGroupObjectPermission": "unregistered",
     "strategy.CollaborationAreaUserObjectPermission": "unregistered",
     "strategy.CollaborationAreaGroupObjectPermission": "unregistered",
+    "portal.OrganisationUserObjectPermission": "unregistered",
+    "portal.OrganisationGroupObjectPermission": "unregistered",
 }
 
 

@@ -103,3 +103,29 @@ def test_commitments_page(client, published_plan):
     client.logout()
     html = client.get("/organisationer/kumla-kommun/atagande/").content.decode()
     assert offer.activities.order_by("pk").first().title in html
+
+
+def test_a_contact_cannot_answer_for_another_organisation_through_the_url(client, demo):
+    """kontakt-kumla cannot change Örebro's answers in the demo offer."""
+    offer = Offer.objects.get(title="Erbjudande om deltagande i Aktiviteter 2023")
+    orebro_before = list(
+        Participation.objects.filter(offer=offer, organisation__slug="orebro-kommun")
+        .order_by("pk")
+        .values_list("answer", flat=True)
+    )
+    client.force_login(demo_user("kontakt-kumla"))
+    data = {}
+    for activity in offer.activities.all():
+        data[f"a{activity.pk}-answer"] = "no"
+        data[f"a{activity.pk}-contact"] = ""
+        data[f"a{activity.pk}-comment"] = ""
+    client.post(f"/erbjudanden/{offer.pk}/svara/?organisation=orebro-kommun", data)
+    after = list(
+        Participation.objects.filter(offer=offer, organisation__slug="orebro-kommun")
+        .order_by("pk")
+        .values_list("answer", flat=True)
+    )
+    assert after == orebro_before
+    # What was posted became Kumla's own answers.
+    kumla = Participation.objects.filter(offer=offer, organisation__slug="kumla-kommun")
+    assert kumla.count() == offer.activities.count()

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils.text import slugify
 
+from portal.access import contact_access_sync
 from portal.models import Body, Membership, Organisation, User
 from portal.seeding import Seeder, read_yaml, text
 
@@ -96,13 +97,16 @@ def _demo_user(seeder: Seeder, row: dict, organisation: Organisation) -> User:
     }
     if User.objects.filter(username=row["username"]).exists():
         # The password is only set on creation, so a changed password survives a re-seed.
-        return seeder.upsert(User, {"username": row["username"]}, values)
+        user = seeder.upsert(User, {"username": row["username"]}, values)
+        contact_access_sync(user=user)
+        return user
     if not settings.DEMO_PASSWORD:
         raise ValueError("Set DEMO_PASSWORD to create the demo users.")
     user = User(username=row["username"], **values)
     user.set_password(settings.DEMO_PASSWORD)
     user.save()
     seeder.created["users"] += 1
+    contact_access_sync(user=user)
     return user
 
 

@@ -1,5 +1,6 @@
 """Generate a national-scale data set for benchmarks: 21 regions, 290 municipalities,
-six yearly plans per region with about 300 activities each, and their follow-ups.
+six yearly plans per region with about 300 activities each, an offer per plan to the
+county's municipalities with their participations, and the follow-ups.
 
 Writes go through simple-history's bulk helper so the audit trail is as it would be in
 production. Deterministic (seeded), and refuses to run twice on the same database.
@@ -14,7 +15,15 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+from actionplans.models import (
+    ActionPlan,
+    Activity,
+    BudgetLine,
+    Offer,
+    OfferRecipient,
+    Participation,
+    SubGoal,
+)
 from followup.models import ActivityReport, FollowUpRound
 from portal.models import Organisation
 from strategy.models import (
@@ -221,6 +230,7 @@ class Command(BaseCommand):
                 ],
                 BudgetLine,
             )
+            self._offer(rng, plan, activities, county, region)
             follow_up = FollowUpRound.objects.create(
                 plan=plan,
                 year=year,
@@ -242,6 +252,41 @@ class Command(BaseCommand):
                 ],
                 ActivityReport,
             )
+
+    @staticmethod
+    def _offer(rng, plan, activities, county, region):  # type: ignore[no-untyped-def]
+        """The year's offer to the county's municipalities; each answers about a third of
+        the activities."""
+        from portal.models import User
+
+        sender, _ = User.objects.get_or_create(
+            username=f"bench-samordnare-{region.slug}", defaults={"organisation": region}
+        )
+        offer = Offer.objects.create(
+            plan=plan,
+            title=f"Erbjudande om deltagande {plan.year}",
+            deadline=date(plan.year + 1 if plan.year == 2026 else plan.year, 2, 1),
+            sent_by=sender,
+        )
+        offer.activities.set(activities)
+        bulk_create_with_history(
+            [OfferRecipient(offer=offer, organisation=m) for m in county], OfferRecipient
+        )
+        bulk_create_with_history(
+            [
+                Participation(
+                    offer=offer,
+                    activity=a,
+                    organisation=m,
+                    answer=rng.choice(Participation.Answer.values),
+                    contact_person=f"Kontakt {m.name}",
+                    answered_by=sender,
+                )
+                for m in county
+                for a in rng.sample(activities, len(activities) // 3)
+            ],
+            Participation,
+        )
 
     @staticmethod
     def _links(rng, activities, focus_areas, directions):  # type: ignore[no-untyped-def]
