@@ -242,7 +242,15 @@ def offer_matrix(offer: Offer, *, answer: str = "", organisation_kind: str = "")
     )
     answers = {
         (p.activity_id, p.organisation_id): p
-        for p in offer.participations.select_related("answered_by")
+        for p in offer.participations.only(
+            "id",
+            "offer_id",
+            "activity_id",
+            "organisation_id",
+            "answer",
+            "contact_person",
+            "comment",
+        )
     }
     rows = []
     totals = dict.fromkeys(Participation.Answer.values, 0)
