@@ -12,14 +12,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.forms import BaseInlineFormSet, ModelForm
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actionplans.access import PlanAccess
 from actionplans.history import FieldChange, activity_changes_between
 from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, Risk, SubGoal
 from actionplans.workflow import REVISABLE_STATES, TRANSITIONS
-from portal.models import User
+from portal.models import Body, User
+from portal.services import decision_record
 
 CHILD_MODELS = (SubGoal, BudgetLine, Risk)
 #: What a user sets on each child of an activity (the forms' and the spreadsheet's fields).
@@ -76,6 +77,8 @@ def plan_transition(
             _set_state(earlier, ActionPlan.State.REPLACED, user)
     from_state = plan.state
     _set_state(plan, transition.target, user)
+    if transition.target == ActionPlan.State.APPROVED:
+        _register_approval(plan, user, comment)
     return PlanEvent.objects.create(
         plan=plan,
         kind=PlanEvent.Kind.TRANSITION,
@@ -84,6 +87,27 @@ def plan_transition(
         to_state=transition.target,
         actor=user,
         comment=comment,
+    )
+
+
+def _register_approval(plan: ActionPlan, user: User, comment: str) -> None:
+    """The steering group's approval goes into its decision register as it is taken."""
+    body = plan.strategy.governing_bodies.filter(kind=Body.Kind.STEERING_GROUP).first()
+    if body is None:
+        return
+    with translation.override("sv"):  # the register is kept in Swedish
+        title = _("Approved the action plan “%(title)s” (%(year)s)") % {
+            "title": plan.title,
+            "year": plan.year,
+        }
+    decision_record(
+        body=body,
+        title=title,
+        decided_on=timezone.localdate(),
+        user=user,
+        subject=plan,
+        subject_url=plan.get_absolute_url(),
+        text=comment,
     )
 
 

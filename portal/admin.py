@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.access import contact_access_sync
-from portal.models import Body, Membership, Organisation, User
+from portal.models import Body, Decision, Meeting, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -55,3 +55,22 @@ class MembershipAdmin(SimpleHistoryAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "body__name"]
     list_select_related = ["user", "body"]
     autocomplete_fields = ["user", "body"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "body", "starts_at", "location", "minutes_published"]
+    list_filter = ["body", "minutes_published"]
+    search_fields = ["title", "agenda", "minutes"]
+    list_select_related = ["body"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "body", "decided_on", "subject_title", "is_public"]
+    list_filter = ["body", "is_public"]
+    search_fields = ["title", "text", "subject_title"]
+    list_select_related = ["body"]
+    date_hierarchy = "decided_on"
+    exclude = ["subject_type", "subject_id"]

@@ -1,6 +1,7 @@
 """Shared models: organisations, people, and the bodies they sit in."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -137,3 +138,71 @@ class OrganisationUserObjectPermission(UserObjectPermissionBase):
 
 class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class Meeting(models.Model):
+    """A meeting of a body. Its time and place are public; its minutes once published."""
+
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("body")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location = models.CharField(_("place"), max_length=300, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True, help_text=_("One item per line."))
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_published = models.BooleanField(_("minutes published"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")), name="meeting_ends_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+
+class Decision(models.Model):
+    """A decision of a body, in its register. It may link to what it decided (a plan
+    approved, an initiative prioritised, a report approved) through a generic relation, so
+    that the shared register needs no import of the apps above it."""
+
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("body")
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+    )
+    decided_on = models.DateField(_("decided on"))
+    title = models.CharField(_("decision"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    subject_title = models.CharField(_("concerns"), max_length=300, blank=True)
+    subject_url = models.CharField(_("link"), max_length=500, blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return self.title

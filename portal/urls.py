@@ -9,6 +9,9 @@ urlpatterns = [
     path("hem/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("organ/<slug:slug>/", views.body_detail, name="body_detail"),
+    path("organ/<slug:slug>/kalender.ics", views.body_calendar, name="body_calendar"),
+    path("beslut/", views.decision_register, name="decision_register"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,14 +1,21 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from actionplans.offers import open_offers_for
 from actionplans.selectors import public_plans
+from portal import selectors
 from portal.health import check_broker, check_database
+from portal.ical import body_calendar as body_calendar_text
+from portal.models import Body
 from portal.selectors import memberships_for_user
 from strategy.selectors import public_strategies
 
@@ -56,3 +63,50 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     # Resolved per request: the hashed name exists only after collectstatic.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@require_GET
+def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    body = get_object_or_404(Body, slug=slug)
+    member = selectors.is_member(request.user, body)
+    now = timezone.now()
+    meetings = selectors.body_meetings(body)
+    context = {
+        "body": body,
+        "member": member,
+        "members": selectors.body_members(body),
+        "upcoming": [m for m in reversed(meetings) if m.ends_at >= now],
+        "past": [m for m in meetings if m.ends_at < now],
+        "decisions": selectors.decisions(body=body, member_of=[body] if member else [])[:20],
+    }
+    return render(request, "portal/body_detail.html", context)
+
+
+@require_GET
+def body_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """The body's meetings as an iCalendar feed: times and places are public, so calendar
+    apps can subscribe without signing in."""
+    body = get_object_or_404(Body, slug=slug)
+    meetings = body.meetings.filter(starts_at__gte=timezone.now() - timedelta(days=365))
+    page = request.build_absolute_uri(reverse("body_detail", args=[body.slug]))
+    text = body_calendar_text(body, meetings, host=request.get_host(), url=page)
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{body.slug}.ics"'
+    return response
+
+
+@require_GET
+def decision_register(request: HttpRequest) -> HttpResponse:
+    bodies = list(Body.objects.order_by("name"))
+    body = next((b for b in bodies if b.slug == request.GET.get("organ")), None)
+    year = request.GET.get("ar", "")
+    year_number = int(year) if year.isdigit() and len(year) == 4 else None
+    context = {
+        "bodies": bodies,
+        "body": body,
+        "year": year_number,
+        "decisions": selectors.decisions(
+            body=body, year=year_number, member_of=selectors.member_bodies(request.user)
+        ),
+    }
+    return render(request, "portal/decision_register.html", context)

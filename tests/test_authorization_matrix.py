@@ -62,6 +62,14 @@ MATRIX = {
     "logout": [("/accounts/logout/", everyone(405))],  # signing out is a POST
     # The switcher POSTs; a GET only redirects back and changes nothing (Django).
     "set_language": [("/i18n/setlang/", everyone(302))],
+    # Bodies: members, meetings and public decisions are public; draft minutes and
+    # non-public decisions show to members only (tests/test_bodies.py).
+    "body_detail": [
+        ("/organ/programstyrgruppen/", everyone(200)),
+        ("/organ/finns-inte/", everyone(404)),
+    ],
+    "body_calendar": [("/organ/programstyrgruppen/kalender.ics", everyone(200))],
+    "decision_register": [("/beslut/?organ=programstyrgruppen&ar=2026", everyone(200))],
     "strategy:list": [("/strategier/", everyone(200))],
     "strategy:detail": [
         (f"/strategier/{COUNTY}/", everyone(200)),

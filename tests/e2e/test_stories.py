@@ -55,6 +55,8 @@ def test_steering_group_member(visitor):
     visitor.sign_in("styrgrupp")
     assert page.locator("text=Programstyrgruppen för digitalisering Örebro län").is_visible()
     visitor.goto("/handlingsplaner/orebro-lan-2021-2026/2023/")
+    visitor.goto("/organ/programstyrgruppen/")
+    visitor.goto("/beslut/?organ=programstyrgruppen")
     visitor.goto("/admin/", expect_status=200)  # not staff: the admin asks for a staff login
     assert "/admin/login/" in page.url
     visitor.goto("/hem/")

@@ -1,0 +1,56 @@
+"""An iCalendar feed (RFC 5545) of a body's meetings, for members' own calendars."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from portal.models import Body, Meeting
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def body_calendar(body: Body, meetings: Iterable[Meeting], *, host: str, url: str) -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Digitaliseringsportalen//Möten//SV",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_escape(body.name)}",
+    ]
+    now = _stamp(datetime.now(UTC))
+    for meeting in meetings:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:meeting-{meeting.pk}@{host}",
+            f"DTSTAMP:{now}",
+            f"DTSTART:{_stamp(meeting.starts_at)}",
+            f"DTEND:{_stamp(meeting.ends_at)}",
+            f"SUMMARY:{_escape(meeting.title)}",
+            f"LOCATION:{_escape(meeting.location)}",
+            f"DESCRIPTION:{_escape(meeting.agenda)}",
+            f"URL:{url}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -1,0 +1,97 @@
+"""A page per body, its meetings as an iCalendar feed, and the decision register; the
+steering group's plan approvals enter the register by themselves."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from actionplans import services
+from portal.models import Body, Decision, Meeting
+from tests.conftest import demo_user
+
+
+@pytest.fixture
+def steering(demo):
+    return Body.objects.get(slug="programstyrgruppen")
+
+
+@pytest.fixture
+def meetings(steering):
+    now = timezone.now()
+    past = Meeting.objects.create(
+        body=steering,
+        title="Styrgruppsmöte 1",
+        starts_at=now - timedelta(days=30),
+        ends_at=now - timedelta(days=30) + timedelta(hours=2),
+        location="Örebro, rum 3",
+        minutes="Utkast till protokoll: beslutade om handlingsplanen.",
+    )
+    coming = Meeting.objects.create(
+        body=steering,
+        title="Styrgruppsmöte 2; budget, uppföljning",
+        starts_at=now + timedelta(days=14),
+        ends_at=now + timedelta(days=14, hours=2),
+        agenda="1. Uppföljning\n2. Handlingsplan 2025",
+    )
+    return past, coming
+
+
+def test_body_page_shows_members_and_meetings(client, steering, meetings):
+    html = client.get("/organ/programstyrgruppen/").content.decode()
+    assert "Demo Styrgrupp" in html
+    assert "Styrgruppsmöte 1" in html and "Styrgruppsmöte 2" in html
+
+
+def test_draft_minutes_are_for_members_only(client, steering, meetings):
+    assert "Utkast till protokoll" not in client.get("/organ/programstyrgruppen/").content.decode()
+    client.force_login(demo_user("styrgrupp"))
+    assert "Utkast till protokoll" in client.get("/organ/programstyrgruppen/").content.decode()
+    client.force_login(demo_user("kontakt-kumla"))
+    assert "Utkast till protokoll" not in client.get("/organ/programstyrgruppen/").content.decode()
+    Meeting.objects.filter(pk=meetings[0].pk).update(minutes_published=True)
+    client.logout()
+    assert "Utkast till protokoll" in client.get("/organ/programstyrgruppen/").content.decode()
+
+
+def test_icalendar_feed(client, meetings):
+    response = client.get("/organ/programstyrgruppen/kalender.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    text = response.content.decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert text.endswith("END:VCALENDAR\r\n")
+    assert text.count("BEGIN:VEVENT") == 2
+    assert f"UID:meeting-{meetings[1].pk}@testserver" in text
+    assert "SUMMARY:Styrgruppsmöte 2\\; budget\\, uppföljning" in text
+    assert "DESCRIPTION:1. Uppföljning\\n2. Handlingsplan 2025" in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_a_plan_approval_enters_the_register(client, draft_plan, as_user):
+    for name, username in (("submit", "samordnare"), ("approve", "styrgrupp")):
+        user, access = as_user(username, draft_plan)
+        services.plan_transition(
+            plan=draft_plan,
+            name=name,
+            user=user,
+            access=access,
+            comment="Godkänd med budget" if name == "approve" else "",
+        )
+    decision = Decision.objects.get()
+    assert decision.body.slug == "programstyrgruppen"
+    assert decision.subject == draft_plan
+    assert decision.title == "Godkände handlingsplanen ”Aktiviteter 2024” (2024)"
+    assert decision.text == "Godkänd med budget"
+    html = client.get("/beslut/", {"organ": "programstyrgruppen"}).content.decode()
+    assert "Aktiviteter 2024" in html
+    year = timezone.localdate().year
+    assert "Aktiviteter 2024" not in client.get("/beslut/", {"ar": year - 1}).content.decode()
+
+
+def test_non_public_decisions_only_for_members(client, steering):
+    Decision.objects.create(
+        body=steering, decided_on=timezone.localdate(), title="Internt beslut", is_public=False
+    )
+    assert "Internt beslut" not in client.get("/beslut/").content.decode()
+    client.force_login(demo_user("styrgrupp"))
+    assert "Internt beslut" in client.get("/beslut/").content.decode()
