@@ -1,0 +1,21 @@
+"""Yearly action plans: the plans and their timeline, activities with their sub-goals,
+budget lines and risks, spreadsheet uploads, and offers with the answers to them."""
+
+from actionplans.models.activities import Activity, BudgetLine, Risk, SubGoal
+from actionplans.models.imports import PlanImport
+from actionplans.models.offers import Offer, OfferMail, OfferRecipient, Participation
+from actionplans.models.plans import ActionPlan, PlanEvent
+
+__all__ = [
+    "ActionPlan",
+    "Activity",
+    "BudgetLine",
+    "Offer",
+    "OfferMail",
+    "OfferRecipient",
+    "Participation",
+    "PlanEvent",
+    "PlanImport",
+    "Risk",
+    "SubGoal",
+]

@@ -1,0 +1,64 @@
+"""Uploads of plan spreadsheets."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from actionplans.models.plans import ActionPlan
+
+
+class PlanImport(models.Model):
+    """One upload of a plan spreadsheet: checked, previewed, then saved all or nothing.
+
+    An operation log rather than content (the activities it changes have their history),
+    so it has no history of its own. The file is kept, never overwritten, with its SHA-256.
+    """
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
+        READY = "ready", _("Ready to save")
+        INVALID = "invalid", _("Has errors")
+        APPLYING = "applying", _("Being saved")
+        DONE = "done", _("Saved")
+        FAILED = "failed", _("Failed")
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="imports", verbose_name=_("plan")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="plan_imports",
+        verbose_name=_("uploaded by"),
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.CHECKING
+    )
+    #: What the preview page shows: counts and one line per row.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    #: The activities' versions when the preview was made; saving refuses if any moved.
+    versions = models.JSONField(default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplans:import_detail", args=[self.pk])
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.APPLYING)
