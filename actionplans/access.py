@@ -229,8 +229,3 @@ def access_sync_for_body(*, body: Body) -> None:
         strategies.add(area.strategy)
     for strategy in strategies:
         access_sync(strategy=strategy)
-
-
-def require(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied

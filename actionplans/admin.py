@@ -40,20 +40,25 @@ class ActionPlanAdmin(SimpleHistoryAdmin):
     readonly_fields = ["state", "revision", "revises"]
 
 
-@admin.register(PlanEvent)
-class PlanEventAdmin(admin.ModelAdmin):
-    """The timeline is a record: it can be read here, not changed."""
-
-    list_display = ["plan", "kind", "from_state", "to_state", "actor", "created_at"]
-    list_filter = ["kind", "to_state"]
-    list_select_related = ["plan", "actor"]
-    search_fields = ["comment", "plan__title"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records the portal writes itself (timelines, upload and delivery logs): they can
+    be read in the admin, not added or changed there."""
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PlanEvent)
+class PlanEventAdmin(ReadOnlyAdmin):
+    """The timeline is a record: it can be read here, not changed."""
+
+    list_display = ["plan", "kind", "from_state", "to_state", "actor", "created_at"]
+    list_filter = ["kind", "to_state"]
+    list_select_related = ["plan", "actor"]
+    search_fields = ["comment", "plan__title"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -108,19 +113,13 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanImport)
-class PlanImportAdmin(admin.ModelAdmin):
+class PlanImportAdmin(ReadOnlyAdmin):
     """Uploads are made in the plan workspace; here they can be read."""
 
     list_display = ["original_name", "plan", "uploaded_by", "state", "created_at"]
     list_filter = ["state"]
     list_select_related = ["plan", "uploaded_by"]
     search_fields = ["original_name", "plan__title", "sha256"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OfferRecipientInline(admin.TabularInline):
@@ -158,19 +157,13 @@ class ParticipationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OfferMail)
-class OfferMailAdmin(admin.ModelAdmin):
+class OfferMailAdmin(ReadOnlyAdmin):
     """The delivery log: which offer mail went to whom, once."""
 
     list_display = ["offer", "kind", "organisation", "recipients", "sent_at"]
     list_filter = ["kind"]
     list_select_related = ["offer", "organisation"]
     search_fields = ["recipients", "offer__title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Risk)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, Risk, SubGoal
+from actionplans.offers import AnswerRow
 from actionplans.services import CHILD_FIELDS
 from portal.models import Organisation, User
 from strategy.models import (
@@ -281,9 +282,7 @@ class AnswerForm(forms.Form):
             for activity in self.activities
         ]
 
-    def rows(self):
-        from actionplans.offers import AnswerRow
-
+    def rows(self) -> list[AnswerRow]:
         return [
             AnswerRow(
                 activity=activity,

@@ -177,12 +177,6 @@ def plan_events(plan: ActionPlan) -> list[PlanEvent]:
     return list(plan.events.select_related("actor", "actor__organisation").order_by("created_at"))
 
 
-def activities_by_area(plan: ActionPlan) -> list[tuple[object, list[Activity]]]:
-    """The plan's (prefetched) activities grouped by collaboration area, in area order,
-    each with its budget pivoted into ``activity.budget``."""
-    return group_by_area(_with_budget(list(plan.activities.all())))
-
-
 # --- The public plan page: filters, grouping, coverage and totals ------------------------------
 
 

@@ -38,7 +38,7 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _workspace_context(request: HttpRequest, plan, access) -> dict:
+def _workspace_context(plan, access) -> dict:
     activities = selectors.workspace_activities(plan)
     active = [a for a in activities if a.removed_at is None]
     return {
@@ -62,7 +62,7 @@ def _workspace_context(request: HttpRequest, plan, access) -> dict:
 @vary_on_headers("HX-Request")
 def workspace(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
-    context = _workspace_context(request, plan, access)
+    context = _workspace_context(plan, access)
     if request.htmx:
         return render(request, "actionplans/workspace.html#activities", context)
     return render(request, "actionplans/workspace.html", context)
@@ -187,7 +187,7 @@ def _activity_action(request, activity_id: int, action, success: str) -> HttpRes
             messages.success(request, success % {"title": activity.title})
     if request.htmx:
         plan, access = get_plan_for_user(request.user, activity.plan_id)
-        context = _workspace_context(request, plan, access)
+        context = _workspace_context(plan, access)
         return render(request, "actionplans/workspace.html#activities", context)
     return _back_to_plan(activity.plan_id, activity.pk)
 
