@@ -47,6 +47,7 @@ class ActivityForm(forms.ModelForm):
             "effect_goals",
             "perspectives",
             "expected_benefits",
+            "weight",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),

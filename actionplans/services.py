@@ -41,6 +41,7 @@ ACTIVITY_COPY_FIELDS = (
     "start_date",
     "end_date",
     "expected_benefits",
+    "weight",
 )
 
 

@@ -156,8 +156,31 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# Uploaded plan files and the generated follow-up reports. Local files by default; with
+# S3_BUCKET, S3-compatible object storage, so that web and workers on different hosts
+# share them. The access key may come from S3_SECRET_ACCESS_KEY_FILE (a secret file).
+S3_BUCKET = env_str("S3_BUCKET", "")
+if S3_BUCKET:
+    _default_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+            "location": env_str("S3_PREFIX", "portal"),
+            # Reports are versioned by name and never overwritten; files are private and
+            # served through the portal's own views, which check access.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -216,6 +239,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+#: A follow-up report's render: the task's own time limits (well under the broker's
+#: visibility timeout above) and a cap on the memory the render may add to the worker.
+REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 10 * 60)
+REPORT_MEMORY_LIMIT_MB = env_int("REPORT_MEMORY_LIMIT_MB", 1024)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -228,6 +255,7 @@ CELERY_BEAT_SCHEDULE = {
     # only makes the reminder and the summary go out soon after their day begins.
     "offer-reminders": {"task": "actionplans.tasks.send_offer_reminders", "schedule": 60 * 60},
     "offer-summaries": {"task": "actionplans.tasks.send_offer_summaries", "schedule": 60 * 60},
+    "followup-reminders": {"task": "followup.tasks.send_round_reminders", "schedule": 60 * 60},
 }
 #: The portal's own address, for links in mails (the web request is not there to ask).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

@@ -82,6 +82,15 @@ class Activity(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
     expected_benefits = models.TextField(_("expected benefits"), blank=True)
+    #: How much the activity counts when follow-up rolls progress up to its area and plan.
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        help_text=_(
+            "How much the activity counts in the follow-up's rolled-up progress; "
+            "0 leaves it out."
+        ),
+    )
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
     #: Raised by every save through the services; an edit made from an older version is
     #: refused instead of overwriting the newer one.

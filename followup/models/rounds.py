@@ -1,0 +1,205 @@
+"""Follow-up rounds and the activity reports the activities' leads fill in them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+
+
+class FollowUpRound(models.Model):
+    """One period's follow-up of a plan: a year, or one term of it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Term(models.TextChoices):
+        WHOLE_YEAR = "", _("Whole year")
+        SPRING = "spring", _("Spring term")
+        AUTUMN = "autumn", _("Autumn term")
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="followup_rounds", verbose_name=_("plan")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    term = models.CharField(_("term"), max_length=8, choices=Term.choices, blank=True)
+    deadline = models.DateField(_("deadline"))
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminder (days before the deadline)"),
+        default=7,
+        help_text=_("Leads who have not submitted get a reminder this many days before."),
+    )
+    instructions = models.TextField(_("instructions to the leads"), blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+    )
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "term"]
+        verbose_name = _("follow-up round")
+        verbose_name_plural = _("follow-up rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year", "term"], name="round_unique_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title}: {self.period}"
+
+    @property
+    def period(self) -> str:
+        return f"{self.year} {self.get_term_display().lower()}" if self.term else str(self.year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("followup:round", args=[self.pk])
+
+
+class ActivityReport(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class TrafficLight(models.TextChoices):
+        GREEN = "green", _("Green")
+        YELLOW = "yellow", _("Yellow")
+        RED = "red", _("Red")
+
+    round = models.ForeignKey(
+        FollowUpRound, on_delete=models.CASCADE, related_name="reports", verbose_name=_("round")
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="reports", verbose_name=_("activity")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Activity.Status.choices, blank=True
+    )
+    traffic_light = models.CharField(
+        _("traffic light"), max_length=8, choices=TrafficLight.choices, blank=True
+    )
+    traffic_light_comment = models.TextField(
+        _("comment on the traffic light"),
+        blank=True,
+        help_text=_("Required for a red light: what is wrong and what is being done."),
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    work_done = models.TextField(_("what was done"), blank=True)
+    realised_benefits = models.TextField(_("realised benefits"), blank=True)
+    #: Raised by every save; a save from an older version is refused (two leads, one form).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "activity"]
+        verbose_name = _("activity report")
+        verbose_name_plural = _("activity reports")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "activity"], name="report_unique_activity"),
+            models.CheckConstraint(
+                condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100),
+                name="report_progress_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} – {self.round}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("followup:report", args=[self.pk])
+
+
+class SubGoalOutcome(models.Model):
+    """What was performed against a sub-goal's planned count in the round's period."""
+
+    report = models.ForeignKey(
+        ActivityReport, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("report")
+    )
+    sub_goal = models.ForeignKey(
+        SubGoal, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("sub-goal")
+    )
+    performed_count = models.PositiveIntegerField(_("performed"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "sub_goal__order", "sub_goal"]
+        verbose_name = _("sub-goal outcome")
+        verbose_name_plural = _("sub-goal outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "sub_goal"], name="outcome_unique_subgoal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_goal}: {self.performed_count}"
+
+
+class BudgetOutcome(models.Model):
+    """The outcome (utfall) of one budget line of the round's year."""
+
+    report = models.ForeignKey(
+        ActivityReport,
+        on_delete=models.CASCADE,
+        related_name="budget_outcomes",
+        verbose_name=_("report"),
+    )
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("budget line")
+    )
+    amount = models.DecimalField(_("outcome (SEK)"), max_digits=14, decimal_places=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "budget_line__kind", "budget_line__order"]
+        verbose_name = _("budget outcome")
+        verbose_name_plural = _("budget outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "budget_line"], name="budgetoutcome_unique_line"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget_line}: {self.amount}"
+
+
+class RoundMail(models.Model):
+    """A mail about a round that has been sent: written with the send, so it goes once."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Round opened")
+        REMINDER = "reminder", _("Reminder")
+
+    round = models.ForeignKey(FollowUpRound, on_delete=models.CASCADE, related_name="mails")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=100)
+    recipients = models.TextField(blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up mail")
+        verbose_name_plural = _("follow-up mails")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "key"], name="roundmail_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

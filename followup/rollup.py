@@ -1,0 +1,67 @@
+"""Weighted progress, rolled up from the activity reports to areas and the whole plan.
+
+Each activity counts by its ``weight`` (0 leaves it out); only submitted reports with a
+progress count, and cancelled activities are left out, since their work will not be done.
+If every reported activity weighs 0, the plain mean is shown and marked as unweighted,
+rather than no figure at all.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Item:
+    """One activity as the roll-up sees it."""
+
+    weight: int
+    progress: int | None
+    status: str = ""
+    traffic_light: str = ""
+    submitted: bool = False
+
+
+@dataclass(frozen=True)
+class Progress:
+    #: Weighted mean progress in percent (one decimal), or None when nothing is reported.
+    value: float | None
+    #: Activities whose submitted report has a progress (cancelled ones left out).
+    reported: int
+    #: Activities in the group.
+    total: int
+    #: True when the value is a plain mean because every reported activity weighs 0.
+    unweighted: bool = False
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_light: dict[str, int] = field(default_factory=dict)
+    submitted: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None
+
+
+def weighted_progress(items: Iterable[Item]) -> Progress:
+    items = list(items)
+    counted = [
+        item
+        for item in items
+        if item.submitted and item.progress is not None and item.status != "cancelled"
+    ]
+    statuses = Counter(item.status or "" for item in items if item.submitted)
+    lights = Counter(item.traffic_light or "" for item in items if item.submitted)
+    common = {
+        "reported": len(counted),
+        "total": len(items),
+        "by_status": dict(statuses),
+        "by_light": dict(lights),
+        "submitted": sum(1 for item in items if item.submitted),
+    }
+    if not counted:
+        return Progress(value=None, **common)
+    total_weight = sum(item.weight for item in counted)
+    if total_weight == 0:
+        mean = sum(item.progress or 0 for item in counted) / len(counted)
+        return Progress(value=round(mean, 1), unweighted=True, **common)
+    weighted = sum(item.weight * (item.progress or 0) for item in counted) / total_weight
+    return Progress(value=round(weighted, 1), **common)
