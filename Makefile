@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install lint messages check-deploy worker clean
+.PHONY: run test install system-packages lint messages check-deploy worker clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -19,7 +19,20 @@ export UV_PYTHON_DOWNLOADS := never
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
-install: .venv/.synced
+install: .venv/.synced system-packages
+
+# WeasyPrint (the follow-up reports) needs Pango and a font; a fresh Debian machine may lack
+# them. As root we install them; otherwise we say what to install.
+system-packages:
+	@missing=""; \
+	ldconfig -p | grep -q 'libpango-1.0.so' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing$$missing (for the PDF reports)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "The PDF reports need:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
 
 # Test-only browser tools (axe-core); never part of the served static files.
 node_modules/.package-lock.json: package.json package-lock.json

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from actionplans.access import access_sync, access_sync_for_body
@@ -6,6 +7,8 @@ from actionplans.models import (
     ActionPlan,
     Activity,
     BudgetLine,
+    Initiative,
+    InitiativeEvent,
     Offer,
     OfferMail,
     OfferRecipient,
@@ -15,8 +18,8 @@ from actionplans.models import (
     Risk,
     SubGoal,
 )
-from portal.admin import BodyAdmin, MembershipAdmin
-from portal.models import Body, Membership
+from portal.admin import BodyAdmin, MeetingAdmin, MembershipAdmin
+from portal.models import Body, Meeting, Membership
 from strategy.admin import StrategyAdmin
 from strategy.models import Strategy
 
@@ -180,6 +183,7 @@ class RiskAdmin(SimpleHistoryAdmin):
 admin.site.unregister(Membership)
 admin.site.unregister(Body)
 admin.site.unregister(Strategy)
+admin.site.unregister(Meeting)
 
 
 @admin.register(Membership)
@@ -214,3 +218,36 @@ class StrategyWithAccessAdmin(StrategyAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         access_sync(strategy=form.instance)
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(SimpleHistoryAdmin):
+    """Initiatives move through the intake's steps in the portal; the admin corrects text."""
+
+    list_display = ["title", "organisation", "state", "outcome", "preparer", "submitted_at"]
+    list_filter = ["state", "outcome", "strategy"]
+    search_fields = ["title", "problem", "expected_benefit"]
+    list_select_related = ["organisation", "preparer"]
+    readonly_fields = ["state", "outcome", "plan", "activity", "decision", "preparer"]
+    raw_id_fields = ["submitted_by"]
+
+
+@admin.register(InitiativeEvent)
+class InitiativeEventAdmin(ReadOnlyAdmin):
+    list_display = ["initiative", "kind", "actor", "created_at", "notified_at"]
+    list_select_related = ["initiative", "actor"]
+
+
+class SubGoalMeetingInline(admin.TabularInline):
+    model = SubGoal.meetings.through
+    extra = 1
+    raw_id_fields = ["subgoal"]
+    verbose_name = _("sub-goal it counts toward")
+    verbose_name_plural = _("sub-goals it counts toward")
+
+
+@admin.register(Meeting)
+class MeetingWithSubGoalsAdmin(MeetingAdmin):
+    """A held meeting or event counts as performed for the sub-goals it is linked to."""
+
+    inlines = [*MeetingAdmin.inlines, SubGoalMeetingInline]

@@ -83,6 +83,8 @@ class ActivityForm(forms.ModelForm):
             "first_name", "last_name", "username"
         )
         fields["contact"].label_from_instance = _contact_label
+        # An edit that leaves the weight out (an older form, a spreadsheet) keeps it as is.
+        fields["weight"].required = False
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         self.instance.plan = plan
@@ -98,6 +100,7 @@ class ActivityForm(forms.ModelForm):
         "start_date",
         "end_date",
         "expected_benefits",
+        "weight",
     )
     LINK_FIELDS = ("focus_areas", "directions", "effect_goals", "perspectives")
 
@@ -112,6 +115,8 @@ class ActivityForm(forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end must not be before the start."))
+        if cleaned.get("weight") is None:
+            cleaned["weight"] = self.instance.weight if self.instance.pk else 1
         return cleaned
 
 

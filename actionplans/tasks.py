@@ -8,20 +8,19 @@ worker) does its work once.
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, OperationalError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db import OperationalError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplans import offers
 from actionplans.access import plan_access
-from actionplans.models import Offer, OfferMail, PlanImport
+from actionplans.models import InitiativeEvent, Offer, OfferMail, PlanImport
 from actionplans.spreadsheet import importer
 from actionplans.spreadsheet.safety import FileRefused
 from portal.access import answering_users
+from portal.mail import mail_message, send_once
 
 log = logging.getLogger(__name__)
 State = PlanImport.State
@@ -112,46 +111,18 @@ def _contacts(organisation_id: int) -> list[str]:
 
 
 def _send_once(offer: Offer, kind: str, organisation_id: int | None, build) -> bool:
-    """Send one mail unless it has gone out already.
-
-    The delivery row is written first, in the same transaction as the sending: a second
-    run (a retry, two workers) blocks on the unique key and then finds the row, so each
-    mail goes once. If sending fails the row is rolled back and the retry sends it.
-    """
-    key = f"{kind}:{organisation_id or '-'}"
-    with transaction.atomic():
-        if OfferMail.objects.filter(offer=offer, key=key).exists():
-            return False
-        message = build()
-        if message is None:
-            return False
-        try:
-            with transaction.atomic():
-                OfferMail.objects.create(
-                    offer=offer,
-                    organisation_id=organisation_id,
-                    kind=kind,
-                    key=key,
-                    recipients=", ".join(message.to),
-                )
-        except IntegrityError:
-            return False
-        message.send()
-    return True
+    return send_once(
+        OfferMail,
+        key=f"{kind}:{organisation_id or '-'}",
+        build=build,
+        offer=offer,
+        organisation_id=organisation_id,
+        kind=kind,
+    )
 
 
 def _message(template: str, context: dict, to: list[str]) -> EmailMultiAlternatives | None:
-    if not to:
-        return None
-    # Mails are Swedish: they go to many people whose interface language we do not know.
-    with translation.override("sv"):
-        context = {**context, "base_url": settings.PORTAL_BASE_URL.rstrip("/")}
-        subject = render_to_string(f"actionplans/mail/{template}_subject.txt", context).strip()
-        text = render_to_string(f"actionplans/mail/{template}.txt", context)
-        html = render_to_string(f"actionplans/mail/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-    message.attach_alternative(html, "text/html")
-    return message
+    return mail_message(f"actionplans/mail/{template}", context, to)
 
 
 @shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=8)
@@ -217,3 +188,36 @@ def send_offer_summaries() -> int:
             lambda context=context, to=to: _message("summary", context, to),
         )
     return sent
+
+
+# --- Initiatives ----------------------------------------------------------------------------
+
+
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=8)
+def send_initiative_notice(event_id: int) -> bool:
+    """Tell the submitter of a step of their initiative, once.
+
+    The event's row is locked while the mail goes; ``notified_at`` is set in the same
+    transaction, so a retry or a second worker finds it set, and a failed send rolls it
+    back for the retry.
+    """
+    with transaction.atomic():
+        event = (
+            InitiativeEvent.objects.select_for_update(of=("self",))
+            .select_related("initiative", "initiative__submitted_by", "actor")
+            .get(pk=event_id)
+        )
+        submitter = event.initiative.submitted_by
+        if event.notified_at is not None or not submitter.email or not submitter.is_active:
+            return False
+        if event.kind == InitiativeEvent.Kind.COMMENT and event.actor_id == submitter.pk:
+            return False  # their own comment
+        message = mail_message(
+            "actionplans/mail/initiative_step",
+            {"event": event, "initiative": event.initiative},
+            [submitter.email],
+        )
+        message.send()
+        event.notified_at = timezone.now()
+        event.save(update_fields=["notified_at"])
+    return True

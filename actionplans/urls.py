@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actionplans.views import offers, public, spreadsheet, workspace
+from actionplans.views import initiatives, offers, public, spreadsheet, workspace
 
 app_name = "actionplans"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("handlingsplaner/<slug:strategy_slug>/<int:year>/", public.plan_detail, name="detail"),
     # The workspace of those who work on the plans.
     path("planarbete/", workspace.workspace_list, name="workspace_list"),
+    path("initiativ/", initiatives.initiative_list, name="initiative_list"),
+    path("initiativ/nytt/", initiatives.initiative_create, name="initiative_create"),
+    path("initiativ/<int:initiative_id>/", initiatives.initiative_detail, name="initiative"),
     path("planarbete/<int:plan_id>/", workspace.workspace, name="workspace"),
     path(
         "planarbete/<int:plan_id>/ny-aktivitet/",

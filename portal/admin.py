@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.access import contact_access_sync
-from portal.models import Body, Decision, Meeting, Membership, Organisation, User
+from portal.models import AgendaItem, Body, Decision, Meeting, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,6 +57,12 @@ class MembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user", "body"]
 
 
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 1
+    fields = ["order", "title", "subject_url"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["title", "body", "starts_at", "location", "minutes_published"]
@@ -64,6 +70,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "agenda", "minutes"]
     list_select_related = ["body"]
     date_hierarchy = "starts_at"
+    inlines = [AgendaItemInline]
 
 
 @admin.register(Decision)
@@ -74,3 +81,11 @@ class DecisionAdmin(SimpleHistoryAdmin):
     list_select_related = ["body"]
     date_hierarchy = "decided_on"
     exclude = ["subject_type", "subject_id"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "order"]
+    list_select_related = ["meeting", "meeting__body"]
+    search_fields = ["title"]
+    raw_id_fields = ["meeting"]

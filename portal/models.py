@@ -169,6 +169,39 @@ class Meeting(models.Model):
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
 
 
+class AgendaItem(models.Model):
+    """An item on a meeting's agenda, linked (generically, like a decision) to what it is
+    about: an initiative, a plan, a follow-up report."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("meeting")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("item"), max_length=300)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    subject_url = models.CharField(_("link"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "subject_type", "subject_id"],
+                condition=models.Q(subject_id__isnull=False),
+                name="agendaitem_subject_once_per_meeting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Decision(models.Model):
     """A decision of a body, in its register. It may link to what it decided (a plan
     approved, an initiative prioritised, a report approved) through a generic relation, so

@@ -1,6 +1,6 @@
 """Reads about people and bodies."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from portal.models import Body, Decision, Meeting, Membership, User
 
@@ -28,7 +28,12 @@ def is_member(user: User, body: Body) -> bool:
 
 
 def body_meetings(body: Body) -> list[Meeting]:
-    return list(body.meetings.order_by("-starts_at"))
+    """The body's meetings with their agenda items and the decisions taken at them."""
+    return list(
+        body.meetings.prefetch_related(
+            "items", Prefetch("decisions", queryset=Decision.objects.order_by("pk"))
+        ).order_by("-starts_at")
+    )
 
 
 def decisions(*, body: Body | None = None, year: int | None = None, member_of=()) -> list:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("strategier/", include("strategy.urls")),
     path("", include("actionplans.urls")),
+    path("", include("followup.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin).
     path("favicon.ico", views.favicon, name="favicon"),

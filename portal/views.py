@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET
 
 from actionplans.offers import open_offers_for
 from actionplans.selectors import public_plans
+from followup.access import reports_to_fill, reviewed_strategies
+from followup.selectors import reports_awaiting_review
 from portal import selectors
 from portal.health import check_broker, check_database
 from portal.ical import body_calendar as body_calendar_text
@@ -37,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "organisation": user.organisation,
         "memberships": list(memberships_for_user(user=user)),
         "open_offers": open_offers_for(user),
+        "reports_to_fill": reports_to_fill(user),
+        "reports_to_review": reports_awaiting_review(reviewed_strategies(user)),
     }
     return render(request, "portal/home.html", context)
 

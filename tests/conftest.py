@@ -120,3 +120,36 @@ def as_user():
         return user, plan_access(user, plan)
 
     return make
+
+
+# --- Follow-up -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_round():
+    """``open_round(plan)`` -> a whole-year round opened by samordnare (the plan is set to
+    approved first if it is a draft), with a draft report per activity."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actionplans.models import ActionPlan
+    from followup.access import round_access
+    from followup.models import FollowUpRound
+    from followup.services import round_open
+
+    def make(plan, *, term=""):
+        if plan.state not in (ActionPlan.State.APPROVED, ActionPlan.State.PUBLISHED):
+            ActionPlan.objects.filter(pk=plan.pk).update(state=ActionPlan.State.APPROVED)
+            plan.refresh_from_db()
+        user = demo_user("samordnare")
+        return round_open(
+            plan=plan,
+            user=user,
+            access=round_access(user, FollowUpRound(plan=plan)),
+            year=plan.year,
+            term=term,
+            deadline=timezone.localdate() + timedelta(days=30),
+        )
+
+    return make

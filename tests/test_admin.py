@@ -22,6 +22,12 @@ NOT_AUDITED = {
     "actionplans.PlanImport": "registered",
     # The delivery log that makes each offer mail go once.
     "actionplans.OfferMail": "registered",
+    # The same for follow-up's mails, and the review's comments are append-only.
+    "followup.RoundMail": "registered",
+    "followup.ReportMail": "registered",
+    "followup.ReportComment": "registered",
+    # An initiative's timeline: append-only, the record of each step.
+    "actionplans.InitiativeEvent": "registered",
     # Object permissions are derived from body memberships (actionplans.access.access_sync),
     # whose history explains every grant; they are not edited in the admin.
     "strategy.StrategyUserObjectPermission": "unregistered",

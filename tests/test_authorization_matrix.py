@@ -181,6 +181,42 @@ MATRIX = {
             POST,
         ),
     ],
+    # Follow-up of the 2023 plan. {round} is open; {infra_report} is the report of an
+    # activity in the lead's own area, {other_report} one in another area; {pdf} a finished
+    # report version awaiting review.
+    "followup:plan_rounds": [("/planarbete/{published}/uppfoljning/", workers(200))],
+    "followup:round": [("/uppfoljning/{round}/", workers(200))],
+    "followup:round_state": [
+        ("/uppfoljning/{round}/status/", workers(403, coordinator=404), POST),
+    ],
+    "followup:pdf_report_request": [
+        ("/uppfoljning/{round}/ny-rapport/", workers(403, coordinator=302), POST),
+    ],
+    "followup:report": [
+        ("/uppfoljning/rapport/{infra_report}/", workers(200)),
+        # Leads fill their own area's reports; a post to another area's is refused before
+        # the form is read (the coordinator's invalid post shows the form again).
+        ("/uppfoljning/rapport/{infra_report}/", workers(403, coordinator=200, lead=200), POST),
+        ("/uppfoljning/rapport/{other_report}/", workers(403, coordinator=200), POST),
+    ],
+    "followup:report_reopen": [
+        ("/uppfoljning/rapport/{infra_report}/oppna-igen/", workers(403, coordinator=302), POST),
+    ],
+    "followup:pdf_report": [
+        ("/uppfoljning/pdf/{pdf}/", workers(200)),
+        # The matrix posts a comment: those who may comment add it.
+        ("/uppfoljning/pdf/{pdf}/", workers(302, lead=403), POST),
+    ],
+    "followup:pdf_report_file": [("/uppfoljning/pdf/{pdf}/fil/", workers(200))],
+    # Initiatives: anyone signed in from a collaborating organisation submits; {initiative}
+    # was submitted by kontakt-laxa, so the lead and kontakt-kumla do not see it.
+    "actionplans:initiative_list": [("/initiativ/", signed_in(200, anonymous=LOGIN))],
+    "actionplans:initiative_create": [("/initiativ/nytt/", signed_in(200, anonymous=LOGIN))],
+    "actionplans:initiative": [
+        ("/initiativ/{initiative}/", workers(200, lead=404)),
+        # The matrix posts a comment: those who prepare or decide add it.
+        ("/initiativ/{initiative}/", workers(302, lead=404), POST),
+    ],
     "admin:index": [("/admin/", {**everyone("admin-login"), "samordnare": 200})],
 }
 
@@ -250,14 +286,53 @@ def _objects() -> dict[str, int]:
         offer.activities.set(published.activities.all()[:2])
         OfferRecipient.objects.create(offer=offer, organisation=Organisation.objects.get(slug=slug))
         offer_ids[key] = offer.pk
+    from actionplans.models import Initiative
+
+    initiative = Initiative.objects.create(
+        strategy=draft.strategy,
+        title="Matrisinitiativ",
+        problem="Problem",
+        expected_benefit="Nytta",
+        proposed_kind="prestudy",
+        organisation=Organisation.objects.get(slug="laxa-kommun"),
+        submitted_by=User.objects.get(username="kontakt-laxa"),
+    )
     return {
+        "initiative": initiative.pk,
         **offer_ids,
+        **_followup_objects(published, infra),
         "upload": upload.pk,
         "draft": draft.pk,
         "published": published.pk,
         "project": project.pk,
         "infra": infra.pk,
         "version": Activity.history.filter(id=project.pk).earliest("history_date").history_id,
+    }
+
+
+def _followup_objects(published, infra) -> dict[str, int]:
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from followup.models import ActivityReport, FollowUpRound, Report
+
+    round = FollowUpRound.objects.create(
+        plan=published, year=2023, deadline=timezone.localdate(), opened_by=None
+    )
+    reports = ActivityReport.objects.bulk_create(
+        ActivityReport(round=round, activity=activity) for activity in published.activities.all()
+    )
+    other = next(
+        r for r in reports if r.activity.collaboration_area_id != infra.collaboration_area_id
+    )
+    pdf = Report(round=round, version=1, state=Report.State.DONE, sha256="0" * 64, pages=1)
+    pdf.file.save("matrix.pdf", ContentFile(b"%PDF-1.7 matrix"), save=False)
+    pdf.save()
+    return {
+        "round": round.pk,
+        "infra_report": next(r.pk for r in reports if r.activity_id == infra.pk),
+        "other_report": other.pk,
+        "pdf": pdf.pk,
     }
 
 

@@ -18,6 +18,7 @@ def steering(demo):
 
 @pytest.fixture
 def meetings(steering):
+    steering.meetings.all().delete()  # the demo's own, so these two are the body's meetings
     now = timezone.now()
     past = Meeting.objects.create(
         body=steering,

@@ -175,6 +175,48 @@ def build_offer(n: int):
     return offer.get_absolute_url(), coordinator
 
 
+def _round_of(plan, n: int):
+    from django.core.files.base import ContentFile
+
+    from followup.models import ActivityReport, FollowUpRound, Report
+
+    ActionPlan.objects.filter(pk=plan.pk).update(state=ActionPlan.State.PUBLISHED)
+    round = FollowUpRound.objects.create(plan=plan, year=plan.year, deadline="2099-12-31")
+    for i, activity in enumerate(plan.activities.all()):
+        ActivityReport.objects.create(
+            round=round,
+            activity=activity,
+            state="submitted" if i % 2 else "draft",
+            status="ongoing",
+            traffic_light="green",
+            progress=i % 100,
+        )
+    for version in range(1, min(n, 20) + 1):
+        report = Report(round=round, version=version, state=Report.State.DONE, pages=2)
+        report.file.save(f"q{version}.pdf", ContentFile(b"%PDF"), save=False)
+        report.save()
+    return round
+
+
+def build_round(n: int):
+    build_plan(n)
+    plan = ActionPlan.objects.get(strategy__slug="s")
+    round = _round_of(plan, n)
+    return round.get_absolute_url(), _coordinator_of(plan.strategy)
+
+
+def build_report_edit(n: int):
+    build_plan(3)
+    plan = ActionPlan.objects.get(strategy__slug="s")
+    activity = plan.activities.first()
+    for i in range(n):
+        activity.sub_goals.create(title=f"delmål {i}", planned_count=2)
+        activity.budget_lines.create(kind="cost", year=plan.year, label=f"Konsult {i}", amount=1)
+    round = _round_of(plan, 1)
+    report = round.reports.get(activity=activity)
+    return report.get_absolute_url(), _coordinator_of(plan.strategy)
+
+
 PAGES = {
     "start": (build_start, False),
     "strategy-list": (build_strategy_list, False),
@@ -187,10 +229,11 @@ PAGES = {
     "workspace": (build_workspace, False),
     "activity-history": (build_activity_history, False),
     "offer-matrix": (build_offer, False),
+    "followup-round": (build_round, False),
 }
 #: Pages with forms: a choice field reads its options while the form renders, so these
 #: are held only to a constant number of queries.
-FORM_PAGES = {"activity-edit": build_activity_edit}
+FORM_PAGES = {"activity-edit": build_activity_edit, "followup-report": build_report_edit}
 
 
 def _count(client, url) -> int:

@@ -1,8 +1,10 @@
 """Yearly action plans: the plans and their timeline, activities with their sub-goals,
-budget lines and risks, spreadsheet uploads, and offers with the answers to them."""
+budget lines and risks, spreadsheet uploads, offers with the answers to them, and the
+intake of initiatives."""
 
 from actionplans.models.activities import Activity, BudgetLine, Risk, SubGoal
 from actionplans.models.imports import PlanImport
+from actionplans.models.initiatives import Initiative, InitiativeEvent
 from actionplans.models.offers import Offer, OfferMail, OfferRecipient, Participation
 from actionplans.models.plans import ActionPlan, PlanEvent
 
@@ -10,6 +12,8 @@ __all__ = [
     "ActionPlan",
     "Activity",
     "BudgetLine",
+    "Initiative",
+    "InitiativeEvent",
     "Offer",
     "OfferMail",
     "OfferRecipient",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplans.models.plans import ActionPlan
-from portal.models import Organisation
+from portal.models import Meeting, Organisation
 from strategy.models import (
     CollaborationArea,
     EffectGoal,
@@ -87,8 +87,7 @@ class Activity(models.Model):
         _("weight"),
         default=1,
         help_text=_(
-            "How much the activity counts in the follow-up's rolled-up progress; "
-            "0 leaves it out."
+            "How much the activity counts in the follow-up's rolled-up progress; 0 leaves it out."
         ),
     )
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
@@ -141,7 +140,12 @@ class SubGoal(models.Model):
     steps = models.TextField(_("steps"), blank=True, help_text=_("One step per line."))
     planned_count = models.PositiveIntegerField(_("planned count"), null=True, blank=True)
     count_period = models.CharField(_("counted"), max_length=8, choices=Period.choices, blank=True)
-    history = HistoricalRecords()
+    #: Meetings and events held for this sub-goal (a council meeting, the digitalisation day):
+    #: follow-up counts those held in its period as performed.
+    meetings = models.ManyToManyField(
+        Meeting, related_name="sub_goals", verbose_name=_("meetings and events"), blank=True
+    )
+    history = HistoricalRecords(m2m_fields=[meetings])
 
     class Meta:
         ordering = ["activity", "order"]

@@ -56,12 +56,12 @@ class FollowUpRound(models.Model):
     def __str__(self) -> str:
         return f"{self.plan.title}: {self.period}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("followup:round", args=[self.pk])
+
     @property
     def period(self) -> str:
         return f"{self.year} {self.get_term_display().lower()}" if self.term else str(self.year)
-
-    def get_absolute_url(self) -> str:
-        return reverse("followup:round", args=[self.pk])
 
 
 class ActivityReport(models.Model):

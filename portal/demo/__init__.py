@@ -1,13 +1,15 @@
 """Demo organisations, bodies and users (one per role)."""
 
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 from django.utils.text import slugify
 
 from portal.access import contact_access_sync
-from portal.models import Body, Membership, Organisation, User
+from portal.models import Body, Meeting, Membership, Organisation, User
 from portal.seeding import Seeder, read_yaml, text
 
 DATA = Path(__file__).parent
@@ -42,6 +44,7 @@ def seed(seeder: Seeder) -> None:
                 "kind": row["kind"],
                 "organisation": organisations[row["organisation"]],
                 "mandate": text(row.get("mandate")),
+                "email": row.get("email", ""),
             },
         )
 
@@ -83,6 +86,28 @@ def seed(seeder: Seeder) -> None:
             )
         if row.get("staff") and not user.groups.filter(pk=coordinators.pk).exists():
             user.groups.add(coordinators)
+
+    for row in data.get("meetings", []):
+        _seed_meetings(bodies[row["body"]], row)
+
+
+def _seed_meetings(body: Body, row: dict) -> None:
+    """Meetings a set number of days from the day the demo is loaded, so that one is held
+    today and one is coming. Created once: after that the body's meetings are its own."""
+    if body.meetings.exists():
+        return
+    today = timezone.localdate()
+    for offset in row["days_from_today"]:
+        day = today + timedelta(days=offset)
+        starts = timezone.make_aware(datetime.combine(day, time(13, 0)))
+        Meeting.objects.create(
+            body=body,
+            title=row["title"],
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            location=row.get("location", ""),
+            agenda=text(row.get("agenda", "")),
+        )
 
 
 def _demo_user(seeder: Seeder, row: dict, organisation: Organisation) -> User:

@@ -1,0 +1,451 @@
+"""The intake of initiatives: who may do what, and each step of the preparation process.
+
+- any signed-in member of a collaborating organisation submits an initiative to a strategy;
+- those who prepare plans (the strategy group, the council, the coordinators: ``comment_plans``
+  on the strategy) see every initiative and assign a preparer among themselves;
+- the preparer scores it against the programme's criteria and writes the analysis;
+- the steering group (``approve_plans``) decides: prioritised into a year's plan as an
+  activity, parked or rejected, each with a reason; the decision enters its register.
+The submitter sees their own initiatives and is told of every step by mail.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from actionplans.access import APPROVE, COMMENT, EDIT
+from actionplans.models import ActionPlan, Activity, Initiative, InitiativeEvent, PlanEvent
+from actionplans.services import _next_order
+from portal.models import Body, Meeting, User
+from portal.services import agenda_item_add, decision_record
+from strategy.models import CollaborationArea, FocusArea, Strategy, StrategyUserObjectPermission
+
+# --- Access --------------------------------------------------------------------------------
+
+
+def can_submit(user: User | AnonymousUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.organisation_id
+        and user.organisation.collaborates
+    )
+
+
+@dataclass(frozen=True)
+class InitiativeAccess:
+    perms: frozenset[str]
+    is_submitter: bool
+    is_preparer: bool
+    is_superuser: bool = False
+
+    @property
+    def can_view(self) -> bool:
+        return self.is_superuser or self.is_submitter or bool(self.perms)
+
+    @property
+    def can_prepare(self) -> bool:
+        """Assign a preparer and comment: the strategy group, council and coordinators."""
+        return self.is_superuser or bool(self.perms & {COMMENT, EDIT})
+
+    @property
+    def can_score(self) -> bool:
+        return self.is_superuser or self.is_preparer
+
+    @property
+    def can_decide(self) -> bool:
+        return self.is_superuser or APPROVE in self.perms
+
+    @property
+    def can_comment(self) -> bool:
+        return self.can_prepare or self.can_decide or self.is_submitter
+
+
+def _strategy_perms(user: User | AnonymousUser, strategy_id: int) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(
+        StrategyUserObjectPermission.objects.filter(
+            user=user, content_object_id=strategy_id
+        ).values_list("permission__codename", flat=True)
+    )
+
+
+def initiative_access(user: User | AnonymousUser, initiative: Initiative) -> InitiativeAccess:
+    authenticated = user.is_authenticated and user.is_active
+    return InitiativeAccess(
+        perms=_strategy_perms(user, initiative.strategy_id),
+        is_submitter=bool(authenticated and initiative.submitted_by_id == user.pk),
+        is_preparer=bool(authenticated and initiative.preparer_id == user.pk),
+        is_superuser=bool(authenticated and user.is_superuser),
+    )
+
+
+def get_initiative_for_user(
+    user: User | AnonymousUser, initiative_id: int
+) -> tuple[Initiative, InitiativeAccess]:
+    """The initiative for its submitter and those who prepare or decide; 404 for others."""
+    try:
+        initiative = Initiative.objects.select_related(
+            "strategy", "organisation", "submitted_by", "preparer", "plan", "activity", "decision"
+        ).get(pk=initiative_id)
+    except Initiative.DoesNotExist:
+        raise Http404 from None
+    access = initiative_access(user, initiative)
+    if not access.can_view:
+        raise Http404
+    return initiative, access
+
+
+def initiatives_for(user: User) -> list[Initiative]:
+    """Those the user submitted, and every initiative of the strategies they prepare or
+    decide for."""
+    if user.is_superuser:
+        queryset = Initiative.objects.all()
+    else:
+        strategies = StrategyUserObjectPermission.objects.filter(
+            user=user, permission__codename__in=(COMMENT, EDIT, APPROVE)
+        ).values("content_object_id")
+        queryset = Initiative.objects.filter(strategy__in=strategies) | Initiative.objects.filter(
+            submitted_by=user
+        )
+    return list(
+        queryset.distinct()
+        .select_related("strategy", "organisation", "preparer", "plan")
+        .order_by("-submitted_at", "-pk")[:500]
+    )
+
+
+def preparers(strategy: Strategy):
+    """Who may be assigned to prepare: those who comment on the strategy's plans."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            strategyuserobjectpermission__content_object=strategy,
+            strategyuserobjectpermission__permission__codename__in=(COMMENT, EDIT),
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def steering_meetings(strategy: Strategy):
+    return Meeting.objects.filter(
+        body__in=strategy.governing_bodies.filter(kind=Body.Kind.STEERING_GROUP)
+    ).order_by("-starts_at")
+
+
+# --- Steps ---------------------------------------------------------------------------------
+
+
+def _event(initiative: Initiative, kind: str, user: User, text: str = "") -> InitiativeEvent:
+    from actionplans.tasks import send_initiative_notice  # tasks import this module
+
+    event = InitiativeEvent.objects.create(
+        initiative=initiative, kind=kind, actor=user, text=text.strip()
+    )
+    send_initiative_notice.delay_on_commit(event.pk)
+    return event
+
+
+@transaction.atomic
+def initiative_submit(
+    *,
+    user: User,
+    strategy: Strategy,
+    title: str,
+    problem: str,
+    expected_benefit: str,
+    focus_areas: list[FocusArea],
+    proposed_kind: str,
+    rough_cost: Decimal | None = None,
+) -> Initiative:
+    if not can_submit(user):
+        raise PermissionDenied
+    problems = {}
+    if not title.strip():
+        problems["title"] = _("Give the initiative a title.")
+    if not problem.strip():
+        problems["problem"] = _("Describe the problem or need.")
+    if not expected_benefit.strip():
+        problems["expected_benefit"] = _("Describe the benefit you expect.")
+    if proposed_kind not in Activity.Kind.values:
+        problems["proposed_kind"] = _("Choose a kind.")
+    if any(area.strategy_id != strategy.pk for area in focus_areas):
+        problems["focus_areas"] = _("The focus areas must be the strategy's.")
+    if rough_cost is not None and rough_cost < 0:
+        problems["rough_cost"] = _("The cost cannot be negative.")
+    if problems:
+        raise ValidationError(problems)
+    initiative = Initiative(
+        strategy=strategy,
+        title=title.strip(),
+        problem=problem.strip(),
+        expected_benefit=expected_benefit.strip(),
+        proposed_kind=proposed_kind,
+        rough_cost=rough_cost,
+        organisation=user.organisation,
+        submitted_by=user,
+    )
+    initiative.skip_history_when_saving = True
+    initiative.save()
+    initiative.focus_areas.set(focus_areas)
+    del initiative.skip_history_when_saving
+    initiative._history_user = user
+    initiative.save()
+    _event(initiative, InitiativeEvent.Kind.SUBMITTED, user)
+    return initiative
+
+
+def _locked(initiative: Initiative) -> Initiative:
+    return Initiative.objects.select_for_update().get(pk=initiative.pk)
+
+
+def _save(initiative: Initiative, user: User, fields: list[str]) -> None:
+    initiative._history_user = user
+    initiative.save(update_fields=fields)
+
+
+@transaction.atomic
+def initiative_assign(
+    *, initiative: Initiative, user: User, access: InitiativeAccess, preparer: User
+) -> Initiative:
+    if not access.can_prepare:
+        raise PermissionDenied
+    stored = _locked(initiative)
+    if stored.state == Initiative.State.DECIDED:
+        raise ValidationError(_("The initiative is decided already."))
+    if not preparers(stored.strategy).filter(pk=preparer.pk).exists():
+        raise ValidationError(_("The preparer must be one of those who prepare the plans."))
+    stored.preparer = preparer
+    stored.state = Initiative.State.ANALYSIS
+    _save(stored, user, ["preparer", "state"])
+    _event(
+        stored,
+        InitiativeEvent.Kind.ASSIGNED,
+        user,
+        _("%(name)s prepares the initiative.") % {"name": preparer.get_full_name() or preparer},
+    )
+    return stored
+
+
+@transaction.atomic
+def initiative_score(
+    *,
+    initiative: Initiative,
+    user: User,
+    access: InitiativeAccess,
+    scores: dict[str, int],
+    analysis: str,
+) -> Initiative:
+    if not access.can_score:
+        raise PermissionDenied
+    stored = _locked(initiative)
+    if stored.state != Initiative.State.ANALYSIS:
+        raise ValidationError(_("Only an initiative under analysis can be scored."))
+    problems = {
+        name: _("Score from 1 to 5.")
+        for name in Initiative.CRITERIA
+        if not isinstance(scores.get(name), int) or not 1 <= scores[name] <= 5
+    }
+    if not analysis.strip():
+        problems["analysis"] = _("Write the analysis the decision will rest on.")
+    if problems:
+        raise ValidationError(problems)
+    for name in Initiative.CRITERIA:
+        setattr(stored, name, scores[name])
+    stored.analysis = analysis.strip()
+    _save(stored, user, [*Initiative.CRITERIA, "analysis"])
+    _event(
+        stored,
+        InitiativeEvent.Kind.SCORED,
+        user,
+        _("Scored %(total)s of 25.") % {"total": stored.total_score},
+    )
+    return stored
+
+
+def _plan_for(strategy: Strategy, year: int, user: User) -> ActionPlan:
+    """The year's draft plan, started if the strategy has no plan for that year yet."""
+    plans = ActionPlan.objects.select_for_update().filter(strategy=strategy, year=year)
+    draft = plans.filter(state=ActionPlan.State.DRAFT).order_by("-revision").first()
+    if draft is not None:
+        return draft
+    if plans.exists():
+        raise ValidationError(
+            _(
+                "The plan for %(year)s is no longer a draft: start a revision of it first, "
+                "then prioritise the initiative into it."
+            )
+            % {"year": year}
+        )
+    with translation.override("sv"):
+        title = _("Activities %(year)s") % {"year": year}
+    plan = ActionPlan(strategy=strategy, year=year, title=title)
+    plan._history_user = user
+    plan.save()
+    PlanEvent.objects.create(
+        plan=plan,
+        kind=PlanEvent.Kind.CREATED,
+        actor=user,
+        comment=_("Started when the steering group prioritised an initiative into it."),
+    )
+    return plan
+
+
+def coming_steering_meetings(strategy: Strategy):
+    return (
+        steering_meetings(strategy)
+        .filter(starts_at__date__gte=timezone.localdate())
+        .order_by("starts_at")
+    )
+
+
+@transaction.atomic
+def initiative_to_agenda(
+    *, initiative: Initiative, user: User, access: InitiativeAccess, meeting: Meeting
+) -> None:
+    """Put the initiative on the agenda of one of the steering group's meetings."""
+    if not (access.can_prepare or access.can_decide):
+        raise PermissionDenied
+    if initiative.state == Initiative.State.DECIDED:
+        raise ValidationError(_("The initiative is decided already."))
+    if not steering_meetings(initiative.strategy).filter(pk=meeting.pk).exists():
+        raise ValidationError({"meeting": _("The meeting must be the steering group's.")})
+    _agenda(initiative, meeting, user)
+    _event(
+        initiative,
+        InitiativeEvent.Kind.AGENDA,
+        user,
+        _("On the agenda of %(meeting)s, %(date)s.")
+        % {"meeting": meeting.title, "date": timezone.localtime(meeting.starts_at).date()},
+    )
+
+
+def _agenda(initiative: Initiative, meeting: Meeting, user: User) -> None:
+    with translation.override("sv"):
+        title = _("Initiative: %(title)s") % {"title": initiative.title}
+    agenda_item_add(
+        meeting=meeting,
+        title=title,
+        user=user,
+        subject=initiative,
+        subject_url=initiative.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def initiative_decide(
+    *,
+    initiative: Initiative,
+    user: User,
+    access: InitiativeAccess,
+    outcome: str,
+    reason: str,
+    meeting: Meeting | None = None,
+    year: int | None = None,
+    collaboration_area: CollaborationArea | None = None,
+) -> Initiative:
+    """Decide the initiative; a prioritised one becomes an activity of the year's plan."""
+    if not access.can_decide:
+        raise PermissionDenied
+    stored = _locked(initiative)
+    if stored.state != Initiative.State.ANALYSIS or stored.total_score is None:
+        raise ValidationError(_("Only an analysed and scored initiative can be decided."))
+    if outcome not in Initiative.Outcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome.")})
+    problems = {}
+    if not reason.strip():
+        problems["reason"] = _("Give the reason for the decision.")
+    if outcome == Initiative.Outcome.PRIORITISED:
+        if not year:
+            problems["year"] = _("Choose the year whose plan the activity goes into.")
+        if collaboration_area is None or collaboration_area.strategy_id != stored.strategy_id:
+            problems["collaboration_area"] = _("Choose a collaboration area of the strategy.")
+    if (
+        meeting is not None
+        and not steering_meetings(stored.strategy).filter(pk=meeting.pk).exists()
+    ):
+        problems["meeting"] = _("The meeting must be the steering group's.")
+    if problems:
+        raise ValidationError(problems)
+
+    stored.outcome = outcome
+    stored.reason = reason.strip()
+    stored.state = Initiative.State.DECIDED
+    if outcome == Initiative.Outcome.PRIORITISED:
+        plan = _plan_for(stored.strategy, year, user)
+        stored.plan = plan
+        stored.activity = _activity_from(stored, plan, collaboration_area, user)
+    if meeting is not None:
+        _agenda(stored, meeting, user)
+    stored.decision = _register(stored, user, meeting)
+    _save(stored, user, ["outcome", "reason", "state", "plan", "activity", "decision"])
+    _event(stored, InitiativeEvent.Kind.DECIDED, user, stored.reason)
+    return stored
+
+
+def _activity_from(
+    initiative: Initiative, plan: ActionPlan, area: CollaborationArea, user: User
+) -> Activity:
+    activity = Activity(
+        plan=plan,
+        order=_next_order(plan),
+        title=initiative.title,
+        description=initiative.problem,
+        kind=initiative.proposed_kind,
+        collaboration_area=area,
+        lead_organisation=initiative.organisation,
+        contact=initiative.submitted_by,
+        expected_benefits=initiative.expected_benefit,
+    )
+    # One history row with the links in it, as every other save of an activity writes.
+    activity.skip_history_when_saving = True
+    activity.save()
+    activity.focus_areas.set(initiative.focus_areas.all())
+    del activity.skip_history_when_saving
+    activity._history_user = user
+    activity.save()
+    return activity
+
+
+def _register(initiative: Initiative, user: User, meeting: Meeting | None):
+    body = initiative.strategy.governing_bodies.filter(kind=Body.Kind.STEERING_GROUP).first()
+    if body is None:
+        return None
+    with translation.override("sv"):  # the register is kept in Swedish
+        if initiative.outcome == Initiative.Outcome.PRIORITISED:
+            title = _("Prioritised the initiative “%(title)s” into the plan for %(year)s") % {
+                "title": initiative.title,
+                "year": initiative.plan.year,
+            }
+        elif initiative.outcome == Initiative.Outcome.PARKED:
+            title = _("Parked the initiative “%(title)s”") % {"title": initiative.title}
+        else:
+            title = _("Rejected the initiative “%(title)s”") % {"title": initiative.title}
+    return decision_record(
+        body=body,
+        title=title,
+        decided_on=meeting.starts_at.date() if meeting else timezone.localdate(),
+        user=user,
+        subject=initiative,
+        subject_url=initiative.get_absolute_url(),
+        meeting=meeting,
+        text=initiative.reason,
+    )
+
+
+def initiative_comment(
+    *, initiative: Initiative, user: User, access: InitiativeAccess, text: str
+) -> InitiativeEvent:
+    if not access.can_comment:
+        raise PermissionDenied
+    if not text.strip():
+        raise ValidationError(_("The comment is empty."))
+    return _event(initiative, InitiativeEvent.Kind.COMMENT, user, text)

@@ -1,0 +1,115 @@
+"""A round's report from data to HTML to a tagged PDF (PDF/UA-1).
+
+WeasyPrint takes the document's title from <title> and its language from <html lang>, and
+the ``pdf/ua-1`` variant adds the structure tree, the XMP ``pdfuaid`` part and the
+DisplayDocTitle preference itself; nothing else is needed for the variant.
+"""
+
+import resource
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from followup.models import FollowUpRound
+from followup.pdf.content import report_context
+from followup.pdf.fetcher import PortalURLFetcher, static_base_url
+
+PDF_VARIANT = "pdf/ua-1"
+TEMPLATE = "followup/pdf/report.html"
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
+class ReportTooLarge(Exception):
+    """The render needed more memory than REPORT_MEMORY_LIMIT_MB allows."""
+
+
+def render_html(
+    round: FollowUpRound, *, version: int | None = None, generated_at: datetime | None = None
+) -> str:
+    """The report's HTML, in the portal's language (Swedish)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = report_context(round)
+        context.update(
+            version=version,
+            generated_at=generated_at or timezone.now(),
+            language=translation.get_language(),
+        )
+        return render_to_string(TEMPLATE, context)
+
+
+def _address_space() -> int | None:
+    """The process's virtual memory size in bytes (what RLIMIT_AS limits), or None where
+    /proc is not there to ask."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * resource.getpagesize()
+
+
+@contextmanager
+def memory_limit(megabytes: int):
+    """Let the code inside add at most ``megabytes`` of address space to the process.
+
+    RLIMIT_AS counts address space, not resident memory, so the limit is set relative to
+    what the process uses already (a worker has imported Django, WeasyPrint and the fonts).
+    Past it, allocations fail and Python raises MemoryError, which becomes ReportTooLarge,
+    instead of the machine's OOM killer ending the worker. Only the soft limit is lowered, so
+    it can be restored afterwards. The limit is for the whole process: the render runs in a
+    worker process that does nothing else at the time.
+    """
+    current = _address_space()
+    if not megabytes or megabytes <= 0 or current is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = current + megabytes * 2**20
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY:
+        limit = min(limit, soft)  # never loosen a limit set from outside
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    except MemoryError:
+        raise ReportTooLarge(
+            _(
+                "The report needed more than %(limit)s MB of memory to build. Ask the portal's "
+                "administrator to raise REPORT_MEMORY_LIMIT_MB."
+            )
+            % {"limit": megabytes}
+        ) from None
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def render_pdf(html: str) -> RenderedPdf:
+    """The HTML as a PDF/UA-1 document. Only the portal's static files and data: URLs are
+    loaded (PortalURLFetcher); fonts come from the machine."""
+    # Heavy imports; only the worker needs them.
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    # Set up the fonts before the memory limit: Pango starts a thread the first time, and
+    # GLib aborts the whole process (no MemoryError to catch) when a thread's stack does
+    # not fit in the address space left.
+    font_config = FontConfiguration()
+    with memory_limit(settings.REPORT_MEMORY_LIMIT_MB):
+        document = HTML(
+            string=html, base_url=static_base_url(), url_fetcher=PortalURLFetcher()
+        ).render(font_config=font_config, pdf_variant=PDF_VARIANT)
+        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        pages = len(document.pages)
+        del document
+    return RenderedPdf(data=data, pages=pages)

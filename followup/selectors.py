@@ -1,0 +1,144 @@
+"""Reads of follow-up: a round's reports with their roll-ups, the plan's rounds, the PDFs,
+and the meetings held toward sub-goals."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.utils import timezone
+
+from actionplans.models import ActionPlan, SubGoal
+from followup.models import ActivityReport, FollowUpRound, Report
+from followup.rollup import Item, Progress, weighted_progress
+
+
+@dataclass
+class Group:
+    """A collaboration area or focus area with its activities' reports."""
+
+    title: str
+    reports: list[ActivityReport]
+    progress: Progress
+
+
+@dataclass
+class RoundOverview:
+    round: FollowUpRound
+    reports: list[ActivityReport]
+    plan_progress: Progress
+    by_area: list[Group]
+    by_focus_area: list[Group]
+
+
+def _item(report: ActivityReport) -> Item:
+    return Item(
+        weight=report.activity.weight,
+        progress=report.progress,
+        status=report.status,
+        traffic_light=report.traffic_light,
+        submitted=report.state == ActivityReport.State.SUBMITTED,
+    )
+
+
+def round_overview(round: FollowUpRound) -> RoundOverview:
+    """Every live activity's report, rolled up per collaboration area, per focus area and
+    for the whole plan. Four queries whatever the number of activities."""
+    reports = list(
+        round.reports.filter(activity__removed_at__isnull=True)
+        .select_related(
+            "activity",
+            "activity__collaboration_area",
+            "activity__lead_organisation",
+            "submitted_by",
+        )
+        .prefetch_related("activity__focus_areas")
+        .order_by("activity__collaboration_area__order", "activity__order", "activity__pk")
+    )
+    areas: dict[int, tuple[str, list[ActivityReport]]] = {}
+    focus: dict[int, tuple[tuple[int, str], list[ActivityReport]]] = {}
+    for report in reports:
+        area = report.activity.collaboration_area
+        areas.setdefault(area.pk, (area.name, []))[1].append(report)
+        for focus_area in report.activity.focus_areas.all():
+            focus.setdefault(focus_area.pk, ((focus_area.order, focus_area.title), []))[1].append(
+                report
+            )
+    by_area = [
+        Group(title, group, weighted_progress(_item(r) for r in group))
+        for title, group in areas.values()
+    ]
+    by_focus_area = [
+        Group(key[1], group, weighted_progress(_item(r) for r in group))
+        for key, group in sorted(focus.values(), key=lambda entry: entry[0])
+    ]
+    return RoundOverview(
+        round=round,
+        reports=reports,
+        plan_progress=weighted_progress(_item(r) for r in reports),
+        by_area=by_area,
+        by_focus_area=by_focus_area,
+    )
+
+
+def plan_rounds(plan: ActionPlan) -> list[FollowUpRound]:
+    return list(
+        plan.followup_rounds.select_related("opened_by").prefetch_related(
+            Prefetch(
+                "pdf_reports",
+                queryset=Report.objects.order_by("-version"),
+                to_attr="versions",
+            )
+        )
+    )
+
+
+def round_pdf_reports(round: FollowUpRound) -> list[Report]:
+    return list(
+        round.pdf_reports.select_related("requested_by", "reviewed_by").order_by("-version")
+    )
+
+
+def reports_awaiting_review(strategies) -> list[Report]:
+    """The newest version of each round of these strategies' plans, if it is finished and
+    nobody has reviewed it."""
+    newest = (
+        Report.objects.filter(round=OuterRef("round")).order_by("-version").values("version")[:1]
+    )
+    return list(
+        Report.objects.filter(
+            round__plan__strategy__in=strategies,
+            state=Report.State.DONE,
+            review=Report.Review.PENDING,
+            version=Subquery(newest),
+        )
+        .select_related("round", "round__plan")
+        .order_by("round__deadline")[:50]
+    )
+
+
+def round_period(round: FollowUpRound) -> tuple[date, date]:
+    """The first and last day the round follows up: the year, or one term of it."""
+    if round.term == FollowUpRound.Term.SPRING:
+        return date(round.year, 1, 1), date(round.year, 6, 30)
+    if round.term == FollowUpRound.Term.AUTUMN:
+        return date(round.year, 7, 1), date(round.year, 12, 31)
+    return date(round.year, 1, 1), date(round.year, 12, 31)
+
+
+def held_meetings(round: FollowUpRound, sub_goal_ids: list[int]) -> dict[int, int]:
+    """How many meetings and events linked to each sub-goal were held in the round's period
+    (those that have begun by now)."""
+    first, last = round_period(round)
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = min(datetime.combine(last, time.max, tzinfo=zone), timezone.now())
+    rows = (
+        SubGoal.meetings.through.objects.filter(
+            subgoal_id__in=sub_goal_ids,
+            meeting__starts_at__gte=start,
+            meeting__starts_at__lte=end,
+        )
+        .values("subgoal_id")
+        .annotate(held=Count("meeting_id"))
+    )
+    return {row["subgoal_id"]: row["held"] for row in rows}

@@ -1,0 +1,134 @@
+"""Celery tasks of follow-up: the round's mails, the report's build and its sending.
+
+Thin and idempotent: each takes ids, and each mail is logged as it is sent (portal.mail
+.send_once), so a retry or a second worker sends nothing twice. The report's build lives
+in followup.pdf.task.
+"""
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from followup.models import ActivityReport, FollowUpRound, Report, ReportMail, RoundMail
+from followup.pdf.task import build_report
+from portal.mail import mail_message, send_once
+from portal.models import Membership
+
+__all__ = ["build_report", "send_report", "send_round_opened", "send_round_reminders"]
+
+
+def report_recipients(report: ActivityReport) -> list[str]:
+    """Who fills a report: the activity's contact, or else the lead of its area's group."""
+    activity = report.activity
+    if activity.contact_id and activity.contact.email and activity.contact.is_active:
+        return [activity.contact.email]
+    group_id = activity.collaboration_area.group_id
+    if not group_id:
+        return []
+    return sorted(
+        set(
+            Membership.objects.filter(
+                body_id=group_id, role=Membership.Role.LEAD, user__is_active=True
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
+def _by_recipient(reports) -> dict[str, list[ActivityReport]]:
+    """One mail per person, listing every report they fill in the round."""
+    grouped: dict[str, list[ActivityReport]] = {}
+    for report in reports:
+        for address in report_recipients(report):
+            grouped.setdefault(address, []).append(report)
+    return grouped
+
+
+def _round_reports(round: FollowUpRound, **filters):
+    return (
+        round.reports.filter(activity__removed_at__isnull=True, **filters)
+        .select_related("activity", "activity__contact", "activity__collaboration_area")
+        .order_by("activity__title")
+    )
+
+
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=8)
+def send_round_opened(round_id: int) -> int:
+    round = FollowUpRound.objects.select_related("plan", "opened_by").get(pk=round_id)
+    sent = 0
+    for address, reports in _by_recipient(_round_reports(round)).items():
+        context = {"round": round, "reports": reports}
+        sent += send_once(
+            RoundMail,
+            key=f"opened:{address}",
+            round=round,
+            kind=RoundMail.Kind.OPENED,
+            build=lambda context=context, address=address: mail_message(
+                "followup/mail/round_opened", context, [address]
+            ),
+        )
+    return sent
+
+
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=8)
+def send_round_reminders() -> int:
+    """Hourly (beat): ``reminder_days`` before the deadline, remind whoever has reports
+    left to submit."""
+    today = timezone.localdate()
+    sent = 0
+    rounds = FollowUpRound.objects.filter(
+        state=FollowUpRound.State.OPEN, deadline__gte=today
+    ).select_related("plan", "opened_by")
+    for round in rounds:
+        if (round.deadline - today).days > round.reminder_days:
+            continue
+        pending = _round_reports(round, state=ActivityReport.State.DRAFT)
+        for address, reports in _by_recipient(pending).items():
+            context = {"round": round, "reports": reports}
+            sent += send_once(
+                RoundMail,
+                key=f"reminder:{address}",
+                round=round,
+                kind=RoundMail.Kind.REMINDER,
+                build=lambda context=context, address=address: mail_message(
+                    "followup/mail/round_reminder", context, [address]
+                ),
+            )
+    return sent
+
+
+def _with_pdf(message, report: Report):
+    if message is not None:
+        with report.file.open("rb") as handle:
+            message.attach(report.file_name, handle.read(), "application/pdf")
+    return message
+
+
+@shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=8)
+def send_report(report_id: int) -> int:
+    """The approved report, attached, to the members of each recipient body."""
+    report = Report.objects.select_related("round", "round__plan", "reviewed_by").get(pk=report_id)
+    if report.review != Report.Review.APPROVED or not report.file:
+        return 0
+    sent = 0
+    for body in report.recipients.order_by("name"):
+        # The body's own address (a network's distribution list) and its members'.
+        to = sorted(
+            set(
+                body.memberships.filter(user__is_active=True)
+                .exclude(user__email="")
+                .values_list("user__email", flat=True)
+            )
+            | ({body.email} if body.email else set())
+        )
+        context = {"report": report, "round": report.round, "body": body}
+        sent += send_once(
+            ReportMail,
+            key=f"body:{body.pk}",
+            report=report,
+            build=lambda context=context, to=to: _with_pdf(
+                mail_message("followup/mail/report_approved", context, to), report
+            ),
+        )
+    return sent

@@ -1,0 +1,245 @@
+"""The follow-up pages through HTTP: opening a round, filling a report, the round's page,
+the report version's page and its file."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from followup.models import ActivityReport, FollowUpRound, Report
+from tests.conftest import demo_user
+
+LEAD = "insatsledare-digital-infrastruktur"
+
+
+@pytest.fixture
+def round_(published_plan, open_round):
+    return open_round(published_plan)
+
+
+def _login(client, username):
+    client.force_login(demo_user(username))
+
+
+def test_the_coordinator_opens_a_round_from_the_plan(client, published_plan):
+    _login(client, "samordnare")
+    url = f"/planarbete/{published_plan.pk}/uppfoljning/"
+    page = client.get(url)
+    assert "Öppna uppföljningen" in page.content.decode()
+    deadline = (timezone.localdate() + timedelta(days=20)).isoformat()
+    response = client.post(
+        url, {"year": 2023, "term": "", "deadline": deadline, "reminder_days": 5}
+    )
+    round = FollowUpRound.objects.get(plan=published_plan)
+    assert response.status_code == 302
+    assert response["Location"] == round.get_absolute_url()
+    # The same period again: the form says why, and nothing is created.
+    response = client.post(
+        url, {"year": 2023, "term": "", "deadline": deadline, "reminder_days": 5}
+    )
+    assert response.status_code == 200
+    assert "redan" in response.content.decode()
+    assert FollowUpRound.objects.filter(plan=published_plan).count() == 1
+
+
+def test_others_see_no_open_form(client, published_plan):
+    _login(client, "styrgrupp")
+    page = client.get(f"/planarbete/{published_plan.pk}/uppfoljning/").content.decode()
+    assert "Öppna uppföljningen" not in page
+    response = client.post(
+        f"/planarbete/{published_plan.pk}/uppfoljning/",
+        {"year": 2023, "deadline": "2099-01-01", "reminder_days": 5},
+    )
+    assert response.status_code == 403
+
+
+def _form(report, **data):
+    return {"version": report.version, "status": "", "progress": ""} | data
+
+
+def test_the_lead_saves_a_draft_then_submits(client, round_):
+    report = round_.reports.filter(
+        activity__collaboration_area__name="Digital infrastruktur"
+    ).first()
+    _login(client, LEAD)
+    url = report.get_absolute_url()
+    assert client.get(url).status_code == 200
+    response = client.post(url, _form(report, progress=20, work_done="Kartläggning", save="1"))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.state, report.progress) == (ActivityReport.State.DRAFT, 20)
+    # Submitting without a status and a light: the form tells what is missing.
+    response = client.post(url, _form(report, progress=20, work_done="Kartläggning", submit="1"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Välj aktivitetens status" in body
+    assert "trafikljus" in body
+    response = client.post(
+        url,
+        _form(
+            report,
+            status="ongoing",
+            traffic_light="red",
+            progress=20,
+            work_done="Kartläggning",
+            submit="1",
+        ),
+    )
+    assert "Ett rött ljus behöver en kommentar" in response.content.decode()
+    response = client.post(
+        url,
+        _form(
+            report,
+            status="ongoing",
+            traffic_light="red",
+            traffic_light_comment="Leverantören är sen.",
+            progress=20,
+            work_done="Kartläggning",
+            submit="1",
+        ),
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ActivityReport.State.SUBMITTED
+    round_page = client.get(round_.get_absolute_url()).content.decode()
+    assert "20,0 %" in round_page
+    assert "Leverantören" not in round_page  # the comment is on the report's own page
+
+
+def test_a_stale_form_is_refused_and_keeps_the_text(client, round_):
+    report = round_.reports.filter(
+        activity__collaboration_area__name="Digital infrastruktur"
+    ).first()
+    _login(client, LEAD)
+    stale = _form(report, progress=50, work_done="Min text", save="1")
+    client.post(report.get_absolute_url(), _form(report, progress=10, save="1"))
+    response = client.post(report.get_absolute_url(), stale)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Någon annan sparade" in body
+    assert "Min text" in body
+    report.refresh_from_db()
+    assert report.progress == 10
+
+
+def test_the_pdf_page_polls_while_building_and_then_offers_the_file(client, round_):
+    _login(client, "samordnare")
+    response = client.post(f"/uppfoljning/{round_.pk}/ny-rapport/")
+    report = Report.objects.get(round=round_)
+    assert response["Location"] == report.get_absolute_url()
+    fragment = client.get(report.get_absolute_url(), headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<section id="report-status"')
+    assert 'hx-trigger="every 2s"' in body
+    assert "HX-Request" in fragment["Vary"]
+    assert "HX-Refresh" not in fragment
+    report.file.save("v1.pdf", ContentFile(b"%PDF-1.7 demo"), save=False)
+    report.state = Report.State.DONE
+    report.sha256 = "b" * 64
+    report.finished_at = timezone.now()
+    report.save()
+    finished = client.get(report.get_absolute_url(), headers={"HX-Request": "true"})
+    assert "hx-trigger" not in finished.content.decode()
+    assert finished["HX-Refresh"] == "true"  # the page reloads to show preview and review
+    download = client.get(f"/uppfoljning/pdf/{report.pk}/fil/")
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 demo"
+    assert download["Content-Type"] == "application/pdf"
+    assert report.file_name in download["Content-Disposition"]
+    assert download["ETag"] == f'"{"b" * 64}"'
+    assert download["X-Frame-Options"] == "DENY"
+    inline = client.get(f"/uppfoljning/pdf/{report.pk}/fil/?visa=1")
+    assert inline["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in inline["Content-Security-Policy"]
+
+
+def test_the_steering_group_approves_in_the_browser(client, round_):
+    report = Report(round=round_, version=1, state=Report.State.DONE, sha256="c" * 64, pages=4)
+    report.file.save("v1.pdf", ContentFile(b"%PDF"), save=False)
+    report.save()
+    _login(client, "styrgrupp")
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "Godkänn rapporten" in page
+    response = client.post(
+        report.get_absolute_url(), {"review": "1", "review-decision": "send_back"}
+    )
+    assert "Skriv en kommentar" in response.content.decode()
+    response = client.post(report.get_absolute_url(), {"review": "1", "review-decision": "approve"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.review == Report.Review.APPROVED
+    assert "Godkänn rapporten" not in client.get(report.get_absolute_url()).content.decode()
+
+
+def test_home_lists_reports_to_fill_and_to_review(client, round_):
+    _login(client, LEAD)
+    assert "Uppföljningsrapporter att fylla i" in client.get("/hem/").content.decode()
+    report = Report(round=round_, version=1, state=Report.State.DONE, pages=1)
+    report.file.save("v1.pdf", ContentFile(b"%PDF"), save=False)
+    report.save()
+    _login(client, "styrgrupp")
+    page = client.get("/hem/").content.decode()
+    assert "Uppföljningsrapporter att granska" in page
+    assert report.get_absolute_url() in page
+
+
+def test_meetings_held_for_a_sub_goal_count_as_performed(client, draft_plan, open_round):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from portal.models import Body, Meeting
+
+    round = open_round(draft_plan)  # 2024: the project's sub-goals
+    report = round.reports.select_related("activity").get()
+    council_meetings = report.activity.sub_goals.order_by("order").first()
+    council = Body.objects.get(kind=Body.Kind.DIGITALISATION_COUNCIL)
+    zone = timezone.get_current_timezone()
+    for month in (3, 5, 9):
+        starts = datetime(2024, month, 10, 13, tzinfo=zone)
+        meeting = Meeting.objects.create(
+            body=council, title="Rådsmöte", starts_at=starts, ends_at=starts + timedelta(hours=2)
+        )
+        council_meetings.meetings.add(meeting)
+    other_year = datetime(2023, 5, 10, 13, tzinfo=zone)
+    council_meetings.meetings.add(
+        Meeting.objects.create(
+            body=council, title="Rådsmöte 2023", starts_at=other_year, ends_at=other_year
+        )
+    )
+    _login(client, "samordnare")
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "3 möten hållna i portalen" in page
+    assert (
+        f'name="outcome_{council_meetings.pk}" id="id_outcome_{council_meetings.pk}" value="3"'
+        in page
+    )
+    # A spring-term round counts the spring meetings only.
+    spring = open_round(draft_plan, term="spring")
+    spring_report = spring.reports.get()
+    page = client.get(spring_report.get_absolute_url()).content.decode()
+    assert "2 möten hållna i portalen" in page
+
+
+def test_the_round_page_charts_indicators_against_their_targets(client, round_):
+    from decimal import Decimal
+
+    from followup.models import IndicatorValue
+    from strategy.models import Indicator, IndicatorTarget
+
+    strategy = round_.plan.strategy
+    indicator = Indicator.objects.create(
+        strategy=strategy,
+        focus_area=strategy.focus_areas.first(),
+        title="Andel <e-tjänster>",
+        unit="%",
+    )
+    for year, target, value in ((2022, 20, 18), (2023, 30, 31)):
+        IndicatorTarget.objects.create(indicator=indicator, year=year, value=target)
+        IndicatorValue.objects.create(indicator=indicator, year=year, value=Decimal(value))
+    _login(client, "styrgrupp")
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert "Indikatorer mot målvärden" in page
+    assert "Andel &lt;e-tjänster&gt;" in page  # escaped
+    assert 'src="data:image/svg+xml;base64,' in page
+    assert '<th scope="row">2023</th>' in page

@@ -1,0 +1,172 @@
+"""The round's report: one per double click, review by the steering group, the register
+and the mail to the recipients."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+
+from followup import services
+from followup.access import round_access
+from followup.models import FollowUpRound, Report
+from followup.tasks import send_report
+from portal.models import Body, Decision
+from tests.conftest import demo_user
+
+
+@pytest.fixture
+def round_(published_plan, open_round):
+    return open_round(published_plan)
+
+
+def _access(username, round):
+    user = demo_user(username)
+    return user, round_access(user, round)
+
+
+def _finished(round, version=None) -> Report:
+    """A version as the task leaves it (the build itself is tested in test_build_report_task)."""
+    user, access = _access("samordnare", round)
+    report = services.pdf_report_request(round=round, user=user, access=access)
+    report.file.save(f"test-v{report.version}.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    report.state = Report.State.DONE
+    report.sha256 = "a" * 64
+    report.pages = 3
+    report.save()
+    return report
+
+
+def test_two_requests_make_one_report(round_, django_capture_on_commit_callbacks):
+    user, access = _access("samordnare", round_)
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = services.pdf_report_request(round=round_, user=user, access=access)
+        second = services.pdf_report_request(round=round_, user=user, access=access)
+    assert first.pk == second.pk
+    assert first.version == 1
+    assert len(callbacks) == 1  # one build queued, after the commit
+
+
+def test_a_new_request_after_a_finished_one_makes_the_next_version(round_):
+    _finished(round_)
+    user, access = _access("samordnare", round_)
+    assert services.pdf_report_request(round=round_, user=user, access=access).version == 2
+    assert set(round_.pdf_reports.values_list("version", flat=True)) == {1, 2}
+
+
+@pytest.mark.parametrize("username", ["styrgrupp", "insatsledare-digital-infrastruktur"])
+def test_only_coordinators_generate(round_, username):
+    user, access = _access(username, round_)
+    with pytest.raises(PermissionDenied):
+        services.pdf_report_request(round=round_, user=user, access=access)
+
+
+def test_the_steering_group_approves(round_, django_capture_on_commit_callbacks):
+    report = _finished(round_)
+    user, access = _access("styrgrupp", round_)
+    networks = list(Body.objects.filter(kind=Body.Kind.NETWORK))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pdf_report_approve(
+            report=report, user=user, access=access, recipients=networks, comment="Bra läsning."
+        )
+    report.refresh_from_db()
+    assert report.review == Report.Review.APPROVED
+    assert report.reviewed_by == user
+    assert set(report.recipients.all()) == set(networks)
+    assert report.comments.get().text == "Bra läsning."
+    round_.refresh_from_db()
+    assert round_.state == FollowUpRound.State.CLOSED
+    # The decision enters the steering group's register, linked to the report.
+    decision = Decision.objects.get(subject_id=report.pk, subject_type__model="report")
+    assert decision.body.kind == Body.Kind.STEERING_GROUP
+    assert "uppföljning" in decision.title.lower()
+    assert decision.subject_url == report.get_absolute_url()
+    # Locked: no new version, no second review.
+    samordnare, coordinator_access = _access("samordnare", round_)
+    with pytest.raises(ValidationError, match="godkänd"):
+        services.pdf_report_request(round=round_, user=samordnare, access=coordinator_access)
+    with pytest.raises(ValidationError):
+        services.pdf_report_send_back(report=report, user=user, access=access, comment="Nej")
+
+
+def test_the_approved_report_is_mailed_once_to_each_recipient_body(round_):
+    report = _finished(round_)
+    user, access = _access("styrgrupp", round_)
+    network = Body.objects.filter(kind=Body.Kind.NETWORK).first()
+    members = {m.user.email for m in network.memberships.select_related("user") if m.user.email} | {
+        network.email
+    }
+    assert network.email  # the demo's networks have a distribution list
+    services.pdf_report_approve(report=report, user=user, access=access, recipients=[network])
+    mail.outbox.clear()
+    assert send_report(report.pk) == 1
+    assert send_report(report.pk) == 0  # a retry sends nothing twice
+    (message,) = mail.outbox
+    assert set(message.to) == members
+    assert message.attachments[0][0] == report.file_name
+    assert message.attachments[0][1] == b"%PDF-1.7 test"
+    assert message.attachments[0][2] == "application/pdf"
+    assert report.round.plan.title in message.subject
+
+
+def test_sending_back_needs_a_comment(round_):
+    report = _finished(round_)
+    user, access = _access("styrgrupp", round_)
+    with pytest.raises(ValidationError, match="kommentar"):
+        services.pdf_report_send_back(report=report, user=user, access=access, comment=" ")
+    services.pdf_report_send_back(report=report, user=user, access=access, comment="Saknar budget.")
+    report.refresh_from_db()
+    assert report.review == Report.Review.SENT_BACK
+    assert report.comments.get().text == "Saknar budget."
+    # The coordinators make a new version, which is then reviewed.
+    assert _finished(round_).version == 2
+
+
+@pytest.mark.parametrize("username", ["samordnare", "strategigrupp", "rad"])
+def test_only_the_steering_group_reviews(round_, username):
+    report = _finished(round_)
+    user, access = _access(username, round_)
+    with pytest.raises(PermissionDenied):
+        services.pdf_report_approve(report=report, user=user, access=access, recipients=[])
+
+
+def test_an_older_version_cannot_be_approved(round_):
+    old = _finished(round_)
+    _finished(round_)
+    user, access = _access("styrgrupp", round_)
+    with pytest.raises(ValidationError, match="nyare"):
+        services.pdf_report_approve(report=old, user=user, access=access, recipients=[])
+
+
+def test_an_unfinished_report_cannot_be_reviewed(round_):
+    user, access = _access("samordnare", round_)
+    queued = services.pdf_report_request(round=round_, user=user, access=access)
+    user, access = _access("styrgrupp", round_)
+    with pytest.raises(ValidationError, match="färdig"):
+        services.pdf_report_approve(report=queued, user=user, access=access, recipients=[])
+
+
+def test_a_failed_report_can_be_retried(round_, django_capture_on_commit_callbacks):
+    user, access = _access("samordnare", round_)
+    report = services.pdf_report_request(round=round_, user=user, access=access)
+    Report.objects.filter(pk=report.pk).update(state=Report.State.FAILED, error="Tidsgräns")
+    with django_capture_on_commit_callbacks() as callbacks:
+        retried = services.pdf_report_retry(report=report, user=user, access=access)
+    assert (retried.state, retried.error, retried.version) == (Report.State.QUEUED, "", 1)
+    assert len(callbacks) == 1
+    # A second click finds it queued and queues nothing more.
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.pdf_report_retry(report=report, user=user, access=access)
+    assert callbacks == []
+
+
+def test_comments_from_those_who_comment(round_):
+    report = _finished(round_)
+    for username in ("strategigrupp", "styrgrupp", "samordnare"):
+        user, access = _access(username, round_)
+        services.pdf_report_comment(
+            report=report, user=user, access=access, text=f"Från {username}"
+        )
+    user, access = _access("insatsledare-digital-infrastruktur", round_)
+    with pytest.raises(PermissionDenied):
+        services.pdf_report_comment(report=report, user=user, access=access, text="x")
+    assert report.comments.count() == 3

@@ -1,0 +1,186 @@
+"""The round's report: what it holds, its structure (PDF/UA, headings, tables), a fixed
+number of queries, the charts and the memory cap."""
+
+import itertools
+import re
+import resource
+import subprocess
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from actionplans.models import Activity
+from bench.followup_data import sample_plan, sample_round
+from followup.models import ActivityReport
+from followup.pdf.charts import indicator_chart
+from followup.pdf.content import SubGoalRow, paragraphs, report_context
+from followup.pdf.render import (
+    TEMPLATE,
+    ReportTooLarge,
+    memory_limit,
+    render_html,
+    render_pdf,
+)
+from tests.pdf_helpers import normalise, pdf_objects, pdf_text
+
+
+def _sek(amount: Decimal) -> str:
+    with translation.override("sv"):
+        return normalise(number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True))
+
+
+def test_the_demo_years_report(published_plan):
+    round = sample_round(published_plan)
+    context = report_context(round)
+
+    pdf = render_pdf(render_html(round, version=3))
+
+    text = pdf_text(pdf.data)
+    assert pdf.pages > 1
+    assert f"2 / {pdf.pages}" in text  # the footer's page numbers
+    assert published_plan.title in text and published_plan.strategy.title in text  # cover
+    titles = list(
+        published_plan.activities.filter(removed_at__isnull=True).values_list("title", flat=True)
+    )
+    assert len(titles) == 10
+    for title in titles:
+        assert normalise(title) in text
+    for total in context["budget_totals"]:
+        assert total.planned > 0
+        assert _sek(total.planned) in text and _sek(total.outcome) in text
+    # Each activity's sub-goals and budget lines are there, as text (no table per activity).
+    with translation.override("sv"):
+        for entry in context["entries"]:
+            for row in entry.sub_goals:
+                assert normalise(f"{row.name}: {row.outcome_text}") in text
+            for row in entry.budget:  # budget / outcome, "–" without one
+                outcome = "–" if row.outcome is None else _sek(row.outcome)
+                assert f"{normalise(row.label)} {_sek(row.planned)} / {outcome}" in text
+    for row in context["participation"]:
+        assert row.organisation in text
+    objects = pdf_objects(pdf.data)
+    assert b'pdfuaid:part="1"' in objects  # PDF/UA-1 declared in the XMP metadata
+    assert b"/Lang (sv)" in objects
+    assert b"/StructTreeRoot" in objects
+    assert b"/DisplayDocTitle true" in objects
+    info = subprocess.run(
+        ["pdfinfo", "-"],  # noqa: S607 - poppler-utils
+        input=pdf.data,
+        capture_output=True,
+        check=True,
+    )
+    assert f"Title: {published_plan.title}" in normalise(info.stdout.decode())
+    assert "Tagged: yes" in normalise(info.stdout.decode())
+
+
+def test_the_html_is_structured(published_plan):
+    round = sample_round(published_plan)
+
+    html = render_html(round, version=1)
+
+    assert '<html lang="sv">' in html
+    assert re.search(r"<title>[^<]*Aktiviteter 2023[^<]*</title>", html)
+    levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+    assert set(levels) == {1, 2, 3}
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
+    headers = re.findall(r"<th\b[^>]*>", html)
+    assert headers and all('scope="' in th for th in headers)
+    # Real tables for the summaries, budget, participation and indicators; an activity is a
+    # heading and paragraphs (tables are WeasyPrint's most expensive layout).
+    assert html.count("<table") == html.count("</table>") >= 9
+    activities = re.findall(r'<section class="activity">(.*?)</section>', html, re.S)
+    assert len(activities) == 10
+    assert all(a.startswith("<h3>") and "<table" not in a for a in activities)
+    # The table of contents points at sections that exist, with their page numbers (CSS).
+    for anchor in re.findall(r'<a href="#([^"]+)">', html):
+        assert f'id="{anchor}"' in html
+
+
+def test_activities_without_a_submitted_report_show_as_not_reported(published_plan):
+    round = sample_round(published_plan, reported=1.0)
+    first, second, removed = list(published_plan.activities.order_by("pk")[:3])
+    ActivityReport.objects.filter(round=round, activity=first).delete()
+    ActivityReport.objects.filter(round=round, activity=second).update(state="draft")
+    Activity.objects.filter(pk=removed.pk).update(removed_at=timezone.now())
+
+    context = report_context(round)
+    html = render_html(round)
+
+    entries = {entry.activity.pk: entry for entry in context["entries"]}
+    assert removed.pk not in entries and removed.title not in html
+    assert entries[first.pk].report is None and not entries[first.pk].draft
+    assert entries[second.pk].report is None and entries[second.pk].draft
+    assert context["overall"].progress.total == 9
+    assert context["overall"].not_reported == 2
+    with translation.override("sv"):
+        assert _("Not reported.") in html
+        assert _("Not reported: the report is a draft that has not been submitted.") in html
+
+
+def _queries(activities: int) -> tuple[int, dict]:
+    round = sample_round(sample_plan(activities, slug=f"fragor-{activities}"))
+    with CaptureQueriesContext(connection) as queries:
+        context = report_context(round)
+    return len(queries), context
+
+
+def test_the_content_takes_a_fixed_number_of_queries_and_the_template_none(db):
+    few, _ = _queries(5)
+    many, large = _queries(50)
+
+    assert few == many
+    assert len(large["entries"]) == 50 and large["indicator_groups"] and large["participation"]
+
+    def blocker(execute, sql, params, many, context):
+        raise AssertionError(f"query while rendering the report: {sql}")
+
+    with connection.execute_wrapper(blocker):
+        render_to_string(
+            TEMPLATE, {**large, "version": 1, "generated_at": timezone.now(), "language": "sv"}
+        )
+
+
+def test_an_activitys_details_as_text():
+    row = SubGoalRow(title="Rådsmöten.", planned=4, period="per år", performed=2, comment="")
+    missing = SubGoalRow(title="Utbildning", planned=None, period="", performed=None, comment="")
+    with translation.override("sv"):
+        assert (row.name, row.outcome_text) == ("Rådsmöten", "2 av 4 per år")
+        assert missing.outcome_text == "– av –"
+    assert paragraphs("Ett.\nTvå.\n\n  \nTre.\n") == ["Ett.\nTvå.", "Tre."]
+    assert paragraphs("") == []
+
+
+def test_the_chart_is_an_accessible_svg_with_escaped_text():
+    chart = indicator_chart(
+        title='Andel <script>alert("x")</script> & mer',
+        unit="%",
+        years=[2021, 2022, 2023],
+        targets={2021: Decimal("10"), 2023: Decimal("30")},
+        values={2021: Decimal("12.5"), 2022: Decimal("-3")},
+    )
+
+    svg = ET.fromstring(chart.svg)  # noqa: S314 - our own output, checked to be well-formed
+    namespace = "{http://www.w3.org/2000/svg}"
+    assert svg.find(f"{namespace}title").text == 'Andel <script>alert("x")</script> & mer (%)'
+    assert "<script>" not in chart.svg
+    assert svg.get("role") == "img"
+    assert chart.data_url.startswith("data:image/svg+xml;base64,")
+    assert indicator_chart(title="t", unit="", years=[2021], targets={}, values={}) is None
+
+
+def test_the_memory_cap_turns_running_out_into_a_clear_error():
+    before = resource.getrlimit(resource.RLIMIT_AS)
+
+    with pytest.raises(ReportTooLarge, match="50 MB"), memory_limit(50):
+        bytearray(400 * 2**20)
+
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    assert len(bytearray(100 * 2**20)) == 100 * 2**20  # and memory is usable again

@@ -1,0 +1,73 @@
+"""followup.services.round_open: who may open a round, and what it creates."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from followup.access import round_access
+from followup.models import ActivityReport, FollowUpRound
+from followup.services import round_open
+from tests.conftest import demo_user
+
+
+def _open(plan, username="samordnare", **overrides):
+    user = demo_user(username)
+    kwargs = {
+        "plan": plan,
+        "user": user,
+        "access": round_access(user, FollowUpRound(plan=plan)),
+        "year": plan.year,
+        "term": "",
+        "deadline": timezone.localdate() + timedelta(days=30),
+    } | overrides
+    return round_open(**kwargs)
+
+
+def test_the_coordinator_opens_a_round_with_a_draft_report_per_live_activity(
+    published_plan, django_capture_on_commit_callbacks
+):
+    removed = published_plan.activities.first()
+    removed.removed_at = timezone.now()
+    removed.save()
+    with django_capture_on_commit_callbacks() as callbacks:
+        round = _open(published_plan, instructions="  Rapportera senast i december. ")
+    live = published_plan.activities.filter(removed_at__isnull=True)
+    assert set(round.reports.values_list("activity_id", flat=True)) == set(
+        live.values_list("pk", flat=True)
+    )
+    assert not round.reports.filter(activity=removed).exists()
+    assert set(round.reports.values_list("state", flat=True)) == {ActivityReport.State.DRAFT}
+    assert round.instructions == "Rapportera senast i december."
+    assert round.opened_by.username == "samordnare"
+    assert round.history.count() == 1
+    assert ActivityReport.history.filter(round_id=round.pk).count() == live.count()
+    assert len(callbacks) == 1  # the mail to the leads, after the commit
+
+
+@pytest.mark.parametrize(
+    "username", ["styrgrupp", "strategigrupp", "insatsledare-digital-infrastruktur"]
+)
+def test_only_coordinators_open_rounds(published_plan, username):
+    with pytest.raises(PermissionDenied):
+        _open(published_plan, username)
+    assert not FollowUpRound.objects.filter(plan=published_plan).exists()
+
+
+def test_a_draft_plan_cannot_be_followed_up(draft_plan):
+    with pytest.raises(ValidationError, match="godkänd eller publicerad"):
+        _open(draft_plan)
+
+
+def test_one_round_per_period(published_plan):
+    _open(published_plan)
+    with pytest.raises(ValidationError, match="redan en uppföljning"):
+        _open(published_plan)
+    # Another term of the same year is another period.
+    assert _open(published_plan, term="autumn").period == "2023 hösttermin"
+
+
+def test_the_deadline_may_not_have_passed(published_plan):
+    with pytest.raises(ValidationError, match="passerat"):
+        _open(published_plan, deadline=timezone.localdate() - timedelta(days=1))
