@@ -152,8 +152,8 @@ def test_an_activitys_details_as_text():
     row = SubGoalRow(title="Rådsmöten.", planned=4, period="per år", performed=2, comment="")
     missing = SubGoalRow(title="Utbildning", planned=None, period="", performed=None, comment="")
     with translation.override("sv"):
-        assert (row.name, row.outcome_text) == ("Rådsmöten", "2 av 4 per år")
-        assert missing.outcome_text == "– av –"
+        assert (row.name, row.outcome_text) == ("Rådsmöten", "2\u00a0av\u00a04\u00a0per\u00a0år")
+        assert missing.outcome_text == "–\u00a0av\u00a0–"
     assert paragraphs("Ett.\nTvå.\n\n  \nTre.\n") == ["Ett.\nTvå.", "Tre."]
     assert paragraphs("") == []
 

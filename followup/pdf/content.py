@@ -39,12 +39,15 @@ class SubGoalRow:
 
     @property
     def outcome_text(self) -> str:
-        """Performed of planned, with the period: "2 of 4 per year"; "–" for a missing figure."""
+        """Performed of planned, with the period: "2 of 4 per year"; "–" for a missing figure.
+        With no-break spaces: the figures never wrap apart."""
         text = _("%(performed)s of %(planned)s") % {
             "performed": "–" if self.performed is None else self.performed,
             "planned": "–" if self.planned is None else self.planned,
         }
-        return f"{text} {self.period}" if self.period and self.planned is not None else text
+        if self.period and self.planned is not None:
+            text = f"{text} {self.period}"
+        return text.replace(" ", "\u00a0")
 
 
 @dataclass
