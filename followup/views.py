@@ -26,14 +26,7 @@ from followup.access import (
 from followup.forms import CommentForm, ReportForm, ReviewForm, RoundForm, report_initial
 from followup.models import ActivityReport, FollowUpRound, IndicatorValue, Report
 from followup.pdf.indicators import indicator_groups
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from portal.forms import add_service_errors
 
 
 @login_required
@@ -59,7 +52,7 @@ def plan_rounds(request: HttpRequest, plan_id: int) -> HttpResponse:
                     instructions=data["instructions"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -194,7 +187,7 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
                 form.data = form.data.copy()
                 form.data["version"] = conflict.version
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -295,7 +288,7 @@ def pdf_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
                 services.pdf_report_retry(report=report, user=request.user, access=access)
                 return redirect(report)
         except ValidationError as error:
-            _add_errors(review_form if action == "review" else comment_form, error)
+            add_service_errors(review_form if action == "review" else comment_form, error)
     context = {
         "report": report,
         "round": report.round,

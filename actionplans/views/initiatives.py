@@ -19,14 +19,7 @@ from actionplans.initiative_forms import (
     ScoreForm,
 )
 from actionplans.models import Initiative
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from portal.forms import add_service_errors
 
 
 @login_required
@@ -62,7 +55,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
                 rough_cost=data["rough_cost"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The initiative is submitted. You will be told of every step by mail.")
@@ -159,7 +152,7 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
                     initiative=initiative, user=request.user, access=access, text=cleaned["comment"]
                 )
         except ValidationError as error:
-            _add_errors(forms[action], error)
+            add_service_errors(forms[action], error)
         else:
             messages.success(request, _("Saved. The submitter is told by mail."))
             return redirect(initiative)
