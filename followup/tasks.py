@@ -5,16 +5,27 @@ Thin and idempotent: each takes ids, and each mail is logged as it is sent (port
 in followup.pdf.task.
 """
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from followup.models import ActivityReport, FollowUpRound, Report, ReportMail, RoundMail
 from followup.pdf.task import build_report
 from portal.mail import mail_message, send_once
 from portal.models import Membership
 
-__all__ = ["build_report", "send_report", "send_round_opened", "send_round_reminders"]
+__all__ = [
+    "build_report",
+    "fail_stalled_reports",
+    "send_report",
+    "send_round_opened",
+    "send_round_reminders",
+]
 
 
 def report_recipients(report: ActivityReport) -> list[str]:
@@ -132,3 +143,21 @@ def send_report(report_id: int) -> int:
             ),
         )
     return sent
+
+
+#: How long a report may stay queued or running before it is given up: its time limit plus
+#: the broker's visibility timeout, after which a killed worker's message would have been
+#: handed out again.
+STALLED_AFTER = timedelta(seconds=settings.REPORT_TIME_LIMIT + 3600)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def fail_stalled_reports() -> int:
+    """Hourly (beat): a report whose build message was lost would block the round (one build
+    at a time); mark it failed so the coordinator can build it again."""
+    cutoff = timezone.now() - STALLED_AFTER
+    with override("sv"):
+        message = _("The report was not finished in time and has been given up. Build it again.")
+    return Report.objects.filter(state__in=Report.IN_PROGRESS, requested_at__lt=cutoff).update(
+        state=Report.State.FAILED, error=message, finished_at=timezone.now()
+    )

@@ -256,6 +256,10 @@ CELERY_BEAT_SCHEDULE = {
     "offer-reminders": {"task": "actionplans.tasks.send_offer_reminders", "schedule": 60 * 60},
     "offer-summaries": {"task": "actionplans.tasks.send_offer_summaries", "schedule": 60 * 60},
     "followup-reminders": {"task": "followup.tasks.send_round_reminders", "schedule": 60 * 60},
+    "followup-stalled-reports": {
+        "task": "followup.tasks.fail_stalled_reports",
+        "schedule": 60 * 60,
+    },
 }
 #: The portal's own address, for links in mails (the web request is not there to ask).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

@@ -170,3 +170,24 @@ def test_comments_from_those_who_comment(round_):
     with pytest.raises(PermissionDenied):
         services.pdf_report_comment(report=report, user=user, access=access, text="x")
     assert report.comments.count() == 3
+
+
+def test_a_stalled_build_is_given_up_so_the_round_is_not_blocked(round_):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from followup.tasks import STALLED_AFTER, fail_stalled_reports
+
+    user, access = _access("samordnare", round_)
+    report = services.pdf_report_request(round=round_, user=user, access=access)
+    assert fail_stalled_reports() == 0  # a fresh build is left alone
+    Report.objects.filter(pk=report.pk).update(
+        requested_at=timezone.now() - STALLED_AFTER - timedelta(minutes=1)
+    )
+    assert fail_stalled_reports() == 1
+    report.refresh_from_db()
+    assert report.state == Report.State.FAILED
+    assert "Skapa den igen" in report.error
+    # The round is free again: a new request makes the next version.
+    assert services.pdf_report_request(round=round_, user=user, access=access).version == 2
