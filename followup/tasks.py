@@ -5,6 +5,7 @@ Thin and idempotent: each takes ids, and each mail is logged as it is sent (port
 in followup.pdf.task.
 """
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -15,13 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from followup.models import ActivityReport, FollowUpRound, Report, ReportMail, RoundMail
-from followup.pdf.task import build_report
+from followup.pdf.task import build_report, orphan_report_files, report_storage
 from portal.mail import mail_message, send_once
 from portal.models import Membership
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "build_report",
     "fail_stalled_reports",
+    "remove_orphan_report_files",
     "send_report",
     "send_round_opened",
     "send_round_reminders",
@@ -161,3 +165,21 @@ def fail_stalled_reports() -> int:
     return Report.objects.filter(state__in=Report.IN_PROGRESS, requested_at__lt=cutoff).update(
         state=Report.State.FAILED, error=message, finished_at=timezone.now()
     )
+
+
+#: A stored file younger than this may belong to a build that is about to finish (the hard
+#: time limit ends every build sooner), with a margin for the clocks of web, worker and
+#: object storage.
+ORPHAN_AFTER = timedelta(seconds=settings.REPORT_TIME_LIMIT + 15 * 60)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def remove_orphan_report_files() -> int:
+    """Hourly (beat): delete report files that no report refers to (a worker killed between
+    storing the file and finishing the report, or a deleted report)."""
+    names = orphan_report_files(stored_before=timezone.now() - ORPHAN_AFTER)
+    storage = report_storage()
+    for name in names:
+        log.info("deleting the orphan report file %s", name)
+        storage.delete(name)
+    return len(names)

@@ -260,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.tasks.fail_stalled_reports",
         "schedule": 60 * 60,
     },
+    "followup-orphan-report-files": {
+        "task": "followup.tasks.remove_orphan_report_files",
+        "schedule": 60 * 60,
+    },
 }
 #: The portal's own address, for links in mails (the web request is not there to ask).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

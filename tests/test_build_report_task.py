@@ -3,6 +3,7 @@ conditional updates, so running twice makes one file and one finished report, an
 failure ends as a readable error instead of a retry loop."""
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from followup.models import Report
 from followup.pdf import render
 from followup.pdf.render import RenderedPdf, ReportTooLarge
 from followup.pdf.task import MAX_ATTEMPTS, build_report, report_file_name
+from followup.tasks import ORPHAN_AFTER, remove_orphan_report_files
 
 State = Report.State
 FAKE = RenderedPdf(data=b"%PDF-1.7 fake report", pages=2)
@@ -196,3 +198,56 @@ def test_when_another_delivery_finishes_first_the_extra_file_is_deleted(report, 
 def test_an_unknown_report_is_nothing_to_do(db, fake_render):
     assert build_report(999_999) == ""
     assert fake_render == []
+
+
+def _age(path: Path, seconds: float) -> None:
+    stamp = path.stat().st_mtime - seconds
+    os.utime(path, (stamp, stamp))
+
+
+def test_a_file_left_by_a_worker_killed_before_finishing_is_removed_later(
+    report, media, fake_render, monkeypatch
+):
+    # The killed run stored its file, then died before finishing the report.
+    killed_run = media / report_file_name(report)
+    killed_run.parent.mkdir(parents=True)
+    killed_run.write_bytes(b"%PDF from the killed run")
+    Report.objects.filter(pk=report.pk).update(state=State.RUNNING, attempts=1)
+    # The redelivery builds the report and stores its file under a new name.
+    assert build_report(report.pk) == State.DONE
+    report.refresh_from_db()
+    assert report.file.name != report_file_name(report)
+    # A file of another build still running, stored a moment ago, and an unrelated file.
+    running = killed_run.with_name("report-v2.pdf")
+    running.write_bytes(b"%PDF still running")
+    unrelated = media / "elsewhere.pdf"
+    unrelated.write_bytes(b"%PDF")
+    for path in (killed_run, media / report.file.name, unrelated):
+        _age(path, ORPHAN_AFTER.total_seconds() + 60)
+
+    assert remove_orphan_report_files() == 1
+
+    assert not killed_run.exists()
+    assert _files(media) == sorted([media / report.file.name, running, unrelated])
+    assert remove_orphan_report_files() == 0  # nothing left to do
+    # Once the running build is past its time limit and never finished, its file goes too.
+    _age(running, ORPHAN_AFTER.total_seconds() + 60)
+    assert remove_orphan_report_files() == 1
+    assert _files(media) == sorted([media / report.file.name, unrelated])
+
+
+def test_the_orphan_sweep_with_nothing_stored(db, media):
+    assert remove_orphan_report_files() == 0
+
+
+def test_a_deleted_reports_file_is_an_orphan(report, media, fake_render):
+    build_report(report.pk)
+    report.refresh_from_db()
+    stored = media / report.file.name
+    _age(stored, ORPHAN_AFTER.total_seconds() + 60)
+    assert remove_orphan_report_files() == 0  # still referred to
+
+    report.delete()
+
+    assert remove_orphan_report_files() == 1
+    assert not stored.exists()

@@ -32,6 +32,14 @@ def test_tasks_are_never_eager():
     assert celery_app.conf.task_always_eager is False
 
 
+def test_every_scheduled_task_exists():
+    # A misspelt name in the beat schedule would only show as an error in the worker's log.
+    celery_app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
+    assert scheduled
+    assert scheduled - set(celery_app.tasks) == set()
+
+
 def test_clear_expired_sessions_runs_in_the_worker(worker):
     live = SessionStore()
     live.create()

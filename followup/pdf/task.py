@@ -9,6 +9,9 @@ message delivered twice or a redelivery after a killed worker builds one report:
 3. finish: still running and no file -> done with the file; no row means another delivery
    finished first, and the file just stored is deleted.
 
+A worker that dies between 2 and 3 leaves its file behind; the hourly
+followup.tasks.remove_orphan_report_files deletes it once the time limit has passed.
+
 A report that cannot be built is marked failed with a message the coordinator can read
 and is not retried; only transient errors (database, storage connection) are.
 """
@@ -17,6 +20,7 @@ import hashlib
 import logging
 import os
 import time
+from datetime import datetime
 
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.exceptions import HTTPClientError
@@ -54,14 +58,46 @@ TRANSIENT_ERRORS = (
 )
 
 
+#: Where the reports' files are, on the storage; nothing else is stored under it.
+REPORTS_ROOT = "followup/reports"
+
+
 def report_file_name(report: Report) -> str:
     round = report.round
-    return f"followup/reports/{round.plan_id}/round-{round.pk}/report-v{report.version}.pdf"
+    return f"{REPORTS_ROOT}/{round.plan_id}/round-{round.pk}/report-v{report.version}.pdf"
 
 
-def _storage():
+def report_storage():
     # The field's storage is Django's default storage (local files or S3).
     return Report._meta.get_field("file").storage
+
+
+def _stored_files(storage, folder: str):
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing stored yet (local files; S3 lists nothing)
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for name in folders:
+        yield from _stored_files(storage, f"{folder}/{name}")
+
+
+def orphan_report_files(*, stored_before: datetime) -> list[str]:
+    """Files under REPORTS_ROOT that no report refers to, stored before ``stored_before``.
+
+    A worker killed after storing the file and before finishing the report leaves its file
+    behind; the redelivered run stores its own under a new name. So do deleted reports. A
+    file younger than the build's time limit may belong to a run that is about to finish,
+    which is why the caller passes a cutoff at least that far back.
+    """
+    storage = report_storage()
+    referenced = set(Report.objects.exclude(file="").values_list("file", flat=True))
+    return [
+        name
+        for name in _stored_files(storage, REPORTS_ROOT)
+        if name not in referenced and storage.get_modified_time(name) < stored_before
+    ]
 
 
 def _is_transient_storage_error(error: Exception) -> bool:
@@ -146,7 +182,7 @@ def build_report(self, report_id: int) -> str:
     if not _claim(report_id):
         return Report.objects.filter(pk=report_id).values_list("state", flat=True).first() or ""
     report = Report.objects.select_related("round").get(pk=report_id)
-    storage = _storage()
+    storage = report_storage()
     with translation.override(settings.LANGUAGE_CODE):
         try:
             _test_delay()
