@@ -29,7 +29,10 @@ def anonymous(client):
 def test_public_pages_show_the_seed_content(demo, anonymous, url, expected):
     response = anonymous.get(url)
     assert response.status_code == 200
-    assert expected in response.content.decode()
+    html = response.content.decode()
+    assert expected in html
+    # No template syntax leaks into the page (a {# #} comment is one line only).
+    assert "{#" not in html and "{%" not in html and "{{" not in html
 
 
 def test_a_draft_plan_is_not_public(demo, anonymous):

@@ -162,7 +162,9 @@ def visitor(request, browser, demo_site, language) -> Iterator[Visitor]:
     )
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => console.error("
-        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI"
+        " + ' at ' + e.sourceFile + ':' + e.lineNumber + ' on '"
+        " + (e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 200) : '')));"
     )
     yield visitor
     context.close()
