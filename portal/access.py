@@ -1,12 +1,16 @@
-"""Who is asking: the client's address behind our proxies; and who answers for an
-organisation. (Per-object access checks of each app live in that app's ``access.py``.)"""
+"""Who is asking: the client's address behind our proxies; who answers for an organisation;
+and who keeps a body's meetings. (Per-object access checks of each app live in that app's
+``access.py``.)"""
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
-from portal.models import OrganisationUserObjectPermission, User
+from portal.models import Body, Meeting, Membership, OrganisationUserObjectPermission, User
 
 ANSWER_OFFERS = "answer_offers"
 
@@ -58,3 +62,54 @@ def answering_users(organisation_ids) -> "dict[int, list[User]]":
     ).select_related("user"):
         found.setdefault(grant.content_object_id, []).append(grant.user)
     return found
+
+
+def can_manage_meetings(user, body: Body) -> bool:
+    """The body's chair and secretary keep its meetings: agendas, minutes and decisions. So
+    do the coordinators of the body's hosting organisation, who are the programme's
+    secretariat, and administrators."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        Q(body=body, role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY])
+        | Q(body__kind=Body.Kind.COORDINATORS, body__organisation_id=body.organisation_id),
+        user=user,
+    ).exists()
+
+
+def bodies_kept_by(user) -> list[Body]:
+    """The bodies whose meetings the user keeps (see can_manage_meetings): they read the
+    bodies' draft minutes and non-public decisions as the members do."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return list(Body.objects.all())
+    return list(
+        Body.objects.filter(
+            Q(
+                memberships__user=user,
+                memberships__role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY],
+            )
+            | Q(
+                organisation__in=Body.objects.filter(
+                    kind=Body.Kind.COORDINATORS, memberships__user=user
+                ).values("organisation")
+            )
+        ).distinct()
+    )
+
+
+def get_body_for_manager(user, slug: str) -> Body:
+    """The body, for someone who keeps its meetings: 404 if there is none, 403 for others
+    (the body and its meetings are public, so refusing tells nothing new)."""
+    body = get_object_or_404(Body, slug=slug)
+    if not can_manage_meetings(user, body):
+        raise PermissionDenied
+    return body
+
+
+def get_meeting_for_manager(user, slug: str, meeting_id: int) -> Meeting:
+    body = get_body_for_manager(user, slug)
+    return get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id, body=body)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -12,3 +13,95 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's own date and time picker (input type=datetime-local)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeInput())
+    location = forms.CharField(
+        label=_("Place"),
+        max_length=300,
+        required=False,
+        help_text=_("A room, an address or a link to the video meeting."),
+    )
+
+
+class MeetingEditForm(MeetingForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Members see the minutes as soon as they are saved; others once published."),
+    )
+    minutes_published = forms.BooleanField(label=_("Publish the minutes"), required=False)
+
+
+class AgendaItemForm(forms.Form):
+    """An item is a title, or something awaiting the body (then the title may be left out)."""
+
+    subject = forms.ChoiceField(label=_("Concerns"), required=False)
+    title = forms.CharField(
+        label=_("Item"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave empty to use the title of what the item concerns."),
+    )
+
+    prefix = "agenda"  # the meeting page has two forms with a title
+
+    def __init__(self, *args, subjects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subjects = {subject.key: subject for subject in subjects}
+        self.fields["subject"].choices = [
+            ("", _("Nothing in the portal")),
+            *((subject.key, str(subject)) for subject in subjects),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        subject = self.subjects.get(data.get("subject") or "")
+        if not subject and not data.get("title", "").strip():
+            raise forms.ValidationError(_("Give the item a title, or choose what it concerns."))
+        data["subject"] = subject
+        return data
+
+
+class MeetingDecisionForm(forms.Form):
+    title = forms.CharField(label=_("Decision"), max_length=300)
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    item = forms.TypedChoiceField(label=_("Agenda item"), coerce=int, required=False)
+    is_public = forms.BooleanField(
+        label=_("Public"),
+        required=False,
+        initial=True,
+        help_text=_("A decision that is not public shows to the body's members only."),
+    )
+
+    prefix = "decision"
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = {item.pk: item for item in items}
+        self.fields["item"].choices = [
+            ("", "—"),
+            *((item.pk, f"{position}. {item.title}") for position, item in enumerate(items, 1)),
+        ]
+        self.fields["item"].empty_value = None
+
+    def clean_item(self):
+        return self.items.get(self.cleaned_data.get("item"))

@@ -153,6 +153,9 @@ class Meeting(models.Model):
     agenda = models.TextField(_("agenda"), blank=True, help_text=_("One item per line."))
     minutes = models.TextField(_("minutes"), blank=True)
     minutes_published = models.BooleanField(_("minutes published"), default=False)
+    #: Raised by each save from the meeting's page, so that two secretaries editing the
+    #: minutes at once do not overwrite each other (portal.services.meeting_update).
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:

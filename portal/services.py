@@ -1,9 +1,13 @@
-"""Writes shared by the apps: decisions in a body's register, items on a meeting's agenda."""
+"""Writes shared by the apps: a body's meetings, the items on their agendas and the
+decisions in its register."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.models import AgendaItem, Body, Decision, Meeting, User
 
@@ -18,6 +22,7 @@ def decision_record(
     subject_url: str = "",
     meeting: Meeting | None = None,
     text: str = "",
+    is_public: bool = True,
 ) -> Decision:
     """Enter a decision in the body's register, linked to what it decided.
 
@@ -34,6 +39,7 @@ def decision_record(
         subject_id=subject.pk if subject else None,
         subject_title=str(subject)[:300] if subject else "",
         subject_url=subject_url,
+        is_public=is_public,
     )
     decision._history_user = user
     decision.save()
@@ -69,3 +75,143 @@ def agenda_item_add(
     item._history_user = user
     item.save()
     return item
+
+
+# --- Meetings, kept by the body's chair or secretary (portal.access.can_manage_meetings) ----
+
+
+class MeetingConflict(Exception):
+    """Someone saved the meeting after this form was loaded."""
+
+    def __init__(self, stored: Meeting):
+        super().__init__("conflict")
+        self.stored = stored
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at < starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+
+
+def meeting_create(
+    *,
+    body: Body,
+    user: User,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str = "",
+) -> Meeting:
+    _check_times(starts_at, ends_at)
+    meeting = Meeting(
+        body=body,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location.strip(),
+    )
+    meeting._history_user = user
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    user: User,
+    expected_version: int,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str,
+    minutes: str,
+    minutes_published: bool,
+) -> Meeting:
+    """Save the meeting's details and minutes; refuse a save made from an older version."""
+    stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if stored.version != expected_version:
+        raise MeetingConflict(stored)
+    _check_times(starts_at, ends_at)
+    if minutes_published and not minutes.strip():
+        raise ValidationError({"minutes_published": _("There are no minutes to publish.")})
+    stored.title = title.strip()
+    stored.starts_at = starts_at
+    stored.ends_at = ends_at
+    stored.location = location.strip()
+    stored.minutes = minutes.strip()
+    stored.minutes_published = minutes_published
+    stored.version += 1
+    stored._history_user = user
+    stored.save()
+    return stored
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting, user: User) -> None:
+    """Remove a meeting entered by mistake or cancelled. One where decisions were taken is
+    part of the register and stays."""
+    if meeting.decisions.exists():
+        raise ValidationError(_("Decisions were taken at this meeting; it stays in the register."))
+    meeting._history_user = user
+    meeting.delete()
+
+
+def _renumber(meeting: Meeting, items: list[AgendaItem], user: User) -> None:
+    for order, item in enumerate(items, start=1):
+        if item.order != order:
+            item.order = order
+            item._history_user = user
+            item.save(update_fields=["order"])
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, user: User, direction: str) -> None:
+    """Move an item one place up or down on its meeting's agenda."""
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Unknown direction."))
+    items = list(
+        AgendaItem.objects.select_for_update()
+        .filter(meeting_id=item.meeting_id)
+        .order_by("order", "pk")
+    )
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    _renumber(item.meeting, items, user)
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, user: User) -> None:
+    meeting = item.meeting
+    item._history_user = user
+    item.delete()
+    _renumber(meeting, list(meeting.items.order_by("order", "pk")), user)
+
+
+def meeting_decision_record(
+    *,
+    meeting: Meeting,
+    user: User,
+    title: str,
+    text: str = "",
+    is_public: bool = True,
+    item: AgendaItem | None = None,
+) -> Decision:
+    """A decision taken at the meeting, entered from its minutes; linked to what the agenda
+    item was about, if it was about something in the portal."""
+    if item is not None and item.meeting_id != meeting.pk:
+        raise ValidationError({"item": _("The item is not on this meeting's agenda.")})
+    subject = item.subject if item is not None and item.subject_id else None
+    return decision_record(
+        body=meeting.body,
+        meeting=meeting,
+        title=title,
+        text=text,
+        decided_on=timezone.localtime(meeting.starts_at).date(),
+        user=user,
+        subject=subject,
+        subject_url=item.subject_url if item is not None else "",
+        is_public=is_public,
+    )

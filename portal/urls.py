@@ -11,6 +11,21 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("organ/<slug:slug>/", views.body_detail, name="body_detail"),
     path("organ/<slug:slug>/kalender.ics", views.body_calendar, name="body_calendar"),
+    path("organ/<slug:slug>/moten/nytt/", views.meeting_create, name="meeting_create"),
+    path("organ/<slug:slug>/moten/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path(
+        "organ/<slug:slug>/moten/<int:meeting_id>/andra/", views.meeting_edit, name="meeting_edit"
+    ),
+    path(
+        "organ/<slug:slug>/moten/<int:meeting_id>/dagordning/",
+        views.meeting_agenda,
+        name="meeting_agenda",
+    ),
+    path(
+        "organ/<slug:slug>/moten/<int:meeting_id>/beslut/",
+        views.meeting_decision,
+        name="meeting_decision",
+    ),
     path("beslut/", views.decision_register, name="decision_register"),
     path(
         "accounts/login/",

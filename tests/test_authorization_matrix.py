@@ -7,7 +7,7 @@ cannot ship without someone deciding who may open it.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from portal.models import User
+from portal.models import Body, User
 
 COUNTY = "orebro-lan-2021-2026"
 ROLES = [
@@ -51,6 +51,12 @@ def workers(outcome, *, coordinator=None, lead=None, governing=None, outsider=40
 POST = "post"
 
 
+def keepers(outcome, **others):
+    """A page for those who keep a body's meetings: the coordinators, and whoever else is
+    named; every other signed-in role is refused (the meetings are public, so 403)."""
+    return {**signed_in(403, anonymous=LOGIN), "samordnare": outcome, **others}
+
+
 # route name -> list of (path, {role: expected outcome})
 MATRIX = {
     "start": [("/", everyone(200))],
@@ -69,6 +75,23 @@ MATRIX = {
         ("/organ/finns-inte/", everyone(404)),
     ],
     "body_calendar": [("/organ/programstyrgruppen/kalender.ics", everyone(200))],
+    # A meeting's page is public (draft minutes to members, tests/test_meeting_views.py);
+    # the body's chair and secretary and the coordinators keep it. {meeting} is the steering
+    # group's; rad chairs the council, so keeps the council's meetings only.
+    "meeting_detail": [
+        ("/organ/programstyrgruppen/moten/{meeting}/", everyone(200)),
+        ("/organ/strategigruppen/moten/{meeting}/", everyone(404)),
+    ],
+    "meeting_create": [
+        ("/organ/programstyrgruppen/moten/nytt/", keepers(200)),
+        ("/organ/digitaliseringsradet/moten/nytt/", keepers(200, rad=200)),
+    ],
+    "meeting_edit": [("/organ/programstyrgruppen/moten/{meeting}/andra/", keepers(200))],
+    # The matrix's post has neither an item nor a title: the form comes back with its error.
+    "meeting_agenda": [
+        ("/organ/programstyrgruppen/moten/{meeting}/dagordning/", keepers(200), POST)
+    ],
+    "meeting_decision": [("/organ/programstyrgruppen/moten/{meeting}/beslut/", keepers(200), POST)],
     "decision_register": [("/beslut/?organ=programstyrgruppen&ar=2026", everyone(200))],
     "strategy:list": [("/strategier/", everyone(200))],
     "strategy:detail": [
@@ -297,7 +320,16 @@ def _objects() -> dict[str, int]:
         organisation=Organisation.objects.get(slug="laxa-kommun"),
         submitted_by=User.objects.get(username="kontakt-laxa"),
     )
+    from portal.models import Meeting
+
+    meeting = Meeting.objects.create(
+        body=Body.objects.get(slug="programstyrgruppen"),
+        title="Matrismöte",
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
     return {
+        "meeting": meeting.pk,
         "initiative": initiative.pk,
         **offer_ids,
         **_followup_objects(published, infra),

@@ -217,6 +217,51 @@ def build_report_edit(n: int):
     return report.get_absolute_url(), _coordinator_of(plan.strategy)
 
 
+def build_meeting(n: int):
+    """A meeting with n agenda items and n decisions, kept by a coordinator who is offered
+    n initiatives awaiting the body."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actionplans.models import Initiative
+    from portal.models import Body, Decision, Meeting
+
+    build_plan(3)
+    plan = ActionPlan.objects.get(strategy__slug="s")
+    body = Body.objects.create(
+        name="Styrgrupp",
+        slug="styr",
+        kind=Body.Kind.STEERING_GROUP,
+        organisation=plan.strategy.owner,
+    )
+    plan.strategy.governing_bodies.add(body)
+    meeting = Meeting.objects.create(
+        body=body, title="Möte", starts_at=timezone.now(), ends_at=timezone.now() + timedelta(1)
+    )
+    for i in range(n):
+        meeting.items.create(title=f"punkt {i}", order=i)
+        Decision.objects.create(
+            body=body, meeting=meeting, decided_on=timezone.localdate(), title=f"beslut {i}"
+        )
+        Initiative.objects.create(
+            strategy=plan.strategy,
+            title=f"initiativ {i}",
+            problem="p",
+            expected_benefit="n",
+            proposed_kind="prestudy",
+            organisation=plan.strategy.owner,
+            submitted_by=UserFactory(),
+        )
+    # The offered subjects are keyed by content type, which Django caches after its first
+    # query: fill the cache here, so that both counts start alike.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.get_for_model(Initiative)
+    user = UserFactory(is_superuser=True)
+    return f"/organ/styr/moten/{meeting.pk}/", user
+
+
 PAGES = {
     "start": (build_start, False),
     "strategy-list": (build_strategy_list, False),
@@ -230,6 +275,7 @@ PAGES = {
     "activity-history": (build_activity_history, False),
     "offer-matrix": (build_offer, False),
     "followup-round": (build_round, False),
+    "meeting": (build_meeting, False),
 }
 #: Pages with forms: a choice field reads its options while the form renders, so these
 #: are held only to a constant number of queries.

@@ -1,0 +1,117 @@
+"""portal.services' meeting writes and portal.agenda: what a meeting can take up comes from
+the apps above portal, each listing what awaits the body."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from actionplans.models import Initiative
+from followup.models import Report
+from portal import services
+from portal.access import bodies_kept_by, can_manage_meetings
+from portal.agenda import agenda_subjects
+from portal.models import AgendaItem, Body, Meeting
+from tests.conftest import demo_user
+
+
+@pytest.fixture
+def steering(demo) -> Body:
+    return Body.objects.get(slug="programstyrgruppen")
+
+
+@pytest.fixture
+def meeting(steering) -> Meeting:
+    starts = timezone.now() + timedelta(days=3)
+    return services.meeting_create(
+        body=steering,
+        user=demo_user("samordnare"),
+        title=" Styrgruppsmöte ",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+    )
+
+
+def _titles(meeting: Meeting) -> list[str]:
+    return list(meeting.items.order_by("order").values_list("title", flat=True))
+
+
+def test_moving_and_removing_items_keeps_the_order_dense(meeting):
+    user = demo_user("samordnare")
+    first, second, third = (
+        services.agenda_item_add(meeting=meeting, title=title, user=user)
+        for title in ("Ett", "Två", "Tre")
+    )
+    assert meeting.title == "Styrgruppsmöte"  # stripped
+    services.agenda_item_move(item=first, user=user, direction="up")  # already first
+    assert _titles(meeting) == ["Ett", "Två", "Tre"]
+    services.agenda_item_move(item=third, user=user, direction="up")
+    assert _titles(meeting) == ["Ett", "Tre", "Två"]
+    services.agenda_item_move(item=second, user=user, direction="down")  # already last
+    services.agenda_item_remove(item=first, user=user)
+    assert list(meeting.items.order_by("order").values_list("title", "order")) == [
+        ("Tre", 1),
+        ("Två", 2),
+    ]
+    with pytest.raises(ValidationError):
+        services.agenda_item_move(item=third, user=user, direction="sideways")
+
+
+def test_a_decision_can_only_link_to_an_item_of_its_own_meeting(meeting, steering):
+    other = Meeting.objects.create(
+        body=steering, title="Annat", starts_at=meeting.starts_at, ends_at=meeting.ends_at
+    )
+    item = AgendaItem.objects.create(meeting=other, title="Annan punkt", order=1)
+    with pytest.raises(ValidationError):
+        services.meeting_decision_record(
+            meeting=meeting, user=demo_user("samordnare"), title="Beslut", item=item
+        )
+    assert not meeting.decisions.exists()
+
+
+def test_what_awaits_the_steering_group(steering, published_plan, open_round, client):
+    round = open_round(published_plan)
+    report = Report.objects.create(
+        round=round, version=1, state=Report.State.DONE, review=Report.Review.PENDING
+    )
+    initiative = Initiative.objects.create(
+        strategy=published_plan.strategy,
+        title="Gemensam e-arkivlösning",
+        problem="Problem",
+        expected_benefit="Nytta",
+        proposed_kind="prestudy",
+        organisation=demo_user("kontakt-laxa").organisation,
+        submitted_by=demo_user("kontakt-laxa"),
+    )
+    decided = Initiative.objects.create(
+        strategy=published_plan.strategy,
+        title="Redan beslutat",
+        problem="Problem",
+        expected_benefit="Nytta",
+        proposed_kind="prestudy",
+        organisation=demo_user("kontakt-laxa").organisation,
+        submitted_by=demo_user("kontakt-laxa"),
+        state=Initiative.State.DECIDED,
+    )
+
+    found = {subject.object: subject for subject in agenda_subjects(steering)}
+
+    assert report in found and initiative in found and decided not in found
+    assert found[report].url == report.get_absolute_url()
+    assert found[initiative].title == "Gemensam e-arkivlösning"
+    # A body that governs no strategy has nothing waiting.
+    assert agenda_subjects(Body.objects.get(slug="kommunchefsnatverket")) == []
+
+
+def test_who_keeps_which_bodies_meetings(steering):
+    council = Body.objects.get(slug="digitaliseringsradet")
+    coordinator, chair, member = (demo_user(name) for name in ("samordnare", "rad", "styrgrupp"))
+    assert can_manage_meetings(coordinator, steering) and can_manage_meetings(coordinator, council)
+    assert can_manage_meetings(chair, council) and not can_manage_meetings(chair, steering)
+    assert not can_manage_meetings(member, steering)
+    assert bodies_kept_by(chair) == [council]
+    assert steering in bodies_kept_by(coordinator) and bodies_kept_by(member) == []
+    member.is_active = False
+    coordinator.is_active = False
+    assert not can_manage_meetings(coordinator, steering) and bodies_kept_by(coordinator) == []
