@@ -7,8 +7,13 @@ rather than no figure at all.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from strategy.models import CollaborationArea, FocusArea
+
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -65,3 +70,47 @@ def weighted_progress(items: Iterable[Item]) -> Progress:
         return Progress(value=round(mean, 1), unweighted=True, **common)
     weighted = sum(item.weight * (item.progress or 0) for item in counted) / total_weight
     return Progress(value=round(weighted, 1), **common)
+
+
+# --- The groups the round's page and the PDF both roll up -------------------------------
+# One grouping for both, so that the page and the report the steering group reads list the
+# same areas with the same activities. A row is whatever the caller holds per activity (a
+# report on the page, an entry in the PDF).
+
+
+def by_collaboration_area(
+    rows: Iterable[Row], area: Callable[[Row], CollaborationArea]
+) -> list[tuple[CollaborationArea, list[Row]]]:
+    """The rows per collaboration area, in the order the rows come (the callers order them
+    by area)."""
+    groups: dict[int, tuple[CollaborationArea, list[Row]]] = {}
+    for row in rows:
+        row_area = area(row)
+        groups.setdefault(row_area.pk, (row_area, []))[1].append(row)
+    return list(groups.values())
+
+
+def by_focus_area(
+    rows: Iterable[Row],
+    focus_areas: Callable[[Row], Sequence[FocusArea]],
+    strategy_areas: Sequence[FocusArea],
+) -> list[tuple[FocusArea | None, list[Row]]]:
+    """The rows per focus area: every focus area of the strategy in its order, those without
+    an activity too (that is worth seeing); then any other focus area a row is linked to;
+    last, as None, the rows linked to none. A row linked to two areas is in both."""
+    rows = list(rows)
+    linked: dict[int, list[Row]] = {area.pk: [] for area in strategy_areas}
+    others: list[FocusArea] = []
+    for row in rows:
+        for area in focus_areas(row):
+            if area.pk not in linked:
+                linked[area.pk] = []
+                others.append(area)
+            linked[area.pk].append(row)
+    groups: list[tuple[FocusArea | None, list[Row]]] = [
+        (area, linked[area.pk]) for area in [*strategy_areas, *others]
+    ]
+    unlinked = [row for row in rows if not focus_areas(row)]
+    if unlinked:
+        groups.append((None, unlinked))
+    return groups

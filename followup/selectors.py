@@ -6,10 +6,13 @@ from datetime import date, datetime, time
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from actionplans.models import ActionPlan, SubGoal
+from followup import rollup
 from followup.models import ActivityReport, FollowUpRound, Report
 from followup.rollup import Item, Progress, weighted_progress
+from strategy.models import FocusArea
 
 
 @dataclass
@@ -41,8 +44,9 @@ def _item(report: ActivityReport) -> Item:
 
 
 def round_overview(round: FollowUpRound) -> RoundOverview:
-    """Every live activity's report, rolled up per collaboration area, per focus area and
-    for the whole plan. Four queries whatever the number of activities."""
+    """Every live activity's report, rolled up per collaboration area, per focus area (the
+    same groups as the PDF's, followup.rollup) and for the whole plan. Five queries whatever
+    the number of activities."""
     reports = list(
         round.reports.filter(activity__removed_at__isnull=True)
         .select_related(
@@ -54,22 +58,22 @@ def round_overview(round: FollowUpRound) -> RoundOverview:
         .prefetch_related("activity__focus_areas")
         .order_by("activity__collaboration_area__order", "activity__order", "activity__pk")
     )
-    areas: dict[int, tuple[str, list[ActivityReport]]] = {}
-    focus: dict[int, tuple[tuple[int, str], list[ActivityReport]]] = {}
-    for report in reports:
-        area = report.activity.collaboration_area
-        areas.setdefault(area.pk, (area.name, []))[1].append(report)
-        for focus_area in report.activity.focus_areas.all():
-            focus.setdefault(focus_area.pk, ((focus_area.order, focus_area.title), []))[1].append(
-                report
-            )
+    strategy_areas = list(FocusArea.objects.filter(strategy_id=round.plan.strategy_id))
     by_area = [
-        Group(title, group, weighted_progress(_item(r) for r in group))
-        for title, group in areas.values()
+        Group(area.name, group, weighted_progress(_item(r) for r in group))
+        for area, group in rollup.by_collaboration_area(
+            reports, lambda report: report.activity.collaboration_area
+        )
     ]
     by_focus_area = [
-        Group(key[1], group, weighted_progress(_item(r) for r in group))
-        for key, group in sorted(focus.values(), key=lambda entry: entry[0])
+        Group(
+            area.title if area is not None else _("No focus area given"),
+            group,
+            weighted_progress(_item(r) for r in group),
+        )
+        for area, group in rollup.by_focus_area(
+            reports, lambda report: report.activity.focus_areas.all(), strategy_areas
+        )
     ]
     return RoundOverview(
         round=round,

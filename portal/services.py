@@ -157,7 +157,7 @@ def meeting_delete(*, meeting: Meeting, user: User) -> None:
     meeting.delete()
 
 
-def _renumber(meeting: Meeting, items: list[AgendaItem], user: User) -> None:
+def _renumber(items: list[AgendaItem], user: User) -> None:
     for order, item in enumerate(items, start=1):
         if item.order != order:
             item.order = order
@@ -179,7 +179,7 @@ def agenda_item_move(*, item: AgendaItem, user: User, direction: str) -> None:
     target = index - 1 if direction == "up" else index + 1
     if 0 <= target < len(items):
         items[index], items[target] = items[target], items[index]
-    _renumber(item.meeting, items, user)
+    _renumber(items, user)
 
 
 @transaction.atomic
@@ -187,7 +187,7 @@ def agenda_item_remove(*, item: AgendaItem, user: User) -> None:
     meeting = item.meeting
     item._history_user = user
     item.delete()
-    _renumber(meeting, list(meeting.items.order_by("order", "pk")), user)
+    _renumber(list(meeting.items.order_by("order", "pk")), user)
 
 
 def meeting_decision_record(

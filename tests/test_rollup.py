@@ -64,3 +64,43 @@ def test_counts_by_status_and_light():
 
 def test_one_decimal():
     assert weighted_progress([submitted(1, 1), submitted(2, 0)]).value == 0.3
+
+
+def test_grouping_by_focus_area_lists_every_area_of_the_strategy():
+    from types import SimpleNamespace
+
+    from followup.rollup import by_focus_area
+    from strategy.models import FocusArea
+
+    first, second, elsewhere = (
+        FocusArea(pk=pk, title=title) for pk, title in ((1, "Ett"), (2, "Två"), (9, "Annan"))
+    )
+    rows = [
+        SimpleNamespace(name="a", areas=[second]),
+        SimpleNamespace(name="b", areas=[second, elsewhere]),  # in both groups
+        SimpleNamespace(name="c", areas=[]),
+    ]
+
+    groups = by_focus_area(rows, lambda row: row.areas, [first, second])
+
+    assert [(area and area.title, [row.name for row in group]) for area, group in groups] == [
+        ("Ett", []),  # the strategy's area without an activity is shown
+        ("Två", ["a", "b"]),
+        ("Annan", ["b"]),  # another strategy's area a row is linked to, after
+        (None, ["c"]),  # linked to none
+    ]
+    assert by_focus_area([], lambda row: row.areas, [first])[-1] == (first, [])
+
+
+def test_grouping_by_collaboration_area_keeps_the_rows_order():
+    from types import SimpleNamespace
+
+    from followup.rollup import by_collaboration_area
+    from strategy.models import CollaborationArea
+
+    infra, welfare = CollaborationArea(pk=1, name="Infra"), CollaborationArea(pk=2, name="Välfärd")
+    rows = [SimpleNamespace(area=a) for a in (infra, infra, welfare)]
+
+    groups = by_collaboration_area(rows, lambda row: row.area)
+
+    assert [(area.name, len(group)) for area, group in groups] == [("Infra", 2), ("Välfärd", 1)]

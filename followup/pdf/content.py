@@ -6,7 +6,6 @@ roll-up (``followup.rollup``), which weighs each activity's progress by its weig
 """
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from actionplans.models import Activity, BudgetLine, Participation
+from followup import rollup
 from followup.models import ActivityReport, FollowUpRound
 from followup.pdf.indicators import indicator_groups
 from followup.rollup import Item, Progress, weighted_progress
@@ -250,40 +250,25 @@ def _entry(activity: Activity) -> ActivityEntry:
 
 
 def _by_collaboration_area(entries: list[ActivityEntry]) -> list[GroupSummary]:
-    groups: dict[int, list[ActivityEntry]] = {}
-    for entry in entries:  # already in the areas' order
-        groups.setdefault(entry.activity.collaboration_area_id, []).append(entry)
-    summaries = []
-    for area_entries in groups.values():
-        area = area_entries[0].activity.collaboration_area
-        summaries.append(GroupSummary(key=f"c{area.pk}", title=area.name, entries=area_entries))
-    return summaries
+    return [
+        GroupSummary(key=f"c{area.pk}", title=area.name, entries=group)
+        for area, group in rollup.by_collaboration_area(
+            entries, lambda entry: entry.activity.collaboration_area
+        )
+    ]
 
 
 def _by_focus_area(
     entries: list[ActivityEntry], strategy_areas: list[FocusArea]
 ) -> list[GroupSummary]:
-    """Every focus area of the strategy (also those without an activity: that is worth
-    seeing), then any other focus area an activity is linked to."""
-    linked: dict[int, list[ActivityEntry]] = defaultdict(list)
-    areas = {area.pk: area for area in strategy_areas}
-    for entry in entries:
-        for area in entry.focus_areas:
-            linked[area.pk].append(entry)
-            areas.setdefault(area.pk, area)
-    ordered = list(strategy_areas) + [
-        area for pk, area in areas.items() if pk not in {a.pk for a in strategy_areas}
-    ]
-    summaries = [
-        GroupSummary(key=f"f{area.pk}", title=area.title, entries=linked[area.pk])
-        for area in ordered
-    ]
-    unlinked = [entry for entry in entries if not entry.focus_areas]
-    if unlinked:
-        summaries.append(
-            GroupSummary(key="f-none", title=_("No focus area given"), entries=unlinked)
+    return [
+        GroupSummary(key=f"f{area.pk}", title=area.title, entries=group)
+        if area is not None
+        else GroupSummary(key="f-none", title=_("No focus area given"), entries=group)
+        for area, group in rollup.by_focus_area(
+            entries, lambda entry: entry.focus_areas, strategy_areas
         )
-    return summaries
+    ]
 
 
 def _budget_totals(entries: list[ActivityEntry]) -> list[BudgetTotal]:
