@@ -8,6 +8,8 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from portal.models import MailLog
+
 
 def mail_message(template: str, context: dict, to: list[str]) -> EmailMultiAlternatives | None:
     """The mail from ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html``;
@@ -26,7 +28,7 @@ def mail_message(template: str, context: dict, to: list[str]) -> EmailMultiAlter
 
 
 def send_once(
-    log: type[models.Model],
+    log: type[MailLog],
     *,
     key: str,
     build: Callable[[], EmailMultiAlternatives | None],

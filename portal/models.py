@@ -140,6 +140,24 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
 
 
+class MailLog(models.Model):
+    """A mail that has gone out, logged with the send (portal.mail.send_once): each
+    concrete log adds its owner (an offer, a round, a report) and a unique constraint on the
+    owner and ``key``, which is what makes a retried or repeated task send each mail once.
+    A delivery log, without history."""
+
+    #: What the mail is, unique per owner ("reminder:12", "summary:-", a body's slug…).
+    key = models.CharField(max_length=100)
+    recipients = models.TextField(blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Meeting(models.Model):
     """A meeting of a body. Its time and place are public; its minutes once published."""
 

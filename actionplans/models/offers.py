@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from actionplans.models.activities import Activity
 from actionplans.models.plans import ActionPlan
-from portal.models import Organisation
+from portal.models import MailLog, Organisation
 
 
 class Offer(models.Model):
@@ -125,12 +125,10 @@ class Participation(models.Model):
         return f"{self.organisation} – {self.activity}: {self.get_answer_display()}"
 
 
-class OfferMail(models.Model):
-    """A mail about an offer that has gone out: the offer, the reminder or the summary.
-
-    One row per offer, organisation (none for the summary) and kind; the unique constraint
-    makes a retried or repeated task send each mail once. A delivery log, without history.
-    """
+class OfferMail(MailLog):
+    """A mail about an offer that has gone out: the offer, the reminder or the summary, one
+    per offer, organisation (none for the summary) and kind. The key is kind and
+    organisation in one value ("reminder:12", "summary:-")."""
 
     class Kind(models.TextChoices):
         OFFER = "offer", _("Offer")
@@ -142,10 +140,6 @@ class OfferMail(models.Model):
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    #: kind and organisation in one value ("reminder:12", "summary:-"), unique per offer.
-    key = models.CharField(max_length=40)
-    recipients = models.TextField(blank=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("offer mail")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from followup.models.rounds import FollowUpRound
-from portal.models import Body
+from portal.models import Body, MailLog
 
 
 class Report(models.Model):
@@ -125,13 +125,10 @@ class ReportComment(models.Model):
         return self.text[:60]
 
 
-class ReportMail(models.Model):
-    """An approved report sent to one recipient body: written with the send, so it goes once."""
+class ReportMail(MailLog):
+    """An approved report sent to one recipient body."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="mails")
-    key = models.CharField(max_length=100)
-    recipients = models.TextField(blank=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("report mail")
@@ -139,6 +136,3 @@ class ReportMail(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "key"], name="reportmail_unique_key"),
         ]
-
-    def __str__(self) -> str:
-        return self.key

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+from portal.models import MailLog
 
 
 class FollowUpRound(models.Model):
@@ -181,8 +182,8 @@ class BudgetOutcome(models.Model):
         return f"{self.budget_line}: {self.amount}"
 
 
-class RoundMail(models.Model):
-    """A mail about a round that has been sent: written with the send, so it goes once."""
+class RoundMail(MailLog):
+    """A mail about a round that has gone out: the opening, or a reminder."""
 
     class Kind(models.TextChoices):
         OPENED = "opened", _("Round opened")
@@ -190,9 +191,6 @@ class RoundMail(models.Model):
 
     round = models.ForeignKey(FollowUpRound, on_delete=models.CASCADE, related_name="mails")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    key = models.CharField(max_length=100)
-    recipients = models.TextField(blank=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("follow-up mail")
@@ -200,6 +198,3 @@ class RoundMail(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "key"], name="roundmail_unique_key"),
         ]
-
-    def __str__(self) -> str:
-        return self.key
