@@ -1,6 +1,6 @@
 """An iCalendar feed (RFC 5545) of a body's meetings, for members' own calendars."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from portal.models import Body, Meeting
@@ -30,7 +30,17 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def body_calendar(body: Body, meetings: Iterable[Meeting], *, host: str, url: str) -> str:
+def _description(meeting: Meeting) -> str:
+    """The agenda: the free text, then the items in their order."""
+    items = [f"{number}. {item.title}" for number, item in enumerate(meeting.items.all(), 1)]
+    return "\n".join(part for part in [meeting.agenda.strip(), *items] if part)
+
+
+def body_calendar(
+    body: Body, meetings: Iterable[Meeting], *, host: str, url: Callable[[Meeting], str]
+) -> str:
+    """``url(meeting)`` is the meeting's page. SEQUENCE is the meeting's version, so that a
+    calendar that has the meeting takes a moved time or a new place as an update."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -44,12 +54,13 @@ def body_calendar(body: Body, meetings: Iterable[Meeting], *, host: str, url: st
             "BEGIN:VEVENT",
             f"UID:meeting-{meeting.pk}@{host}",
             f"DTSTAMP:{now}",
+            f"SEQUENCE:{meeting.version - 1}",
             f"DTSTART:{_stamp(meeting.starts_at)}",
             f"DTEND:{_stamp(meeting.ends_at)}",
             f"SUMMARY:{_escape(meeting.title)}",
             f"LOCATION:{_escape(meeting.location)}",
-            f"DESCRIPTION:{_escape(meeting.agenda)}",
-            f"URL:{url}",
+            f"DESCRIPTION:{_escape(_description(meeting))}",
+            f"URL:{url(meeting)}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

@@ -292,9 +292,17 @@ def body_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The body's meetings as an iCalendar feed: times and places are public, so calendar
     apps can subscribe without signing in."""
     body = get_object_or_404(Body, slug=slug)
-    meetings = body.meetings.filter(starts_at__gte=timezone.now() - timedelta(days=365))
-    page = request.build_absolute_uri(reverse("body_detail", args=[body.slug]))
-    text = body_calendar_text(body, meetings, host=request.get_host(), url=page)
+    meetings = body.meetings.filter(
+        starts_at__gte=timezone.now() - timedelta(days=365)
+    ).prefetch_related("items")
+    text = body_calendar_text(
+        body,
+        meetings,
+        host=request.get_host(),
+        url=lambda meeting: request.build_absolute_uri(
+            reverse("meeting_detail", args=[body.slug, meeting.pk])
+        ),
+    )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{body.slug}.ics"'
     return response

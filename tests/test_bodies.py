@@ -66,6 +66,22 @@ def test_icalendar_feed(client, meetings):
     assert "SUMMARY:Styrgruppsmöte 2\\; budget\\, uppföljning" in text
     assert "DESCRIPTION:1. Uppföljning\\n2. Handlingsplan 2025" in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    assert f"URL:http://testserver/organ/programstyrgruppen/moten/{meetings[1].pk}/" in text
+    assert "SEQUENCE:0" in text
+
+
+def test_the_feed_carries_the_agenda_items_and_changes(client, meetings):
+    from portal.services import agenda_item_add
+
+    coming = meetings[1]
+    agenda_item_add(meeting=coming, title="Beslut om budget", user=None)
+    Meeting.objects.filter(pk=coming.pk).update(version=3)  # saved twice since
+
+    text = client.get("/organ/programstyrgruppen/kalender.ics").content.decode()
+    event = text[text.index(f"UID:meeting-{coming.pk}@") :].split("END:VEVENT")[0]
+    unfolded = event.replace("\r\n ", "")
+    assert "DESCRIPTION:1. Uppföljning\\n2. Handlingsplan 2025\\n1. Beslut om budget" in unfolded
+    assert "SEQUENCE:2" in event
 
 
 def test_a_plan_approval_enters_the_register(client, draft_plan, as_user):
