@@ -64,6 +64,7 @@ test: install node_modules/.package-lock.json
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	DJANGO_DEBUG=1 .venv/bin/mypy portal strategy actionplans followup
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 messages: install

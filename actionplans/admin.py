@@ -250,4 +250,4 @@ class SubGoalMeetingInline(admin.TabularInline):
 class MeetingWithSubGoalsAdmin(MeetingAdmin):
     """A held meeting or event counts as performed for the sub-goals it is linked to."""
 
-    inlines = [*MeetingAdmin.inlines, SubGoalMeetingInline]
+    inlines = [*MeetingAdmin.inlines, SubGoalMeetingInline]  # type: ignore[list-item]

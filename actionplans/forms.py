@@ -1,15 +1,18 @@
 """Forms of the plan workspace. Each names the fields a user may set; the plan, the order,
 the version and the removal mark are set by the services only."""
 
+from typing import TYPE_CHECKING, TypeVar
+
 from django import forms
-from django.db.models import Q
-from django.forms import inlineformset_factory
+from django.db.models import Model, Q
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, Risk, SubGoal
 from actionplans.offers import AnswerRow
 from actionplans.services import CHILD_FIELDS
+from portal.forms import choice_fields
 from portal.models import Organisation, User
 from strategy.models import (
     CollaborationArea,
@@ -67,7 +70,7 @@ class ActivityForm(forms.ModelForm):
         if not access.can_edit_plan:
             # A lead places activities only in the areas they lead.
             areas = areas.filter(pk__in=access.area_ids)
-        fields = self.fields
+        fields = choice_fields(self)
         fields["collaboration_area"].queryset = areas
         fields["focus_areas"].queryset = FocusArea.objects.filter(strategy_id=strategy_id)
         fields["directions"].queryset = StrategicDirection.objects.filter(
@@ -125,7 +128,12 @@ def _contact_label(user: User) -> str:
     return f"{name} ({user.organisation})" if user.organisation_id else name
 
 
-SubGoalFormSet = inlineformset_factory(
+if TYPE_CHECKING:  # Django's forms are not generic at run time
+    _Child = TypeVar("_Child", bound=Model)
+    #: The formset class of an activity's sub-goals, budget lines or risks.
+    ChildFormSet = type[BaseInlineFormSet[_Child, Activity, forms.ModelForm[_Child]]]
+
+SubGoalFormSet: "ChildFormSet[SubGoal]" = inlineformset_factory(
     Activity,
     SubGoal,
     fields=CHILD_FIELDS[SubGoal],
@@ -137,7 +145,7 @@ SubGoalFormSet = inlineformset_factory(
     can_delete=True,
 )
 
-BudgetLineFormSet = inlineformset_factory(
+BudgetLineFormSet: "ChildFormSet[BudgetLine]" = inlineformset_factory(
     Activity,
     BudgetLine,
     fields=CHILD_FIELDS[BudgetLine],
@@ -145,7 +153,7 @@ BudgetLineFormSet = inlineformset_factory(
     can_delete=True,
 )
 
-RiskFormSet = inlineformset_factory(
+RiskFormSet: "ChildFormSet[Risk]" = inlineformset_factory(
     Activity,
     Risk,
     fields=CHILD_FIELDS[Risk],
@@ -197,10 +205,10 @@ class RolloverForm(forms.Form):
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activities"].queryset = plan.activities.filter(
+        choice_fields(self)["activities"].queryset = plan.activities.filter(
             removed_at__isnull=True
         ).order_by("collaboration_area__order", "order", "pk")
-        self.fields["activities"].label_from_instance = lambda a: (
+        choice_fields(self)["activities"].label_from_instance = lambda a: (
             f"{a.title} ({a.get_status_display().lower()})"
         )
         if not self.is_bound:
@@ -208,7 +216,7 @@ class RolloverForm(forms.Form):
             # What is not done continues by default.
             self.initial["activities"] = [
                 a.pk
-                for a in self.fields["activities"].queryset
+                for a in choice_fields(self)["activities"].queryset
                 if a.status not in (Activity.Status.DONE, Activity.Status.CANCELLED)
             ]
 
@@ -236,11 +244,11 @@ class OfferForm(forms.Form):
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activities"].queryset = plan.activities.filter(
+        choice_fields(self)["activities"].queryset = plan.activities.filter(
             removed_at__isnull=True
         ).order_by("collaboration_area__order", "order", "pk")
         collaborating = Organisation.objects.filter(collaborates=True).order_by("name")
-        self.fields["organisations"].queryset = collaborating
+        choice_fields(self)["organisations"].queryset = collaborating
         if not self.is_bound:
             self.initial.setdefault(
                 "title", _("Offer to take part in %(plan)s") % {"plan": plan.title}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actionplans.models import Activity, BudgetLine, Risk, SubGoal
-from portal.models import Organisation, User
+from portal.models import Organisation, User, model_field
 from strategy.models import (
     CollaborationArea,
     EffectGoal,
@@ -105,11 +105,11 @@ class _Labels:
 
 
 def _display(model: type[Model], name: str, value: Any) -> str:
-    model_field = model._meta.get_field(name)
+    field = model_field(model, name)
     if value in (None, ""):
         return "–"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime):
@@ -121,12 +121,12 @@ def _display(model: type[Model], name: str, value: Any) -> str:
 
 def _diff(old, new, labels: _Labels) -> list[FieldChange]:
     changes = []
-    for model_field in Activity._meta.concrete_fields:
-        name = model_field.name
+    for concrete in Activity._meta.concrete_fields:
+        name = concrete.name
         if name in HIDDEN_FIELDS:
             continue
-        before = getattr(old, model_field.attname) if old else None
-        after = getattr(new, model_field.attname)
+        before = getattr(old, concrete.attname) if old else None
+        after = getattr(new, concrete.attname)
         if before == after:
             continue
         if name in FOREIGN_KEYS:
@@ -140,14 +140,14 @@ def _diff(old, new, labels: _Labels) -> list[FieldChange]:
             shown = _display(Activity, name, before), _display(Activity, name, after)
         if old is None and shown[1] == "–":
             continue
-        changes.append(FieldChange(str(model_field.verbose_name), *shown))
+        changes.append(FieldChange(str(concrete.verbose_name), *shown))
     for name, model in M2M_FIELDS.items():
         before_ids = _m2m_ids(old, name) if old else set()
         after_ids = _m2m_ids(new, name)
         if before_ids != after_ids:
             changes.append(
                 FieldChange(
-                    str(Activity._meta.get_field(name).verbose_name),
+                    str(model_field(Activity, name).verbose_name),
                     "; ".join(sorted(labels.of(model, pk) for pk in before_ids)) or "–",
                     "; ".join(sorted(labels.of(model, pk) for pk in after_ids)) or "–",
                 )
@@ -166,8 +166,9 @@ def activity_changes_between(old, new) -> list[FieldChange]:
 def _child_entries(activity_id: int) -> list[HistoryEntry]:
     entries = []
     for model, label in CHILDREN.items():
+        history = model.history  # type: ignore[attr-defined]  # simple-history
         records = list(
-            model.history.model._default_manager.filter(activity_id=activity_id)
+            history.model._default_manager.filter(activity_id=activity_id)
             .select_related("history_user")
             .order_by("id", "history_date", "history_id")
         )
@@ -175,19 +176,19 @@ def _child_entries(activity_id: int) -> list[HistoryEntry]:
         for record in records:
             before = previous.get(record.id)
             changes = []
-            for model_field in model._meta.concrete_fields:
-                name = model_field.name
+            for concrete in model._meta.concrete_fields:
+                name = concrete.name
                 if name in {"id", "activity", "order"}:
                     continue
-                old_value = getattr(before, model_field.attname) if before else None
-                new_value = getattr(record, model_field.attname)
+                old_value = getattr(before, concrete.attname) if before else None
+                new_value = getattr(record, concrete.attname)
                 if record.history_type == "-" or old_value == new_value:
                     continue
                 if before is None and new_value in (None, ""):
                     continue
                 changes.append(
                     FieldChange(
-                        str(model_field.verbose_name),
+                        str(concrete.verbose_name),
                         _display(model, name, old_value) if before else "–",
                         _display(model, name, new_value),
                     )

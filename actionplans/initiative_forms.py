@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import Activity, Initiative
+from portal.forms import choice_fields
+from portal.models import Meeting, User
 from strategy.models import CollaborationArea, FocusArea, Strategy
 
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
@@ -43,27 +45,29 @@ class InitiativeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         strategies = intake_strategies()
-        self.fields["strategy"].queryset = strategies
+        choice_fields(self)["strategy"].queryset = strategies
         if len(strategies) == 1:
             self.initial.setdefault("strategy", strategies[0].pk)
-        self.fields["focus_areas"].queryset = (
+        choice_fields(self)["focus_areas"].queryset = (
             FocusArea.objects.filter(strategy__in=strategies)
             .select_related("strategy")
             .order_by("strategy__title", "order")
         )
         if len(strategies) > 1:
-            self.fields["focus_areas"].label_from_instance = lambda area: (
+            choice_fields(self)["focus_areas"].label_from_instance = lambda area: (
                 f"{area.strategy.title}: {area.title}"
             )
 
 
 class AssignForm(forms.Form):
-    preparer = forms.ModelChoiceField(label=_("Preparer"), queryset=None)
+    preparer = forms.ModelChoiceField(label=_("Preparer"), queryset=User.objects.none())
 
     def __init__(self, *args, preparers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["preparer"].queryset = preparers
-        self.fields["preparer"].label_from_instance = lambda u: u.get_full_name() or u.username
+        choice_fields(self)["preparer"].queryset = preparers
+        choice_fields(self)["preparer"].label_from_instance = lambda u: (
+            u.get_full_name() or u.username
+        )
 
 
 class ScoreForm(forms.Form):
@@ -93,7 +97,9 @@ class DecideForm(forms.Form):
         label=_("Decision"), choices=Initiative.Outcome.choices, widget=forms.RadioSelect
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    meeting = forms.ModelChoiceField(label=_("Taken at the meeting"), queryset=None, required=False)
+    meeting = forms.ModelChoiceField(
+        label=_("Taken at the meeting"), queryset=Meeting.objects.none(), required=False
+    )
     year = forms.IntegerField(
         label=_("Into the plan for the year"),
         min_value=2000,
@@ -102,14 +108,18 @@ class DecideForm(forms.Form):
         help_text=_("For a prioritised initiative; the year's draft plan is started if needed."),
     )
     collaboration_area = forms.ModelChoiceField(
-        label=_("Collaboration area of the activity"), queryset=None, required=False
+        label=_("Collaboration area of the activity"),
+        queryset=CollaborationArea.objects.none(),
+        required=False,
     )
 
     def __init__(self, *args, initiative: Initiative, meetings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda m: f"{m.starts_at:%Y-%m-%d} {m.title}"
-        self.fields["collaboration_area"].queryset = CollaborationArea.objects.filter(
+        choice_fields(self)["meeting"].queryset = meetings
+        choice_fields(self)["meeting"].label_from_instance = lambda m: (
+            f"{m.starts_at:%Y-%m-%d} {m.title}"
+        )
+        choice_fields(self)["collaboration_area"].queryset = CollaborationArea.objects.filter(
             strategy_id=initiative.strategy_id
         ).order_by("order")
 
@@ -120,9 +130,13 @@ class CommentForm(forms.Form):
 
 class AgendaForm(forms.Form):
     prefix = "agenda"
-    meeting = forms.ModelChoiceField(label=_("The steering group's meeting"), queryset=None)
+    meeting = forms.ModelChoiceField(
+        label=_("The steering group's meeting"), queryset=Meeting.objects.none()
+    )
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda m: f"{m.starts_at:%Y-%m-%d} {m.title}"
+        choice_fields(self)["meeting"].queryset = meetings
+        choice_fields(self)["meeting"].label_from_instance = lambda m: (
+            f"{m.starts_at:%Y-%m-%d} {m.title}"
+        )

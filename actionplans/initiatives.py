@@ -33,7 +33,7 @@ def can_submit(user: User | AnonymousUser) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
-        and user.organisation_id
+        and user.organisation is not None
         and user.organisation.collaborates
     )
 
@@ -150,7 +150,7 @@ def _event(initiative: Initiative, kind: str, user: User, text: str = "") -> Ini
     event = InitiativeEvent.objects.create(
         initiative=initiative, kind=kind, actor=user, text=text.strip()
     )
-    send_initiative_notice.delay_on_commit(event.pk)
+    send_initiative_notice.delay_on_commit(event.pk)  # type: ignore[attr-defined]  # DjangoTask
     return event
 
 
@@ -380,6 +380,7 @@ def initiative_decide(
     stored.reason = reason.strip()
     stored.state = Initiative.State.DECIDED
     if outcome == Initiative.Outcome.PRIORITISED:
+        assert year and collaboration_area is not None  # checked above
         plan = _plan_for(stored.strategy, year, user)
         stored.plan = plan
         stored.activity = _activity_from(stored, plan, collaboration_area, user)
@@ -421,6 +422,7 @@ def _register(initiative: Initiative, user: User, meeting: Meeting | None):
         return None
     with translation.override("sv"):  # the register is kept in Swedish
         if initiative.outcome == Initiative.Outcome.PRIORITISED:
+            assert initiative.plan is not None  # a prioritised initiative has its plan
             title = _("Prioritised the initiative “%(title)s” into the plan for %(year)s") % {
                 "title": initiative.title,
                 "year": initiative.plan.year,

@@ -133,7 +133,7 @@ def offer_send(
         recipient = OfferRecipient(offer=offer, organisation=organisation)
         recipient._history_user = user
         recipient.save()
-    send_offer_mails.delay_on_commit(offer.pk)
+    send_offer_mails.delay_on_commit(offer.pk)  # type: ignore[attr-defined]  # DjangoTask
     return offer
 
 
@@ -265,7 +265,7 @@ def offer_matrix(offer: Offer, *, answer: str = "", organisation_kind: str = "")
             continue
         rows.append(MatrixRow(activity=activity, cells=cells, counts=counts))
     column_yes = [
-        sum(1 for row in rows if row.cells[i] and row.cells[i].answer == "yes")
+        sum(1 for row in rows if (cell := row.cells[i]) is not None and cell.answer == "yes")
         for i in range(len(organisations))
     ]
     answered = {organisation_id for (_a, organisation_id) in answers}

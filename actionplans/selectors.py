@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from itertools import groupby
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -83,7 +84,7 @@ SELECT
 @cache
 def _content_version_sql() -> str:
     def history(model: type[Model]) -> str:
-        return model.history.model._meta.db_table
+        return model.history.model._meta.db_table  # type: ignore[attr-defined]
 
     # Only table names from the models are formatted in; values are bound parameters.
     return _CONTENT_VERSION_SQL.format(
@@ -146,7 +147,7 @@ def plan_activities(plan: ActionPlan) -> ActionPlan:
 
 def _with_budget(activities: list[Activity]) -> list[Activity]:
     for activity in activities:
-        activity.budget = budget_table(activity.budget_lines.all())
+        activity.budget = budget_table(activity.budget_lines.all())  # type: ignore[attr-defined]
     return activities
 
 
@@ -235,6 +236,7 @@ def plan_overview(plan: ActionPlan, filters: PlanFilters) -> dict:
         .order_by("focus_area__order", "order")
     )
     covered = {d.pk for a in everything for d in a.directions.all()}
+    groups: list[tuple[Any, list[Activity]]]
     if filters.group == "focus":
         groups = [
             (area, [a for a in activities if area in a.focus_areas.all()]) for area in focus_areas

@@ -7,10 +7,11 @@ clicks or two people never both win.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.forms import BaseInlineFormSet, ModelForm
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from actionplans.access import PlanAccess
 from actionplans.history import FieldChange, activity_changes_between
 from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, Risk, SubGoal
 from actionplans.workflow import REVISABLE_STATES, TRANSITIONS
-from portal.models import Body, User
+from portal.models import Body, User, model_field
 from portal.services import decision_record
 
 CHILD_MODELS = (SubGoal, BudgetLine, Risk)
@@ -317,7 +318,8 @@ def activity_revert(*, activity: Activity, history_id: int, user: User, access: 
     try:
         activity.save()
         for name in ("focus_areas", "directions", "effect_goals", "perspectives"):
-            target = Activity._meta.get_field(name).related_model._meta.model_name
+            related = cast(type[Model], model_field(Activity, name).related_model)
+            target = related._meta.model_name
             ids = getattr(record, name).values_list(target, flat=True)
             getattr(activity, name).set(list(ids))
         for model in CHILD_MODELS:
@@ -416,6 +418,7 @@ def plan_rollover(
 
 
 def _copy_activity(source: Activity, plan: ActionPlan, user: User, *, year_shift: int) -> None:
+    status: str
     if year_shift:
         # Carried into a new year: what was under way continues, the rest starts planned.
         ongoing = source.status == Activity.Status.ONGOING
@@ -442,7 +445,7 @@ def _copy_activity(source: Activity, plan: ActionPlan, user: User, *, year_shift
         for model, rows in children.items():
             for row in rows:
                 values = {name: getattr(row, name) for name in CHILD_FIELDS[model]}
-                stamp.save(model(activity=copy, order=row.order, **values))
+                stamp.save(model(activity=copy, order=row.order, **values))  # type: ignore[attr-defined]
     finally:
         del copy.skip_history_when_saving
     stamp.save(copy)

@@ -6,6 +6,7 @@ worker) does its work once.
 """
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +38,7 @@ def check_import(import_id: int) -> str:
     if plan_import.state != State.CHECKING:
         return plan_import.state
     access = plan_access(plan_import.uploaded_by, plan_import.plan)
-    fields = {"finished_at": timezone.now()}
+    fields: dict[str, Any] = {"finished_at": timezone.now()}
     try:
         result = importer.preview(plan=plan_import.plan, data=_data(plan_import), access=access)
     except FileRefused as refusal:
@@ -217,7 +218,8 @@ def send_initiative_notice(event_id: int) -> bool:
             {"event": event, "initiative": event.initiative},
             [submitter.email],
         )
-        message.send()
+        if message is not None:
+            message.send()
         event.notified_at = timezone.now()
         event.save(update_fields=["notified_at"])
     return True

@@ -9,6 +9,7 @@ from actionplans.forms import DateInput
 from actionplans.models import Activity, BudgetLine, SubGoal
 from followup.models import ActivityReport, FollowUpRound, IndicatorValue
 from followup.services import ReportInput
+from portal.forms import choice_fields
 from portal.models import Body
 from strategy.models import Indicator
 
@@ -189,7 +190,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = Body.objects.order_by("name")
+        choice_fields(self)["recipients"].queryset = Body.objects.order_by("name")
         self.initial.setdefault(
             "recipients",
             list(Body.objects.filter(kind=Body.Kind.NETWORK).values_list("pk", flat=True)),

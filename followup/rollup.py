@@ -8,7 +8,7 @@ rather than no figure at all.
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from strategy.models import CollaborationArea, FocusArea
@@ -55,21 +55,22 @@ def weighted_progress(items: Iterable[Item]) -> Progress:
     ]
     statuses = Counter(item.status or "" for item in items if item.submitted)
     lights = Counter(item.traffic_light or "" for item in items if item.submitted)
-    common = {
-        "reported": len(counted),
-        "total": len(items),
-        "by_status": dict(statuses),
-        "by_light": dict(lights),
-        "submitted": sum(1 for item in items if item.submitted),
-    }
+    empty = Progress(
+        value=None,
+        reported=len(counted),
+        total=len(items),
+        by_status=dict(statuses),
+        by_light=dict(lights),
+        submitted=sum(1 for item in items if item.submitted),
+    )
     if not counted:
-        return Progress(value=None, **common)
+        return empty
     total_weight = sum(item.weight for item in counted)
     if total_weight == 0:
         mean = sum(item.progress or 0 for item in counted) / len(counted)
-        return Progress(value=round(mean, 1), unweighted=True, **common)
+        return replace(empty, value=round(mean, 1), unweighted=True)
     weighted = sum(item.weight * (item.progress or 0) for item in counted) / total_weight
-    return Progress(value=round(weighted, 1), **common)
+    return replace(empty, value=round(weighted, 1))
 
 
 # --- The groups the round's page and the PDF both roll up -------------------------------

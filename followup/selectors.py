@@ -72,7 +72,7 @@ def round_overview(round: FollowUpRound) -> RoundOverview:
             weighted_progress(_item(r) for r in group),
         )
         for area, group in rollup.by_focus_area(
-            reports, lambda report: report.activity.focus_areas.all(), strategy_areas
+            reports, lambda report: list(report.activity.focus_areas.all()), strategy_areas
         )
     ]
     return RoundOverview(

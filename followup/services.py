@@ -89,7 +89,7 @@ def round_open(
         ActivityReport,
         default_user=user,
     )
-    send_round_opened.delay_on_commit(round.pk)
+    send_round_opened.delay_on_commit(round.pk)  # type: ignore[attr-defined]  # DjangoTask
     return round
 
 
@@ -294,7 +294,7 @@ def _save_indicators(report: ActivityReport, data: ReportInput, user: User) -> N
         organisation_id = (
             report.activity.lead_organisation_id if indicator.per_organisation else None
         )
-        current = IndicatorValue.objects.filter(
+        current = IndicatorValue.objects.filter(  # type: ignore[misc]  # None: IS NULL
             indicator=indicator, year=report.round.year, organisation_id=organisation_id
         ).first()
         if current is None:
@@ -352,7 +352,7 @@ def pdf_report_request(
     report = Report(round=round, version=version, requested_by=user)
     report._history_user = user
     report.save()
-    build_report.delay_on_commit(report.pk)
+    build_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]  # DjangoTask
     return report
 
 
@@ -370,7 +370,7 @@ def pdf_report_retry(*, report: Report, user: User, access: RoundAccess) -> Repo
         state=Report.State.QUEUED, error="", started_at=None, finished_at=None
     )
     if updated:
-        build_report.delay_on_commit(report.pk)
+        build_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]  # DjangoTask
     report.refresh_from_db()
     return report
 
@@ -433,7 +433,7 @@ def pdf_report_approve(
         round.save(update_fields=["state"])
     _register_approval(stored, user, comment)
     if recipients:
-        send_report.delay_on_commit(stored.pk)
+        send_report.delay_on_commit(stored.pk)  # type: ignore[attr-defined]  # DjangoTask
     return stored
 
 

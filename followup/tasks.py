@@ -7,9 +7,11 @@ in followup.pdf.task.
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,8 +37,9 @@ __all__ = [
 def report_recipients(report: ActivityReport) -> list[str]:
     """Who fills a report: the activity's contact, or else the lead of its area's group."""
     activity = report.activity
-    if activity.contact_id and activity.contact.email and activity.contact.is_active:
-        return [activity.contact.email]
+    contact = activity.contact
+    if contact is not None and contact.email and contact.is_active:
+        return [contact.email]
     group_id = activity.collaboration_area.group_id
     if not group_id:
         return []
@@ -79,9 +82,7 @@ def send_round_opened(round_id: int) -> int:
             key=f"opened:{address}",
             round=round,
             kind=RoundMail.Kind.OPENED,
-            build=lambda context=context, address=address: mail_message(
-                "followup/mail/round_opened", context, [address]
-            ),
+            build=partial(mail_message, "followup/mail/round_opened", context, [address]),
         )
     return sent
 
@@ -106,14 +107,14 @@ def send_round_reminders() -> int:
                 key=f"reminder:{address}",
                 round=round,
                 kind=RoundMail.Kind.REMINDER,
-                build=lambda context=context, address=address: mail_message(
-                    "followup/mail/round_reminder", context, [address]
-                ),
+                build=partial(mail_message, "followup/mail/round_reminder", context, [address]),
             )
     return sent
 
 
-def _with_pdf(message, report: Report):
+def _approved_mail(context: dict, to: list[str], report: Report) -> EmailMultiAlternatives | None:
+    """The approval mail with the PDF attached."""
+    message = mail_message("followup/mail/report_approved", context, to)
     if message is not None:
         with report.file.open("rb") as handle:
             message.attach(report.file_name, handle.read(), "application/pdf")
@@ -142,9 +143,7 @@ def send_report(report_id: int) -> int:
             ReportMail,
             key=f"body:{body.pk}",
             report=report,
-            build=lambda context=context, to=to: _with_pdf(
-                mail_message("followup/mail/report_approved", context, to), report
-            ),
+            build=partial(_approved_mail, context, to, report),
         )
     return sent
 

@@ -4,11 +4,13 @@ Views stay thin: access through followup.access, reads through selectors, writes
 services. htmx requests for a PDF's build state get the ``status`` fragment only.
 """
 
+from typing import cast
+
 from csp.constants import SELF
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -27,11 +29,12 @@ from followup.forms import CommentForm, ReportForm, ReviewForm, RoundForm, repor
 from followup.models import ActivityReport, FollowUpRound, IndicatorValue, Report
 from followup.pdf.indicators import indicator_groups
 from portal.forms import add_service_errors
+from portal.http import SignedInRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_rounds(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_rounds(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     can_open = access.can_edit_plan and plan.state in services.FOLLOWABLE_STATES
     form = RoundForm(request.POST or None, initial={"year": plan.year})
@@ -75,7 +78,7 @@ def plan_rounds(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_detail(request: SignedInRequest, round_id: int) -> HttpResponse:
     round, access = get_round_for_user(request.user, round_id)
     overview = selectors.round_overview(round)
     pdf_reports = selectors.round_pdf_reports(round)
@@ -101,7 +104,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_state(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_state(request: SignedInRequest, round_id: int) -> HttpResponse:
     round, access = get_round_for_user(request.user, round_id)
     if not access.can_manage:
         raise PermissionDenied
@@ -146,9 +149,10 @@ def _report_form(report: ActivityReport, data=None) -> ReportForm:
     # entered a count of their own.
     held = selectors.held_meetings(report.round, [s.pk for s in sub_goals])
     for sub_goal in sub_goals:
-        sub_goal.held = held.get(sub_goal.pk, 0)
-        if sub_goal.pk not in outcomes and sub_goal.held:
-            outcomes[sub_goal.pk] = (sub_goal.held, "")
+        count = held.get(sub_goal.pk, 0)
+        sub_goal.held = count  # type: ignore[attr-defined]  # shown beside the field
+        if sub_goal.pk not in outcomes and count:
+            outcomes[sub_goal.pk] = (count, "")
     return ReportForm(
         data,
         initial=report_initial(report, outcomes, budget, values),
@@ -161,7 +165,7 @@ def _report_form(report: ActivityReport, data=None) -> ReportForm:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_edit(request: SignedInRequest, report_id: int) -> HttpResponse:
     report, access = get_report_for_user(request.user, report_id)
     round = report.round
     can_fill = access.can_fill(report) or access.can_manage
@@ -184,8 +188,8 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
                 )
             except services.ReportConflict as error:
                 conflict = error.stored
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version
+                form.data = cast(QueryDict, form.data).copy()
+                form.data["version"] = str(conflict.version)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -215,7 +219,7 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_reopen(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_reopen(request: SignedInRequest, report_id: int) -> HttpResponse:
     report, access = get_report_for_user(request.user, report_id)
     services.report_reopen(report=report, user=request.user, access=access)
     messages.success(request, _("The report is a draft again; its lead can change it."))
@@ -224,7 +228,7 @@ def report_reopen(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def pdf_report_request(request: HttpRequest, round_id: int) -> HttpResponse:
+def pdf_report_request(request: SignedInRequest, round_id: int) -> HttpResponse:
     round, access = get_round_for_user(request.user, round_id)
     try:
         report = services.pdf_report_request(round=round, user=request.user, access=access)
@@ -237,7 +241,7 @@ def pdf_report_request(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def pdf_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def pdf_report_detail(request: SignedInRequest, report_id: int) -> HttpResponse:
     report, access = get_pdf_report_for_user(request.user, report_id)
     newest = report.round.pdf_reports.order_by("-version").values_list("pk", flat=True).first()
     # The buttons say what a post is: "review", "retry", else a comment.
@@ -318,7 +322,7 @@ def pdf_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pdf_report_file(request: HttpRequest, report_id: int) -> FileResponse:
+def pdf_report_file(request: SignedInRequest, report_id: int) -> FileResponse:
     report, _access = get_pdf_report_for_user(request.user, report_id)
     if report.state != Report.State.DONE or not report.file:
         raise Http404
@@ -335,7 +339,7 @@ def pdf_report_file(request: HttpRequest, report_id: int) -> FileResponse:
     if inline:
         # The review page shows the PDF in a frame; only our own pages may frame it.
         response["X-Frame-Options"] = "SAMEORIGIN"
-        response._csp_replace = {"frame-ancestors": [SELF]}
+        response._csp_replace = {"frame-ancestors": [SELF]}  # type: ignore[attr-defined]
     if report.finished_at:
         response["Last-Modified"] = http_date(report.finished_at.timestamp())
     return response

@@ -1,5 +1,7 @@
 """Form helpers shared by the apps."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -105,3 +107,9 @@ class MeetingDecisionForm(forms.Form):
 
     def clean_item(self):
         return self.items.get(self.cleaned_data.get("item"))
+
+
+def choice_fields(form: forms.BaseForm) -> dict[str, Any]:
+    """The form's fields, for setting a ModelChoiceField's queryset or label_from_instance
+    in __init__ (the type checker knows only Field, which has neither)."""
+    return form.fields

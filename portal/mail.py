@@ -44,14 +44,14 @@ def send_once(
     """
     owner = {name: value for name, value in fields.items() if isinstance(value, models.Model)}
     with transaction.atomic():
-        if log.objects.filter(**owner, key=key).exists():
+        if log._default_manager.filter(**owner, key=key).exists():
             return False
         message = build()
         if message is None:
             return False
         try:
             with transaction.atomic():
-                log.objects.create(**fields, key=key, recipients=", ".join(message.to))
+                log._default_manager.create(**fields, key=key, recipients=", ".join(message.to))
         except IntegrityError:
             return False
         message.send()

@@ -1,5 +1,7 @@
 """Shared models: organisations, people, and the bodies they sit in."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
@@ -8,7 +10,25 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 
-class Organisation(models.Model):
+def model_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    """A model's own field by name (the type checker's get_field also allows reverse
+    relations, which have no verbose_name or choices)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), name
+    return field
+
+
+class HistoryAttributes:
+    """What django-simple-history reads off an instance as it saves, declared for the type
+    checker: the services set ``_history_user`` (who made the change; the request's user
+    is not there in tasks and services called from them) and ``skip_history_when_saving``
+    (a save that must not add a history row, such as a reorder)."""
+
+    _history_user: "User | None"
+    skip_history_when_saving: bool
+
+
+class Organisation(models.Model, HistoryAttributes):
     class Kind(models.TextChoices):
         REGION = "region", _("Region")
         MUNICIPALITY = "municipality", _("Municipality")
@@ -40,7 +60,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(AbstractUser, HistoryAttributes):
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -57,7 +77,7 @@ class User(AbstractUser):
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # django-stubs
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
@@ -65,7 +85,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class Body(models.Model):
+class Body(models.Model, HistoryAttributes):
     """A group with a mandate: the steering group, the council, a collaboration group…"""
 
     class Kind(models.TextChoices):
@@ -89,7 +109,9 @@ class Body(models.Model):
     email = models.EmailField(
         _("e-mail"), blank=True, help_text=_("Where reports sent to this body are delivered.")
     )
-    members = models.ManyToManyField(User, through="Membership", related_name="bodies")
+    members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
+        User, through="Membership", related_name="bodies"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -101,7 +123,7 @@ class Body(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(models.Model, HistoryAttributes):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
         MEMBER = "member", _("Member")
@@ -158,7 +180,7 @@ class MailLog(models.Model):
         return self.key
 
 
-class Meeting(models.Model):
+class Meeting(models.Model, HistoryAttributes):
     """A meeting of a body. Its time and place are public; its minutes once published."""
 
     body = models.ForeignKey(
@@ -190,7 +212,7 @@ class Meeting(models.Model):
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(models.Model, HistoryAttributes):
     """An item on a meeting's agenda, linked (generically, like a decision) to what it is
     about: an initiative, a plan, a follow-up report."""
 
@@ -223,7 +245,7 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class Decision(models.Model):
+class Decision(models.Model, HistoryAttributes):
     """A decision of a body, in its register. It may link to what it decided (a plan
     approved, an initiative prioritised, a report approved) through a generic relation, so
     that the shared register needs no import of the apps above it."""

@@ -5,6 +5,7 @@ all, so the audit trail does not fill with no-op history rows.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,13 +54,13 @@ class Seeder:
             self.updated[str(name)] += 1
         return obj
 
-    def set_m2m(self, obj: models.Model, field: str, targets: list[models.Model]) -> None:
+    def set_m2m(self, obj: models.Model, field: str, targets: Sequence[models.Model]) -> None:
         manager = getattr(obj, field)
         if {t.pk for t in manager.all()} != {t.pk for t in targets}:
             manager.set(targets)
             self.updated[f"{obj._meta.verbose_name_plural} ({field})"] += 1
 
-    def prune(self, queryset: models.QuerySet, keep: list[models.Model]) -> None:
+    def prune(self, queryset: models.QuerySet, keep: Sequence[models.Model]) -> None:
         """Delete the rows of ``queryset`` the seed no longer has (e.g. a removed point)."""
         stale = queryset.exclude(pk__in=[obj.pk for obj in keep])
         for obj in stale:

@@ -1,5 +1,6 @@
 """Reads about people and bodies."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from portal.models import Body, Decision, Meeting, Membership, User
@@ -21,7 +22,7 @@ def body_members(body: Body) -> list[Membership]:
     )
 
 
-def is_member(user: User, body: Body) -> bool:
+def is_member(user: User | AnonymousUser, body: Body) -> bool:
     return user.is_authenticated and (
         user.is_superuser or body.memberships.filter(user=user).exists()
     )
@@ -48,7 +49,7 @@ def decisions(*, body: Body | None = None, year: int | None = None, member_of=()
     return list(found.order_by("-decided_on", "-pk")[:500])
 
 
-def member_bodies(user: User) -> list[Body]:
+def member_bodies(user: User | AnonymousUser) -> list[Body]:
     if not user.is_authenticated:
         return []
     return list(Body.objects.filter(memberships__user=user))

@@ -34,6 +34,7 @@ from portal.forms import (
     add_service_errors,
 )
 from portal.health import check_broker, check_database
+from portal.http import PortalRequest, SignedInRequest
 from portal.ical import body_calendar as body_calendar_text
 from portal.models import AgendaItem, Body, Meeting
 from portal.selectors import memberships_for_user
@@ -41,7 +42,7 @@ from strategy.selectors import public_strategies
 
 
 @require_GET
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: PortalRequest) -> HttpResponse:
     context = {
         "strategies": list(public_strategies()),
         "plans": list(public_plans()[:6]),
@@ -51,7 +52,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     user = request.user
     context = {
         "organisation": user.organisation,
@@ -64,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def accessibility(request: HttpRequest) -> HttpResponse:
+def accessibility(request: PortalRequest) -> HttpResponse:
     context = {
         "organisation": settings.ACCESSIBILITY_ORGANISATION,
         "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
@@ -74,7 +75,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: PortalRequest) -> JsonResponse:
     checks = {"database": check_database(), "broker": check_broker()}
     healthy = all(result == "ok" for result in checks.values())
     body = {"status": "ok" if healthy else "error", **checks}
@@ -82,13 +83,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def favicon(request: HttpRequest) -> HttpResponse:
+def favicon(request: PortalRequest) -> HttpResponse:
     # Resolved per request: the hashed name exists only after collectstatic.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @require_GET
-def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def body_detail(request: PortalRequest, slug: str) -> HttpResponse:
     body = get_object_or_404(Body, slug=slug)
     can_manage = can_manage_meetings(request.user, body)
     # Those who keep the meetings read what the members read.
@@ -140,7 +141,7 @@ def _meeting_page(
 
 
 @require_GET
-def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: PortalRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.select_related("body"), pk=meeting_id, body__slug=slug
     )
@@ -149,7 +150,7 @@ def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_create(request: SignedInRequest, slug: str) -> HttpResponse:
     body = get_body_for_manager(request.user, slug)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -165,7 +166,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+def meeting_edit(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_manager(request.user, slug, meeting_id)
     conflict = None
     if request.method == "POST" and "delete" in request.POST:
@@ -218,7 +219,7 @@ def meeting_edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespon
 @login_required
 @require_POST
 @vary_on_headers("HX-Request")
-def meeting_agenda(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+def meeting_agenda(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
     """Add, move or remove an agenda item; htmx gets the agenda back, others the page."""
     meeting = get_meeting_for_manager(request.user, slug, meeting_id)
     form = None
@@ -269,7 +270,7 @@ def meeting_agenda(request: HttpRequest, slug: str, meeting_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def meeting_decision(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+def meeting_decision(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_manager(request.user, slug, meeting_id)
     items = list(meeting.items.order_by("order", "pk"))
     form = MeetingDecisionForm(request.POST, items=items)
@@ -288,7 +289,7 @@ def meeting_decision(request: HttpRequest, slug: str, meeting_id: int) -> HttpRe
 
 
 @require_GET
-def body_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+def body_calendar(request: PortalRequest, slug: str) -> HttpResponse:
     """The body's meetings as an iCalendar feed: times and places are public, so calendar
     apps can subscribe without signing in."""
     body = get_object_or_404(Body, slug=slug)
@@ -309,7 +310,7 @@ def body_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def decision_register(request: HttpRequest) -> HttpResponse:
+def decision_register(request: PortalRequest) -> HttpResponse:
     bodies = list(Body.objects.order_by("name"))
     body = next((b for b in bodies if b.slug == request.GET.get("organ")), None)
     year = request.GET.get("ar", "")

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from portal.models import Body, Organisation
+from portal.models import Body, HistoryAttributes, Organisation
 
 
-class Strategy(models.Model):
+class Strategy(models.Model, HistoryAttributes):
     class Kind(models.TextChoices):
         STRATEGY = "strategy", _("Strategy")
         PROGRAMME = "programme", _("Programme")
@@ -81,7 +81,7 @@ class Strategy(models.Model):
         return str(self.period_start or self.period_end or "")
 
 
-class OverallGoal(models.Model):
+class OverallGoal(models.Model, HistoryAttributes):
     """An overall goal of the regional development strategy (RUS) that a strategy serves."""
 
     strategy = models.ForeignKey(
@@ -104,7 +104,7 @@ class OverallGoal(models.Model):
         return self.title
 
 
-class Perspective(models.Model):
+class Perspective(models.Model, HistoryAttributes):
     """A cross-cutting perspective (genomsyrande perspektiv), e.g. gender equality."""
 
     strategy = models.ForeignKey(
@@ -127,7 +127,7 @@ class Perspective(models.Model):
         return self.title
 
 
-class FocusArea(models.Model):
+class FocusArea(models.Model, HistoryAttributes):
     strategy = models.ForeignKey(
         Strategy, on_delete=models.CASCADE, related_name="focus_areas", verbose_name=_("strategy")
     )
@@ -153,7 +153,7 @@ class FocusArea(models.Model):
         return reverse("strategy:focus_area", args=[self.strategy.slug, self.slug])
 
 
-class StrategicDirection(models.Model):
+class StrategicDirection(models.Model, HistoryAttributes):
     focus_area = models.ForeignKey(
         FocusArea, on_delete=models.CASCADE, related_name="directions", verbose_name=_("focus area")
     )
@@ -174,7 +174,7 @@ class StrategicDirection(models.Model):
         return self.title
 
 
-class TacticalPoint(models.Model):
+class TacticalPoint(models.Model, HistoryAttributes):
     direction = models.ForeignKey(
         StrategicDirection,
         on_delete=models.CASCADE,
@@ -194,7 +194,7 @@ class TacticalPoint(models.Model):
         return self.text
 
 
-class EffectGoal(models.Model):
+class EffectGoal(models.Model, HistoryAttributes):
     """An effect goal of a strategy or programme, under one focus area."""
 
     strategy = models.ForeignKey(
@@ -222,7 +222,7 @@ class EffectGoal(models.Model):
         return self.title
 
 
-class Indicator(models.Model):
+class Indicator(models.Model, HistoryAttributes):
     class Direction(models.TextChoices):
         INCREASE = "increase", _("Higher is better")
         DECREASE = "decrease", _("Lower is better")
@@ -265,7 +265,7 @@ class Indicator(models.Model):
         return self.title
 
 
-class IndicatorTarget(models.Model):
+class IndicatorTarget(models.Model, HistoryAttributes):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
     )
@@ -285,7 +285,7 @@ class IndicatorTarget(models.Model):
         return f"{self.indicator} {self.year}: {self.value}"
 
 
-class CollaborationArea(models.Model):
+class CollaborationArea(models.Model, HistoryAttributes):
     """A collaboration area (samverkansområde) whose group carries out activities."""
 
     strategy = models.ForeignKey(
@@ -328,7 +328,7 @@ class CollaborationArea(models.Model):
         return self.name
 
 
-class CollaborationQuestion(models.Model):
+class CollaborationQuestion(models.Model, HistoryAttributes):
     """A question the collaboration group drives (frågor som gruppen ska driva)."""
 
     area = models.ForeignKey(

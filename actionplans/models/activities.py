@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplans.models.plans import ActionPlan
-from portal.models import Meeting, Organisation
+from portal.models import HistoryAttributes, Meeting, Organisation
 from strategy.models import (
     CollaborationArea,
     EffectGoal,
@@ -17,7 +17,7 @@ from strategy.models import (
 )
 
 
-class Activity(models.Model):
+class Activity(models.Model, HistoryAttributes):
     class Kind(models.TextChoices):
         PROJECT = "project", _("Project")
         ASSIGNMENT = "assignment", _("Assignment")
@@ -124,7 +124,7 @@ class Activity(models.Model):
         return reverse("actionplans:activity_edit", args=[self.pk])
 
 
-class SubGoal(models.Model):
+class SubGoal(models.Model, HistoryAttributes):
     """A sub-goal (delmål) of an activity, with a planned count where it has one."""
 
     class Period(models.TextChoices):
@@ -156,7 +156,7 @@ class SubGoal(models.Model):
         return self.title
 
 
-class BudgetLine(models.Model):
+class BudgetLine(models.Model, HistoryAttributes):
     """One amount of an activity's budget: a cost by category, or financing by source."""
 
     class Kind(models.TextChoices):
@@ -190,7 +190,7 @@ class BudgetLine(models.Model):
         return f"{self.label} {self.year}: {self.amount}"
 
 
-class Risk(models.Model):
+class Risk(models.Model, HistoryAttributes):
     """A risk of an activity, scored as likelihood × consequence (1–5 each)."""
 
     class Scale(models.IntegerChoices):

@@ -10,13 +10,13 @@ from simple_history.models import HistoricalRecords
 
 from actionplans.models.activities import Activity
 from actionplans.models.plans import ActionPlan
-from portal.models import Decision, Organisation
+from portal.models import Decision, HistoryAttributes, Organisation, model_field
 from strategy.models import FocusArea, Strategy
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class Initiative(models.Model):
+class Initiative(models.Model, HistoryAttributes):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         ANALYSIS = "analysis", _("Under analysis")
@@ -137,7 +137,8 @@ class Initiative(models.Model):
     @property
     def scores(self) -> list[tuple[str, int | None]]:
         return [
-            (self._meta.get_field(name).verbose_name, getattr(self, name)) for name in self.CRITERIA
+            (str(model_field(Initiative, name).verbose_name), getattr(self, name))
+            for name in self.CRITERIA
         ]
 
     @property

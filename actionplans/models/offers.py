@@ -8,10 +8,10 @@ from simple_history.models import HistoricalRecords
 
 from actionplans.models.activities import Activity
 from actionplans.models.plans import ActionPlan
-from portal.models import MailLog, Organisation
+from portal.models import HistoryAttributes, MailLog, Organisation
 
 
-class Offer(models.Model):
+class Offer(models.Model, HistoryAttributes):
     """An offer to the collaborating organisations to take part in activities of an
     approved plan; each organisation decides "after interest and ability"."""
 
@@ -50,7 +50,7 @@ class Offer(models.Model):
         return reverse("actionplans:offer_detail", args=[self.pk])
 
 
-class OfferRecipient(models.Model):
+class OfferRecipient(models.Model, HistoryAttributes):
     """An organisation an offer went to."""
 
     offer = models.ForeignKey(
@@ -76,7 +76,7 @@ class OfferRecipient(models.Model):
         return f"{self.organisation} – {self.offer}"
 
 
-class Participation(models.Model):
+class Participation(models.Model, HistoryAttributes):
     """An organisation's answer to an offer for one activity."""
 
     class Answer(models.TextChoices):

@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.models import HistoryAttributes
 from strategy.models import Strategy
 
 
-class ActionPlan(models.Model):
+class ActionPlan(models.Model, HistoryAttributes):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("Under review")

@@ -22,7 +22,7 @@ from actionplans.spreadsheet.columns import (
     Column,
     choice_labels,
 )
-from portal.models import Organisation
+from portal.models import Organisation, model_field
 from strategy.models import (
     CollaborationArea,
     EffectGoal,
@@ -155,7 +155,7 @@ def check_activity(number, values, plan, existing, lookups: Lookups, users, acce
                 % {
                     "value": values.get(name) or "",
                     "choices": ", ".join(
-                        str(label) for _c, label in Activity._meta.get_field(name).choices
+                        str(label) for _c, label in model_field(Activity, name).choices or ()
                     ),
                 },
             )

@@ -79,7 +79,11 @@ class Preview:
         }
 
     def versions(self) -> dict[str, int]:
-        return {str(r.activity_id): r.version for r in self.rows if r.activity_id}
+        return {
+            str(r.activity_id): r.version
+            for r in self.rows
+            if r.activity_id and r.version is not None
+        }
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -224,7 +228,7 @@ def preview(*, plan: ActionPlan, data: bytes, access: PlanAccess) -> Preview:
                 target.children[sheet].append(child)
 
     for row in rows:
-        compare(row, existing.get(row.activity_id))
+        compare(row, existing.get(row.activity_id) if row.activity_id else None)
     return Preview(rows=rows, errors=errors)
 
 

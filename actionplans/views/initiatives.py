@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,11 +20,12 @@ from actionplans.initiative_forms import (
 )
 from actionplans.models import Initiative
 from portal.forms import add_service_errors
+from portal.http import SignedInRequest
 
 
 @login_required
 @require_GET
-def initiative_list(request: HttpRequest) -> HttpResponse:
+def initiative_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "actionplans/initiative_list.html",
@@ -37,7 +38,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def initiative_create(request: HttpRequest) -> HttpResponse:
+def initiative_create(request: SignedInRequest) -> HttpResponse:
     if not initiatives.can_submit(request.user):
         raise PermissionDenied
     form = InitiativeForm(request.POST or None)
@@ -69,7 +70,7 @@ ACTIONS = ("assign", "score", "agenda", "decide", "comment")
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
+def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpResponse:
     initiative, access = initiatives.get_initiative_for_user(request.user, initiative_id)
     action = next((name for name in ACTIONS if name in request.POST), None)
     if request.method == "POST":

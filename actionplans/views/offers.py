@@ -5,7 +5,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -18,12 +18,13 @@ from actionplans.access import get_plan_for_user
 from actionplans.forms import AnswerForm, OfferForm
 from actionplans.models import Participation
 from actionplans.views.spreadsheet import XLSX
+from portal.http import PortalRequest, SignedInRequest
 from portal.models import Organisation
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def offer_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+def offer_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_edit_plan:
         raise PermissionDenied
@@ -56,7 +57,7 @@ def offer_create(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
+def offer_detail(request: SignedInRequest, offer_id: int) -> HttpResponse:
     offer = offers.get_offer(offer_id)
     access = offers.offer_access(request.user, offer)
     answer = request.GET.get("svar", "")
@@ -112,7 +113,7 @@ def _cells_html(matrix: offers.Matrix) -> list[str]:
 
 @login_required
 @require_GET
-def offer_export(request: HttpRequest, offer_id: int) -> HttpResponse:
+def offer_export(request: SignedInRequest, offer_id: int) -> HttpResponse:
     offer = offers.get_offer(offer_id)
     access = offers.offer_access(request.user, offer)
     if not (access.sees_every_answer or offer.plan.is_public):
@@ -151,7 +152,7 @@ def _cell_text(cell: Participation | None, labels: dict) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def offer_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
+def offer_answer(request: SignedInRequest, offer_id: int) -> HttpResponse:
     offer = offers.get_offer(offer_id)
     access = offers.offer_access(request.user, offer)
     if access.manages and request.GET.get("organisation"):
@@ -203,7 +204,7 @@ def offer_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
 
 
 @require_GET
-def organisation_commitments(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_commitments(request: PortalRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     commitments = offers.commitments_for(organisation)
     own = request.user.is_authenticated and request.user.organisation_id == organisation.pk

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -9,10 +9,11 @@ from django.views.decorators.http import require_GET
 
 from actionplans import selectors
 from actionplans.access import plans_for_user
+from portal.http import PortalRequest
 
 
 @require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: PortalRequest) -> HttpResponse:
     plans = selectors.public_plans()
     strategy_slug = request.GET.get("strategi", "")
     if strategy_slug:
@@ -21,7 +22,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def plan_detail(request: HttpRequest, strategy_slug: str, year: int) -> HttpResponse:
+def plan_detail(request: PortalRequest, strategy_slug: str, year: int) -> HttpResponse:
     plan = selectors.public_plan(strategy_slug=strategy_slug, year=year)
     filters = selectors.PlanFilters.from_query(request.GET)
     # The activity list is the heavy part (hundreds of activities at national scale) and
@@ -41,7 +42,7 @@ def plan_detail(request: HttpRequest, strategy_slug: str, year: int) -> HttpResp
 
 
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: PortalRequest) -> HttpResponse:
     """Activities across all plans and years, by words in their title and description."""
     query = request.GET.get("q", "").strip()[:200]
     plan_ids = None

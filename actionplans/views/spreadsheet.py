@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from actionplans import selectors, tasks
 from actionplans.access import get_plan_for_user, plan_access
 from actionplans.models import ActionPlan, PlanImport
 from actionplans.spreadsheet.export import plan_csv, plan_xlsx
+from portal.http import PortalRequest, SignedInRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,13 +39,13 @@ def _download(plan: ActionPlan, fmt: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_export(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
+def plan_export(request: SignedInRequest, plan_id: int, fmt: str) -> HttpResponse:
     plan, _access = get_plan_for_user(request.user, plan_id)
     return _download(plan, fmt)
 
 
 @require_GET
-def public_export(request: HttpRequest, strategy_slug: str, year: int, fmt: str) -> HttpResponse:
+def public_export(request: PortalRequest, strategy_slug: str, year: int, fmt: str) -> HttpResponse:
     plan = selectors.public_plan(strategy_slug=strategy_slug, year=year)
     return _download(plan, fmt)
 
@@ -68,7 +69,7 @@ class UploadForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
+def import_upload(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_add_activities:
         raise PermissionDenied
@@ -102,10 +103,10 @@ def _check(plan_import: PlanImport) -> None:
     if plan_import.size <= settings.IMPORT_SYNC_MAX_BYTES:
         tasks.check_import(plan_import.pk)
     else:
-        tasks.check_import.delay_on_commit(plan_import.pk)
+        tasks.check_import.delay_on_commit(plan_import.pk)  # type: ignore[attr-defined]  # DjangoTask
 
 
-def _get_import(request: HttpRequest, import_id: int) -> PlanImport:
+def _get_import(request: PortalRequest, import_id: int) -> PlanImport:
     try:
         plan_import = PlanImport.objects.select_related(
             "plan", "plan__strategy", "uploaded_by"
@@ -122,7 +123,7 @@ def _get_import(request: HttpRequest, import_id: int) -> PlanImport:
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_detail(request: SignedInRequest, import_id: int) -> HttpResponse:
     plan_import = _get_import(request, import_id)
     context = {"plan_import": plan_import, "plan": plan_import.plan}
     if request.htmx:
@@ -132,7 +133,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_apply(request: SignedInRequest, import_id: int) -> HttpResponse:
     plan_import = _get_import(request, import_id)
     if plan_import.uploaded_by_id != request.user.pk:
         raise PermissionDenied
@@ -144,13 +145,13 @@ def import_apply(request: HttpRequest, import_id: int) -> HttpResponse:
         if plan_import.size <= settings.IMPORT_SYNC_MAX_BYTES:
             tasks.apply_import(plan_import.pk)
         else:
-            tasks.apply_import.delay_on_commit(plan_import.pk)
+            tasks.apply_import.delay_on_commit(plan_import.pk)  # type: ignore[attr-defined]  # DjangoTask
     return redirect(plan_import)
 
 
 @login_required
 @require_POST
-def import_recheck(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_recheck(request: SignedInRequest, import_id: int) -> HttpResponse:
     """Check the same file again, e.g. after the plan changed under a preview."""
     plan_import = _get_import(request, import_id)
     if plan_import.uploaded_by_id != request.user.pk:

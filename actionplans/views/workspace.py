@@ -3,10 +3,12 @@ comment on and approve it. Access is checked in ``actionplans.access``; writes g
 ``actionplans.services``. Every page works without JavaScript; with htmx an activity is
 edited in place."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from actionplans.history import activity_history
 from actionplans.models import Activity
 from actionplans.offers import OFFERABLE_STATES
 from actionplans.workflow import REVISABLE_STATES, available_transitions
+from portal.http import SignedInRequest
 
 
 def _has_errors(form, formsets) -> bool:
@@ -32,7 +35,7 @@ def _error_text(error: ValidationError) -> str:
 
 @login_required
 @require_GET
-def workspace_list(request: HttpRequest) -> HttpResponse:
+def workspace_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "actionplans/workspace_list.html", {"plans": plans_for_user(request.user)}
     )
@@ -60,7 +63,7 @@ def _workspace_context(plan, access) -> dict:
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def workspace(request: HttpRequest, plan_id: int) -> HttpResponse:
+def workspace(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     context = _workspace_context(plan, access)
     if request.htmx:
@@ -85,7 +88,7 @@ def _activity_response(request, activity: Activity, access) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def activity_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+def activity_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_add_activities:
         raise PermissionDenied
@@ -123,7 +126,7 @@ def activity_create(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_edit(request: SignedInRequest, activity_id: int) -> HttpResponse:
     activity, access = get_activity_for_user(request.user, activity_id, edit=True)
     plan = activity.plan
     if not plan.is_editable:
@@ -144,8 +147,8 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
         except services.ActivityConflict as error:
             conflict = error
             # Saving again is a deliberate choice to replace their version with this one.
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
+            form.data = cast(QueryDict, form.data).copy()
+            form.data["version"] = str(error.current.version)
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
@@ -168,7 +171,7 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def activity_card(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_card(request: SignedInRequest, activity_id: int) -> HttpResponse:
     """One activity as the workspace shows it (where an in-place edit is cancelled to)."""
     activity, access = get_activity_for_user(request.user, activity_id, edit=False)
     if request.htmx:
@@ -194,7 +197,7 @@ def _activity_action(request, activity_id: int, action, success: str) -> HttpRes
 
 @login_required
 @require_POST
-def activity_move(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_move(request: SignedInRequest, activity_id: int) -> HttpResponse:
     step = -1 if request.POST.get("direction") == "up" else 1
 
     def move(**kwargs):
@@ -205,7 +208,7 @@ def activity_move(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def activity_remove(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_remove(request: SignedInRequest, activity_id: int) -> HttpResponse:
     return _activity_action(
         request,
         activity_id,
@@ -216,7 +219,7 @@ def activity_remove(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def activity_restore(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_restore(request: SignedInRequest, activity_id: int) -> HttpResponse:
     return _activity_action(
         request, activity_id, services.activity_restore, _("“%(title)s” is back in the plan.")
     )
@@ -224,7 +227,7 @@ def activity_restore(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def activity_history_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_history_view(request: SignedInRequest, activity_id: int) -> HttpResponse:
     activity, access = get_activity_for_user(request.user, activity_id, edit=False)
     context = {
         "activity": activity,
@@ -238,7 +241,7 @@ def activity_history_view(request: HttpRequest, activity_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def activity_revert(request: HttpRequest, activity_id: int, history_id: int) -> HttpResponse:
+def activity_revert(request: SignedInRequest, activity_id: int, history_id: int) -> HttpResponse:
     activity, access = get_activity_for_user(request.user, activity_id, edit=True)
     try:
         services.activity_revert(
@@ -255,7 +258,7 @@ def activity_revert(request: HttpRequest, activity_id: int, history_id: int) -> 
 
 @login_required
 @require_POST
-def plan_transition(request: HttpRequest, plan_id: int, name: str) -> HttpResponse:
+def plan_transition(request: SignedInRequest, plan_id: int, name: str) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     form = TransitionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -275,7 +278,7 @@ def plan_transition(request: HttpRequest, plan_id: int, name: str) -> HttpRespon
 
 @login_required
 @require_POST
-def plan_comment(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_comment(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_comment:
         raise PermissionDenied
@@ -296,7 +299,7 @@ def plan_comment(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_revise(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_revise(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_edit_plan:
         raise PermissionDenied
@@ -315,7 +318,7 @@ def plan_revise(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_rollover(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_rollover(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_edit_plan:
         raise PermissionDenied

@@ -5,11 +5,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import Organisation
+from portal.models import HistoryAttributes, Organisation
 from strategy.models import Indicator
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(models.Model, HistoryAttributes):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
     )

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from followup.models.rounds import FollowUpRound
-from portal.models import Body, MailLog
+from portal.models import Body, HistoryAttributes, MailLog
 
 
-class Report(models.Model):
+class Report(models.Model, HistoryAttributes):
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Being built")

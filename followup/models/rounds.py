@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
-from portal.models import MailLog
+from portal.models import HistoryAttributes, MailLog
 
 
-class FollowUpRound(models.Model):
+class FollowUpRound(models.Model, HistoryAttributes):
     """One period's follow-up of a plan: a year, or one term of it."""
 
     class State(models.TextChoices):
@@ -65,7 +65,7 @@ class FollowUpRound(models.Model):
         return f"{self.year} {self.get_term_display().lower()}" if self.term else str(self.year)
 
 
-class ActivityReport(models.Model):
+class ActivityReport(models.Model, HistoryAttributes):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -128,7 +128,7 @@ class ActivityReport(models.Model):
         return reverse("followup:report", args=[self.pk])
 
 
-class SubGoalOutcome(models.Model):
+class SubGoalOutcome(models.Model, HistoryAttributes):
     """What was performed against a sub-goal's planned count in the round's period."""
 
     report = models.ForeignKey(
@@ -153,7 +153,7 @@ class SubGoalOutcome(models.Model):
         return f"{self.sub_goal}: {self.performed_count}"
 
 
-class BudgetOutcome(models.Model):
+class BudgetOutcome(models.Model, HistoryAttributes):
     """The outcome (utfall) of one budget line of the round's year."""
 
     report = models.ForeignKey(

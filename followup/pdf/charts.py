@@ -44,7 +44,9 @@ def format_number(value: Decimal | float | int | None) -> str:
         return "–"
     value = Decimal(value)
     # As many decimals as the figure has (82.50 -> 82,5), at most two.
-    places = 0 if value == value.to_integral_value() else -value.normalize().as_tuple().exponent
+    places = (
+        0 if value == value.to_integral_value() else -int(value.normalize().as_tuple().exponent)
+    )
     return number_format(value, decimal_pos=min(places, 2), use_l10n=True, force_grouping=True)
 
 

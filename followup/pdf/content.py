@@ -97,12 +97,12 @@ class ActivityEntry:
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label if self.status in Status.values else self.status
+        return str(Status(self.status).label) if self.status in Status.values else self.status
 
     @property
     def light_label(self) -> str:
         light = self.report.traffic_light if self.report else ""
-        return Light(light).label if light in Light.values else ""
+        return str(Light(light).label) if light in Light.values else ""
 
     @property
     def work_done(self) -> list[str]:
@@ -209,7 +209,9 @@ def _activities(round: FollowUpRound) -> list[Activity]:
 
 
 def _entry(activity: Activity) -> ActivityEntry:
-    report = activity.round_reports[0] if activity.round_reports else None
+    # round_reports and round_budget_lines: Prefetch(to_attr=...) in _activities.
+    reports = activity.round_reports  # type: ignore[attr-defined]
+    report = reports[0] if reports else None
     submitted = report if report and report.state == ActivityReport.State.SUBMITTED else None
     outcomes = {o.sub_goal_id: o for o in submitted.outcomes.all()} if submitted else {}
     spent = (
@@ -236,7 +238,8 @@ def _entry(activity: Activity) -> ActivityEntry:
             outcome=spent.get(line.pk),
         )
         for line in sorted(
-            activity.round_budget_lines, key=lambda line: (line.kind != "cost", line.order, line.pk)
+            activity.round_budget_lines,  # type: ignore[attr-defined]
+            key=lambda line: (line.kind != "cost", line.order, line.pk),
         )
     ]
     return ActivityEntry(
@@ -281,7 +284,7 @@ def _budget_totals(entries: list[ActivityEntry]) -> list[BudgetTotal]:
                 kind_label=str(label),
                 planned=sum((row.planned for row in rows), Decimal(0)),
                 planned_reported=sum((row.planned for row in reported), Decimal(0)),
-                outcome=sum((row.outcome for row in reported), Decimal(0)),
+                outcome=sum((row.outcome or Decimal(0) for row in reported), Decimal(0)),
             )
         )
     return totals

@@ -58,12 +58,14 @@ def _indicator_rows(indicator: Indicator) -> list[IndicatorRow]:
     targets = {target.year: target.value for target in indicator.targets.all()}
     overall: dict[int, Decimal] = {}
     per_organisation: dict[int, list[Decimal]] = defaultdict(list)
-    for value in indicator.values.all():
-        if value.organisation_id is None:
-            overall[value.year] = value.value
+    for entered in indicator.values.all():
+        if entered.organisation_id is None:
+            overall[entered.year] = entered.value
         else:
-            per_organisation[value.year].append(value.value)
+            per_organisation[entered.year].append(entered.value)
     rows = []
+    value: Decimal | None
+    count: int | None
     for year in sorted(set(targets) | set(overall) | set(per_organisation)):
         if year in overall:
             value, count = overall[year], None
