@@ -16,10 +16,23 @@ import time
 
 import weasyprint
 
-WORDS = (
-    "digital samverkan kommun region tjänst infrastruktur kompetens data öppna välfärd "
-    "invånare ledning nätverk förstudie plattform"
-).split()
+WORDS = [
+    "digital",
+    "samverkan",
+    "kommun",
+    "region",
+    "tjänst",
+    "infrastruktur",
+    "kompetens",
+    "data",
+    "öppna",
+    "välfärd",
+    "invånare",
+    "ledning",
+    "nätverk",
+    "förstudie",
+    "plattform",
+]
 SECTIONS = 300
 
 
