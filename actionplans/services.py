@@ -21,7 +21,7 @@ from actionplans.history import FieldChange, activity_changes_between
 from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, Risk, SubGoal
 from actionplans.workflow import REVISABLE_STATES, TRANSITIONS
 from portal.models import Body, User, model_field
-from portal.services import decision_record
+from portal.services import decision_record, renumber_with_history
 
 CHILD_MODELS = (SubGoal, BudgetLine, Risk)
 #: What a user sets on each child of an activity (the forms' and the spreadsheet's fields).
@@ -261,12 +261,7 @@ def activity_move(*, activity: Activity, user: User, access: PlanAccess, step: i
     if step not in (-1, 1) or not 0 <= other < len(siblings):
         return
     siblings[index], siblings[other] = siblings[other], siblings[index]
-    # Renumber the area's activities so that equal or sparse numbers cannot stall a move.
-    for order, sibling in enumerate(siblings, start=1):
-        if sibling.order != order:
-            sibling.order = order
-            sibling._history_user = user
-            sibling.save(update_fields=["order"])
+    renumber_with_history(siblings, user)
 
 
 @transaction.atomic

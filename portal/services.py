@@ -1,7 +1,9 @@
 """Writes shared by the apps: a body's meetings, the items on their agendas and the
 decisions in its register."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -10,6 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import AgendaItem, Body, Decision, Meeting, User
+
+
+class OrderedRow(Protocol):
+    """A model instance with an ``order`` field and history (an agenda item, an activity)."""
+
+    order: int
+    _history_user: User | None
+
+    def save(self, *, update_fields: list[str]) -> None: ...
 
 
 def decision_record(
@@ -157,12 +168,14 @@ def meeting_delete(*, meeting: Meeting, user: User) -> None:
     meeting.delete()
 
 
-def _renumber(items: list[AgendaItem], user: User) -> None:
-    for order, item in enumerate(items, start=1):
-        if item.order != order:
-            item.order = order
-            item._history_user = user
-            item.save(update_fields=["order"])
+def renumber_with_history(rows: Sequence[OrderedRow], user: User) -> None:
+    """Number the rows 1, 2, 3… in the order given, saving (with history) only those whose
+    number changes; a move renumbers all, so that equal or sparse numbers cannot stall it."""
+    for order, row in enumerate(rows, start=1):
+        if row.order != order:
+            row.order = order
+            row._history_user = user
+            row.save(update_fields=["order"])
 
 
 @transaction.atomic
@@ -179,7 +192,7 @@ def agenda_item_move(*, item: AgendaItem, user: User, direction: str) -> None:
     target = index - 1 if direction == "up" else index + 1
     if 0 <= target < len(items):
         items[index], items[target] = items[target], items[index]
-    _renumber(items, user)
+    renumber_with_history(items, user)
 
 
 @transaction.atomic
@@ -187,7 +200,7 @@ def agenda_item_remove(*, item: AgendaItem, user: User) -> None:
     meeting = item.meeting
     item._history_user = user
     item.delete()
-    _renumber(list(meeting.items.order_by("order", "pk")), user)
+    renumber_with_history(list(meeting.items.order_by("order", "pk")), user)
 
 
 def meeting_decision_record(

@@ -70,30 +70,27 @@ def test_a_decision_can_only_link_to_an_item_of_its_own_meeting(meeting, steerin
     assert not meeting.decisions.exists()
 
 
+def _initiative(plan, title: str, **fields) -> Initiative:
+    laxa = demo_user("kontakt-laxa")
+    return Initiative.objects.create(
+        strategy=plan.strategy,
+        title=title,
+        problem="Problem",
+        expected_benefit="Nytta",
+        proposed_kind="prestudy",
+        organisation=laxa.organisation,
+        submitted_by=laxa,
+        **fields,
+    )
+
+
 def test_what_awaits_the_steering_group(steering, published_plan, open_round, client):
     round = open_round(published_plan)
     report = Report.objects.create(
         round=round, version=1, state=Report.State.DONE, review=Report.Review.PENDING
     )
-    initiative = Initiative.objects.create(
-        strategy=published_plan.strategy,
-        title="Gemensam e-arkivlösning",
-        problem="Problem",
-        expected_benefit="Nytta",
-        proposed_kind="prestudy",
-        organisation=demo_user("kontakt-laxa").organisation,
-        submitted_by=demo_user("kontakt-laxa"),
-    )
-    decided = Initiative.objects.create(
-        strategy=published_plan.strategy,
-        title="Redan beslutat",
-        problem="Problem",
-        expected_benefit="Nytta",
-        proposed_kind="prestudy",
-        organisation=demo_user("kontakt-laxa").organisation,
-        submitted_by=demo_user("kontakt-laxa"),
-        state=Initiative.State.DECIDED,
-    )
+    initiative = _initiative(published_plan, "Gemensam e-arkivlösning")
+    decided = _initiative(published_plan, "Redan beslutat", state=Initiative.State.DECIDED)
 
     found = {subject.object: subject for subject in agenda_subjects(steering)}
 
