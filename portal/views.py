@@ -25,7 +25,7 @@ from portal.access import (
     get_body_for_manager,
     get_meeting_for_manager,
 )
-from portal.agenda import agenda_subjects
+from portal.agenda import AgendaSubject, agenda_subjects
 from portal.forms import (
     AgendaItemForm,
     MeetingDecisionForm,
@@ -232,19 +232,13 @@ def meeting_agenda(request: SignedInRequest, slug: str, meeting_id: int) -> Http
         elif "remove" in request.POST:
             services.agenda_item_remove(item=item, user=request.user)
     else:
-        form = AgendaItemForm(request.POST, subjects=agenda_subjects(meeting.body))
+        subjects = agenda_subjects(meeting.body)
+        form = AgendaItemForm(request.POST, subjects=subjects)
         if form.is_valid():
             subject = form.cleaned_data["subject"]
             title = form.cleaned_data["title"]
-            if not title:
-                # The agenda is a public document in the portal's language, whatever the
-                # language of the one who sets it.
-                with translation.override(settings.LANGUAGE_CODE):
-                    title = next(
-                        str(other)
-                        for other in agenda_subjects(meeting.body)
-                        if other.key == subject.key
-                    )
+            if not title:  # the form asks for a title or a subject
+                title = _stored_title(meeting, subject)
             services.agenda_item_add(
                 meeting=meeting,
                 user=request.user,
@@ -252,7 +246,9 @@ def meeting_agenda(request: SignedInRequest, slug: str, meeting_id: int) -> Http
                 subject=subject.object if subject else None,
                 subject_url=subject.url if subject else "",
             )
-            form = None
+            # The next item's form, offering the same subjects (no second read of them).
+            form = AgendaItemForm(subjects=subjects)
+    added_or_moved = form is None or not form.is_bound
     # An invalid form comes back with its errors as 200: htmx swaps no 4xx response.
     if request.htmx:
         # The agenda, and out of band the decision form's list of items.
@@ -263,9 +259,20 @@ def meeting_agenda(request: SignedInRequest, slug: str, meeting_id: int) -> Http
             template="portal/meeting_detail.html#agenda",
             oob=True,
         )
-    if form is None:
+    if added_or_moved:
         return redirect(f"{reverse('meeting_detail', args=[slug, meeting.pk])}#agenda-heading")
     return _meeting_page(request, meeting, agenda_form=form)
+
+
+def _stored_title(meeting: Meeting, subject: AgendaSubject) -> str:
+    """The item's title for what it concerns, in the portal's language: the agenda is a
+    public document, whatever the language of the one who sets it."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return str(subject)
+    with translation.override(settings.LANGUAGE_CODE):
+        return next(
+            str(other) for other in agenda_subjects(meeting.body) if other.key == subject.key
+        )
 
 
 @login_required
