@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, Risk, SubGoal
 from actionplans.offers import AnswerRow
-from actionplans.services import CHILD_FIELDS
+from actionplans.services.activities import CHILD_FIELDS
 from portal.forms import choice_fields
 from portal.models import Organisation, User
 from strategy.models import (

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from actionplans.access import APPROVE, COMMENT, EDIT
 from actionplans.models import ActionPlan, Activity, Initiative, InitiativeEvent, PlanEvent
-from actionplans.services import _next_order
+from actionplans.services.activities import next_activity_order
 from portal.models import Body, Meeting, User
 from portal.services import agenda_item_add, decision_record
 from strategy.models import CollaborationArea, FocusArea, Strategy, StrategyUserObjectPermission
@@ -397,7 +397,7 @@ def _activity_from(
 ) -> Activity:
     activity = Activity(
         plan=plan,
-        order=_next_order(plan),
+        order=next_activity_order(plan),
         title=initiative.title,
         description=initiative.problem,
         kind=initiative.proposed_kind,

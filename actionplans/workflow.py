@@ -3,7 +3,7 @@
 draft → under review (the strategy group and the council comment) → approved by the
 programme steering group → published → closed after follow-up. A plan under review can be
 sent back to draft. An approved or published plan is changed through a new revision
-(``services.plan_revise``); publishing that revision replaces the earlier one.
+(``services.plans.plan_revise``); publishing that revision replaces the earlier one.
 """
 
 from dataclasses import dataclass

@@ -1,9 +1,9 @@
 """An activity's history reads as field, before, after, who and when; any version can be
 brought back, children included."""
 
-from actionplans import services
 from actionplans.history import activity_history
 from actionplans.models import Activity, SubGoal
+from actionplans.services import activities as activity_services
 from tests.test_activity_save import post_data, save
 
 
@@ -43,7 +43,7 @@ def test_restoring_a_version_brings_back_fields_links_and_children(draft_plan, a
     assert activity.sub_goals.count() == 4 and not activity.focus_areas.exists()
 
     user, access = as_user("samordnare", draft_plan)
-    services.activity_revert(
+    activity_services.activity_revert(
         activity=activity, history_id=first.history_id, user=user, access=access
     )
     activity.refresh_from_db()

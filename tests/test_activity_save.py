@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from actionplans import services
 from actionplans.forms import activity_forms
 from actionplans.models import ActionPlan, Activity
+from actionplans.services import activities as activity_services
 from strategy.models import CollaborationArea, FocusArea
 
 LEAD = "insatsledare-digital-infrastruktur"
@@ -87,7 +87,7 @@ def save(plan, username, as_user, data, instance=None):
     form, formsets = activity_forms(plan=plan, access=access, instance=instance, data=data)
     assert form.is_valid(), form.errors
     assert all(f.is_valid() for f in formsets), [f.errors for f in formsets]
-    return services.activity_save(
+    return activity_services.activity_save(
         form=form,
         formsets=formsets,
         user=user,
@@ -153,7 +153,7 @@ def test_the_later_of_two_edits_is_refused_and_shown_the_other_change(draft_plan
     first = post_data(draft_plan, activity, title="Ändrad av samordnaren")
     second = post_data(draft_plan, activity, title="Ändrad av någon annan", description="Ny text")
     save(draft_plan, "samordnare", as_user, first, instance=Activity.objects.get(pk=activity.pk))
-    with pytest.raises(services.ActivityConflict) as conflict:
+    with pytest.raises(activity_services.ActivityConflict) as conflict:
         save(
             draft_plan, "samordnare", as_user, second, instance=Activity.objects.get(pk=activity.pk)
         )
@@ -189,7 +189,7 @@ def test_a_lead_edits_only_their_area(draft_plan, as_user):
     )
     assert form.is_valid() and all(f.is_valid() for f in formsets)
     with pytest.raises(PermissionDenied):
-        services.activity_save(
+        activity_services.activity_save(
             form=form, formsets=formsets, user=user, access=access, expected_version=project.version
         )
     assert Activity.objects.get(pk=project.pk).collaboration_area.name == "Övergripande nivå"
@@ -235,18 +235,18 @@ def test_move_remove_and_restore(published_plan, draft_plan, as_user):
         )
         for i, t in ((1, "A"), (2, "B"))
     )
-    services.activity_move(activity=b, user=user, access=access, step=-1)
+    activity_services.activity_move(activity=b, user=user, access=access, step=-1)
     titles = list(
         draft_plan.activities.filter(collaboration_area=area)
         .order_by("order")
         .values_list("title", flat=True)
     )
     assert titles == ["B", "A"]
-    services.activity_move(activity=b, user=user, access=access, step=-1)  # already first
-    services.activity_remove(activity=a, user=user, access=access)
+    activity_services.activity_move(activity=b, user=user, access=access, step=-1)  # already first
+    activity_services.activity_remove(activity=a, user=user, access=access)
     a.refresh_from_db()
     assert a.removed_at is not None
-    services.activity_restore(activity=a, user=user, access=access)
+    activity_services.activity_restore(activity=a, user=user, access=access)
     a.refresh_from_db()
     assert a.removed_at is None
     assert a.history.first().history_user == user

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from actionplans import services
+from actionplans.services import plans as plan_services
 from portal.models import Body, Decision, Meeting
 from tests.conftest import demo_user
 
@@ -87,7 +87,7 @@ def test_the_feed_carries_the_agenda_items_and_changes(client, meetings):
 def test_a_plan_approval_enters_the_register(client, draft_plan, as_user):
     for name, username in (("submit", "samordnare"), ("approve", "styrgrupp")):
         user, access = as_user(username, draft_plan)
-        services.plan_transition(
+        plan_services.plan_transition(
             plan=draft_plan,
             name=name,
             user=user,

@@ -3,15 +3,15 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from actionplans import services
 from actionplans.models import ActionPlan
+from actionplans.services import plans as plan_services
 
 
 def test_rollover_copies_the_chosen_activities(published_plan, as_user):
     user, access = as_user("samordnare", published_plan)
     ActionPlan.objects.filter(strategy=published_plan.strategy, year=2024).delete()
     chosen = list(published_plan.activities.order_by("pk")[:3])
-    new_plan = services.plan_rollover(
+    new_plan = plan_services.plan_rollover(
         plan=published_plan,
         user=user,
         access=access,
@@ -33,7 +33,7 @@ def test_rollover_copies_the_chosen_activities(published_plan, as_user):
 def test_one_plan_per_year(published_plan, as_user):
     user, access = as_user("samordnare", published_plan)
     with pytest.raises(ValidationError):  # 2024 exists in the demo
-        services.plan_rollover(
+        plan_services.plan_rollover(
             plan=published_plan, user=user, access=access, activity_ids=[], title=""
         )
 
@@ -41,7 +41,7 @@ def test_one_plan_per_year(published_plan, as_user):
 def test_only_coordinators_roll_over(published_plan, as_user):
     user, access = as_user("styrgrupp", published_plan)
     with pytest.raises(PermissionDenied):
-        services.plan_rollover(
+        plan_services.plan_rollover(
             plan=published_plan, user=user, access=access, activity_ids=[], title=""
         )
 
@@ -49,7 +49,7 @@ def test_only_coordinators_roll_over(published_plan, as_user):
 def test_activities_of_another_plan_are_refused(published_plan, draft_plan, as_user):
     user, access = as_user("samordnare", draft_plan)
     with pytest.raises(ValidationError):
-        services.plan_rollover(
+        plan_services.plan_rollover(
             plan=draft_plan,
             user=user,
             access=access,

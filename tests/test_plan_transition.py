@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from actionplans import services
 from actionplans.models import ActionPlan, PlanEvent
+from actionplans.services import plans as plan_services
 from actionplans.workflow import TRANSITIONS, available_transitions
 
 State = ActionPlan.State
@@ -12,13 +12,15 @@ State = ActionPlan.State
 
 def step(plan, name, username, as_user, comment=""):
     user, access = as_user(username, plan)
-    return services.plan_transition(plan=plan, name=name, user=user, access=access, comment=comment)
+    return plan_services.plan_transition(
+        plan=plan, name=name, user=user, access=access, comment=comment
+    )
 
 
 def test_the_whole_way_to_published(draft_plan, as_user):
     step(draft_plan, "submit", "samordnare", as_user, "Klar för granskning")
     user, access = as_user("strategigrupp", draft_plan)
-    services.plan_comment(plan=draft_plan, user=user, access=access, comment="Ser bra ut.")
+    plan_services.plan_comment(plan=draft_plan, user=user, access=access, comment="Ser bra ut.")
     step(draft_plan, "approve", "styrgrupp", as_user)
     step(draft_plan, "publish", "samordnare", as_user)
     draft_plan.refresh_from_db()
@@ -96,12 +98,12 @@ def test_the_workflow_is_declared_once():
 def test_only_commenters_comment(draft_plan, as_user):
     user, access = as_user("kontakt-kumla", draft_plan)
     with pytest.raises(PermissionDenied):
-        services.plan_comment(plan=draft_plan, user=user, access=access, comment="Hej")
+        plan_services.plan_comment(plan=draft_plan, user=user, access=access, comment="Hej")
 
 
 def test_a_revision_keeps_the_approved_plan_until_it_is_published(published_plan, as_user):
     user, access = as_user("samordnare", published_plan)
-    revision = services.plan_revise(plan=published_plan, user=user, access=access)
+    revision = plan_services.plan_revise(plan=published_plan, user=user, access=access)
     assert (revision.revision, revision.state, revision.revises) == (2, State.DRAFT, published_plan)
     original_titles = sorted(published_plan.activities.values_list("title", flat=True))
     assert sorted(revision.activities.values_list("title", flat=True)) == original_titles
@@ -109,7 +111,7 @@ def test_a_revision_keeps_the_approved_plan_until_it_is_published(published_plan
     assert published_plan.state == State.PUBLISHED
 
     with pytest.raises(ValidationError):  # one open revision at a time
-        services.plan_revise(plan=published_plan, user=user, access=access)
+        plan_services.plan_revise(plan=published_plan, user=user, access=access)
 
     step(revision, "submit", "samordnare", as_user)
     step(revision, "approve", "styrgrupp", as_user)
@@ -125,4 +127,4 @@ def test_a_revision_keeps_the_approved_plan_until_it_is_published(published_plan
 def test_a_draft_cannot_be_revised(draft_plan, as_user):
     user, access = as_user("samordnare", draft_plan)
     with pytest.raises(ValidationError):
-        services.plan_revise(plan=draft_plan, user=user, access=access)
+        plan_services.plan_revise(plan=draft_plan, user=user, access=access)

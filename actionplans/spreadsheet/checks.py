@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Risk, SubGoal
-from actionplans.services import CHILD_FIELDS
+from actionplans.services.activities import CHILD_FIELDS
 from actionplans.spreadsheet.columns import (
     ACTIVITIES,
     ACTIVITY_COLUMNS,

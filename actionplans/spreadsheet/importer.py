@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity
-from actionplans.services import CHILD_FIELDS, _Stamp
+from actionplans.services.activities import CHILD_FIELDS, HistoryWriter
 from actionplans.spreadsheet.checks import (
     CellError,
     Lookups,
@@ -265,7 +265,7 @@ def apply(
     for row in result.rows:
         if row.action == "unchanged":
             continue
-        stamp = _Stamp(user)
+        writer = HistoryWriter(user)
         if row.activity_id:
             activity = locked[row.activity_id]
             activity.version += 1
@@ -285,15 +285,15 @@ def apply(
                     getattr(activity, name).set(row.m2m.get(name, []))
                 for sheet in sheets:
                     model, _columns = CHILD_SHEETS[sheet]
-                    _replace_children(model, activity, row.children[sheet], stamp)
+                    _replace_children(model, activity, row.children[sheet], writer)
             finally:
                 del activity.skip_history_when_saving
         # The one history row of this activity's change, links and children included.
-        stamp.save(activity)
+        writer.save(activity)
     return result.counts()
 
 
-def _replace_children(model, activity: Activity, wanted: list[dict], stamp: _Stamp) -> None:
+def _replace_children(model, activity: Activity, wanted: list[dict], writer: HistoryWriter) -> None:
     fields = CHILD_FIELDS[model]
     current = list(model.objects.filter(activity=activity))
     # Rows equal to one that exists are kept as they are (their history stays quiet).
@@ -311,7 +311,7 @@ def _replace_children(model, activity: Activity, wanted: list[dict], stamp: _Sta
             kept.append(match)
     for child in current:
         if child not in kept:
-            stamp.delete(child)
+            writer.delete(child)
     remaining = list(wanted)
     for child in kept:
         remaining.remove(
@@ -321,7 +321,7 @@ def _replace_children(model, activity: Activity, wanted: list[dict], stamp: _Sta
         child = model(activity=activity, **values)
         if hasattr(child, "order"):
             child.order = order
-        stamp.save(child)
+        writer.save(child)
 
 
 def errors_as_json(errors: list[CellError]) -> list[dict]:

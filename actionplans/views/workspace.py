@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from actionplans import selectors, services
+from actionplans import selectors
 from actionplans.access import get_activity_for_user, get_plan_for_user, plans_for_user
 from actionplans.forms import CommentForm, RolloverForm, TransitionForm, activity_forms
 from actionplans.history import activity_history
 from actionplans.models import Activity
 from actionplans.offers import OFFERABLE_STATES
+from actionplans.services import activities as activity_services
+from actionplans.services import plans as plan_services
 from actionplans.workflow import REVISABLE_STATES, available_transitions
 from portal.http import SignedInRequest
 
@@ -101,7 +103,7 @@ def activity_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
         form.initial["collaboration_area"] = int(request.GET["area"])
     if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
         try:
-            activity = services.activity_save(
+            activity = activity_services.activity_save(
                 form=form,
                 formsets=formsets,
                 user=request.user,
@@ -137,14 +139,14 @@ def activity_edit(request: SignedInRequest, activity_id: int) -> HttpResponse:
     conflict = None
     if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
         try:
-            saved = services.activity_save(
+            saved = activity_services.activity_save(
                 form=form,
                 formsets=formsets,
                 user=request.user,
                 access=access,
                 expected_version=form.cleaned_data.get("version"),
             )
-        except services.ActivityConflict as error:
+        except activity_services.ActivityConflict as error:
             conflict = error
             # Saving again is a deliberate choice to replace their version with this one.
             form.data = cast(QueryDict, form.data).copy()
@@ -201,7 +203,7 @@ def activity_move(request: SignedInRequest, activity_id: int) -> HttpResponse:
     step = -1 if request.POST.get("direction") == "up" else 1
 
     def move(**kwargs):
-        services.activity_move(step=step, **kwargs)
+        activity_services.activity_move(step=step, **kwargs)
 
     return _activity_action(request, activity_id, move, "")
 
@@ -212,7 +214,7 @@ def activity_remove(request: SignedInRequest, activity_id: int) -> HttpResponse:
     return _activity_action(
         request,
         activity_id,
-        services.activity_remove,
+        activity_services.activity_remove,
         _("“%(title)s” was removed. It is listed under Removed activities and can be restored."),
     )
 
@@ -221,7 +223,10 @@ def activity_remove(request: SignedInRequest, activity_id: int) -> HttpResponse:
 @require_POST
 def activity_restore(request: SignedInRequest, activity_id: int) -> HttpResponse:
     return _activity_action(
-        request, activity_id, services.activity_restore, _("“%(title)s” is back in the plan.")
+        request,
+        activity_id,
+        activity_services.activity_restore,
+        _("“%(title)s” is back in the plan."),
     )
 
 
@@ -244,7 +249,7 @@ def activity_history_view(request: SignedInRequest, activity_id: int) -> HttpRes
 def activity_revert(request: SignedInRequest, activity_id: int, history_id: int) -> HttpResponse:
     activity, access = get_activity_for_user(request.user, activity_id, edit=True)
     try:
-        services.activity_revert(
+        activity_services.activity_revert(
             activity=activity, history_id=history_id, user=request.user, access=access
         )
     except Activity.history.model.DoesNotExist:
@@ -263,7 +268,7 @@ def plan_transition(request: SignedInRequest, plan_id: int, name: str) -> HttpRe
     form = TransitionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        event = services.plan_transition(
+        event = plan_services.plan_transition(
             plan=plan, name=name, user=request.user, access=access, comment=comment
         )
     except ValidationError as error:
@@ -285,7 +290,7 @@ def plan_comment(request: SignedInRequest, plan_id: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.plan_comment(
+            plan_services.plan_comment(
                 plan=plan, user=request.user, access=access, comment=form.cleaned_data["comment"]
             )
         except ValidationError as error:
@@ -304,7 +309,7 @@ def plan_revise(request: SignedInRequest, plan_id: int) -> HttpResponse:
     if not access.can_edit_plan:
         raise PermissionDenied
     try:
-        revision = services.plan_revise(plan=plan, user=request.user, access=access)
+        revision = plan_services.plan_revise(plan=plan, user=request.user, access=access)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return _back_to_plan(plan.pk)
@@ -325,7 +330,7 @@ def plan_rollover(request: SignedInRequest, plan_id: int) -> HttpResponse:
     form = RolloverForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            new_plan = services.plan_rollover(
+            new_plan = plan_services.plan_rollover(
                 plan=plan,
                 user=request.user,
                 access=access,

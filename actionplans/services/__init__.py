@@ -1,0 +1,1 @@
+"""Writes to the action plans app, one module per subdomain."""
