@@ -153,3 +153,12 @@ def open_round():
         )
 
     return make
+
+
+@pytest.fixture
+def programme(db):
+    """A strategy with its bodies, a person per role and a draft and a published plan, made in
+    code for this test (tests.factories.Programme lists the people)."""
+    from tests.factories import programme_make
+
+    return programme_make()

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 import factory
 from django.utils.text import slugify
 
@@ -105,3 +107,118 @@ class ActivityFactory(factory.django.DjangoModelFactory):
         CollaborationAreaFactory, strategy=factory.SelfAttribute("..plan.strategy")
     )
     lead_organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.REGION)
+
+
+# --- A whole programme, made in code for one test ------------------------------------------------
+
+
+@dataclass
+class Programme:
+    """A region's strategy with its bodies, one person per role and two plans.
+
+    Tests take their users from here rather than from the demo, so that editing the demo's
+    YAML breaks no test but the seed tests, the authorization matrix and the browser stories.
+    The people, by role:
+
+    - ``coordinator``: member of the coordinators body (edits every plan, comments);
+    - ``steering``: member of the programme steering group (approves, comments);
+    - ``commenter``: member of the strategy group (comments);
+    - ``lead``: insatsledare of ``area``'s collaboration group (edits that area's activities);
+    - ``contact``: a municipality's contact person (answers its offers);
+    - ``member``: signed in, same region, no role;
+    - ``outsider``: signed in, another municipality, no role.
+    """
+
+    region: Organisation
+    municipality: Organisation
+    strategy: Strategy
+    coordinators: Body
+    steering_group: Body
+    strategy_group: Body
+    group: Body
+    area: CollaborationArea
+    other_area: CollaborationArea
+    focus_area: FocusArea
+    direction: StrategicDirection
+    draft_plan: ActionPlan
+    published_plan: ActionPlan
+    coordinator: User
+    steering: User
+    commenter: User
+    lead: User
+    contact: User
+    member: User
+    outsider: User
+
+    def access(self, user: User, plan: ActionPlan | None = None):
+        from actionplans.access import plan_access
+
+        return plan_access(user, plan or self.draft_plan)
+
+
+def programme_make(*, name: str = "Testlän") -> Programme:
+    """Everything a workflow test needs, with the permissions granted from the memberships."""
+    from actionplans.access import access_sync
+    from portal.access import contact_access_sync
+
+    region = OrganisationFactory(name=f"Region {name}", kind=Organisation.Kind.REGION)
+    municipality = OrganisationFactory(name=f"{name} kommun", kind=Organisation.Kind.MUNICIPALITY)
+    strategy = StrategyFactory(title=f"Digitaliseringsstrategi för {name}", owner=region)
+    slug = strategy.slug
+
+    def body(kind: str, label: str) -> Body:
+        return BodyFactory(
+            name=f"{label} {name}", slug=f"{slug}-{kind}", kind=kind, organisation=region
+        )
+
+    coordinators = body(Body.Kind.COORDINATORS, "Samordnare")
+    steering_group = body(Body.Kind.STEERING_GROUP, "Styrgrupp")
+    strategy_group = body(Body.Kind.STRATEGY_GROUP, "Strategigrupp")
+    group = body(Body.Kind.COLLABORATION_GROUP, "Samverkansgrupp")
+    strategy.governing_bodies.add(coordinators, steering_group, strategy_group)
+
+    def person(username: str, organisation: Organisation, body: Body | None = None, **kwargs):
+        user = UserFactory(username=f"{slug}-{username}", organisation=organisation, **kwargs)
+        if body is not None:
+            MembershipFactory(user=user, body=body)
+        return user
+
+    coordinator = person("coordinator", region, coordinators)
+    steering = person("steering", region, steering_group)
+    commenter = person("commenter", region, strategy_group)
+    lead = UserFactory(username=f"{slug}-lead", organisation=region)
+    MembershipFactory(user=lead, body=group, role=Membership.Role.LEAD)
+    contact = person("contact", municipality, is_contact=True)
+    member = person("member", region)
+    outsider = person("outsider", OrganisationFactory(name=f"Annan kommun i {name}"))
+
+    area = CollaborationAreaFactory(strategy=strategy, name="Digital infrastruktur", group=group)
+    other_area = CollaborationAreaFactory(strategy=strategy, name="Öppna data", order=1)
+    focus_area = FocusAreaFactory(strategy=strategy, title="Digital förmåga")
+    direction = DirectionFactory(focus_area=focus_area, title="Stärka den digitala förmågan")
+    published_plan = ActionPlanFactory(strategy=strategy, year=2023)
+    draft_plan = ActionPlanFactory(strategy=strategy, year=2024, state=ActionPlan.State.DRAFT)
+    access_sync(strategy=strategy)
+    contact_access_sync(user=contact)
+    return Programme(
+        region=region,
+        municipality=municipality,
+        strategy=strategy,
+        coordinators=coordinators,
+        steering_group=steering_group,
+        strategy_group=strategy_group,
+        group=group,
+        area=area,
+        other_area=other_area,
+        focus_area=focus_area,
+        direction=direction,
+        draft_plan=draft_plan,
+        published_plan=published_plan,
+        coordinator=coordinator,
+        steering=steering,
+        commenter=commenter,
+        lead=lead,
+        contact=contact,
+        member=member,
+        outsider=outsider,
+    )
