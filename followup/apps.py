@@ -7,7 +7,9 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self) -> None:
+        from followup import panels
         from followup.agenda import agenda_subjects
         from portal.agenda import register_agenda_source
 
         register_agenda_source(agenda_subjects)
+        panels.register()

@@ -14,11 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from actionplans.offers import open_offers_for
-from actionplans.selectors import public_plans
-from followup.access import reports_to_fill, reviewed_strategies
-from followup.selectors import reports_awaiting_review
-from portal import selectors, services
+from portal import panels, selectors, services
 from portal.access import (
     bodies_kept_by,
     can_manage_meetings,
@@ -38,16 +34,12 @@ from portal.http import PortalRequest, SignedInRequest
 from portal.ical import body_calendar as body_calendar_text
 from portal.models import AgendaItem, Body, Meeting
 from portal.selectors import memberships_for_user
-from strategy.selectors import public_strategies
 
 
 @require_GET
 def start(request: PortalRequest) -> HttpResponse:
-    context = {
-        "strategies": list(public_strategies()),
-        "plans": list(public_plans()[:6]),
-    }
-    return render(request, "portal/start.html", context)
+    # The apps above portal fill the page (portal.panels): strategies, published plans.
+    return render(request, "portal/start.html", {"panels": panels.start_panels(request.user)})
 
 
 @require_GET
@@ -57,9 +49,9 @@ def home(request: SignedInRequest) -> HttpResponse:
     context = {
         "organisation": user.organisation,
         "memberships": list(memberships_for_user(user=user)),
-        "open_offers": open_offers_for(user),
-        "reports_to_fill": reports_to_fill(user),
-        "reports_to_review": reports_awaiting_review(reviewed_strategies(user)),
+        "panels": panels.home_panels(user),
+        "organisation_links": panels.links("organisation", user),
+        "go_to_links": panels.links("go_to", user),
     }
     return render(request, "portal/home.html", context)
 

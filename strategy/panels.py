@@ -1,0 +1,34 @@
+"""What the strategy app adds to portal's pages (portal.panels): the start page's list of
+strategies, and the menu and home-page links to them."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.models import User
+from portal.panels import (
+    Link,
+    MenuItem,
+    Panel,
+    register_links,
+    register_menu_item,
+    register_start_panel,
+)
+from strategy.selectors import public_strategies
+
+
+def start_strategies(user: User | AnonymousUser) -> Panel:
+    return Panel(
+        "strategy/panels/start_strategies.html", list(public_strategies()), show_empty=True
+    )
+
+
+def go_to_links(user: User) -> list[Link]:
+    return [Link(_("Strategies and programmes"), reverse("strategy:list"))]
+
+
+def register() -> None:
+    register_menu_item(MenuItem(gettext_lazy("Strategies"), "strategy:list", "strategy", 10))
+    register_start_panel(start_strategies, order=10)
+    register_links("go_to", go_to_links, order=10)
