@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity
-from actionplans.services.activities import CHILD_FIELDS, HistoryWriter
+from actionplans.models.activities import CHILD_FIELDS
+from actionplans.services.activities import HistoryWriter
 from actionplans.spreadsheet.checks import (
     CellError,
     Lookups,
@@ -38,19 +39,6 @@ from actionplans.spreadsheet.columns import (
 )
 from actionplans.spreadsheet.safety import FileRefused, check_xlsx
 from portal.models import User
-
-SCALAR_FIELDS = (
-    "title",
-    "description",
-    "kind",
-    "status",
-    "collaboration_area_id",
-    "lead_organisation_id",
-    "contact_id",
-    "start_date",
-    "end_date",
-    "expected_benefits",
-)
 
 
 @dataclass
