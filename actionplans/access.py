@@ -19,9 +19,12 @@ from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from actionplans.models import ActionPlan, Activity
-from portal.models import Body, Membership, User
+from actionplans.models import ActionPlan, Activity, Offer
+from portal.access import ANSWER_OFFERS
+from portal.dates import today
+from portal.models import Body, Membership, Organisation, OrganisationUserObjectPermission, User
 from strategy.models import (
     CollaborationArea,
     CollaborationAreaUserObjectPermission,
@@ -229,3 +232,92 @@ def access_sync_for_body(*, body: Body) -> None:
         strategies.add(area.strategy)
     for strategy in strategies:
         access_sync(strategy=strategy)
+
+
+# --- Offers -----------------------------------------------------------------------------------
+
+#: Plans whose activities can be offered.
+OFFERABLE_STATES = (ActionPlan.State.APPROVED, ActionPlan.State.PUBLISHED)
+
+
+def is_open(offer: Offer) -> bool:
+    """Contacts answer until the end of the deadline's day (a Swedish calendar day)."""
+    return today() <= offer.deadline
+
+
+@dataclass(frozen=True)
+class OfferAccess:
+    offer: Offer
+    plan: PlanAccess
+    #: The organisation the user answers for, if it received the offer and they are its
+    #: contact.
+    answers_for: Organisation | None = None
+
+    @property
+    def manages(self) -> bool:
+        return self.plan.can_edit_plan
+
+    @property
+    def is_open(self) -> bool:
+        return is_open(self.offer)
+
+    @property
+    def sees_names(self) -> bool:
+        """Names in the matrix and its Excel file: those who work on the plan see whose
+        answer is whose; contacts see only totals for the others until the plan is
+        published."""
+        return self.plan.can_work_on or self.offer.plan.is_public
+
+    @property
+    def can_answer(self) -> bool:
+        """A coordinator changes answers also after the deadline; a contact until it."""
+        return self.manages or (self.answers_for is not None and self.is_open)
+
+
+def offer_access(user: User | AnonymousUser, offer: Offer) -> OfferAccess:
+    """What the user may do with the offer; 404 for those it does not concern."""
+    access = plan_access(user, offer.plan)
+    answers_for = None
+    if user.is_authenticated and user.is_active:
+        # The organisations the user answers for (guardian: portal.answer_offers), among
+        # those the offer went to.
+        grant = (
+            OrganisationUserObjectPermission.objects.filter(
+                user=user,
+                permission__codename=ANSWER_OFFERS,
+                content_object__offers_received__offer=offer,
+            )
+            .select_related("content_object")
+            .first()
+        )
+        answers_for = grant.content_object if grant else None
+    if not (access.can_work_on or answers_for):
+        raise Http404
+    return OfferAccess(offer=offer, plan=access, answers_for=answers_for)
+
+
+def get_offer_for_user(user: User | AnonymousUser, offer_id: int) -> tuple[Offer, OfferAccess]:
+    """The offer if it concerns the user (404 otherwise), with what they may do with it."""
+    try:
+        offer = Offer.objects.select_related("plan", "plan__strategy", "sent_by").get(pk=offer_id)
+    except Offer.DoesNotExist:
+        raise Http404 from None
+    return offer, offer_access(user, offer)
+
+
+def get_answering_organisation(access: OfferAccess, slug: str) -> Organisation | None:
+    """The organisation the user answers for on the answer page: a coordinator picks one
+    of the recipients (``slug``), a contact answers for their own whatever the URL says.
+    None for a coordinator who has not picked one; 403 for everyone else."""
+    if access.manages and slug:
+        return get_object_or_404(Organisation, slug=slug, offers_received__offer=access.offer)
+    if access.answers_for is not None:
+        return access.answers_for
+    if access.manages:
+        return None
+    raise PermissionDenied
+
+
+def is_own_organisation(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """Members see all of their organisation's answers, also to unpublished plans."""
+    return user.is_authenticated and user.organisation_id == organisation.pk

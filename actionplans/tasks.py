@@ -15,12 +15,13 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actionplans import offers
+from actionplans import selectors
 from actionplans.access import plan_access
 from actionplans.models import InitiativeEvent, Offer, OfferMail, PlanImport
 from actionplans.spreadsheet import importer
 from actionplans.spreadsheet.safety import FileRefused
 from portal.access import answering_users
+from portal.dates import today
 from portal.mail import mail_message, send_once
 
 log = logging.getLogger(__name__)
@@ -149,10 +150,10 @@ def send_offer_mails(offer_id: int) -> int:
 def send_offer_reminders() -> int:
     """Daily (beat): remind those who have not answered, ``reminder_days`` before the
     deadline. An organisation that has answered any activity is not reminded."""
-    today = offers.today()
+    current_day = today()
     sent = 0
-    for offer in Offer.objects.filter(deadline__gte=today).select_related("plan", "sent_by"):
-        if (offer.deadline - today).days > offer.reminder_days:
+    for offer in Offer.objects.filter(deadline__gte=current_day).select_related("plan", "sent_by"):
+        if (offer.deadline - current_day).days > offer.reminder_days:
             continue
         answered = set(offer.participations.values_list("organisation_id", flat=True))
         for recipient in offer.recipients.select_related("organisation"):
@@ -174,8 +175,8 @@ def send_offer_reminders() -> int:
 def send_offer_summaries() -> int:
     """Daily (beat): once an offer's deadline has passed, its summary to the coordinator."""
     sent = 0
-    for offer in Offer.objects.filter(deadline__lt=offers.today()).select_related("sent_by"):
-        matrix = offers.offer_matrix(offer)
+    for offer in Offer.objects.filter(deadline__lt=today()).select_related("sent_by"):
+        matrix = selectors.offer_matrix(offer)
         context = {
             "offer": offer,
             "matrix": matrix,

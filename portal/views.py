@@ -14,8 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from actionplans.offers import open_offers_for
-from actionplans.selectors import public_plans
+from actionplans.selectors import open_offers_for, public_plans
 from followup.access import reports_to_fill, reviewed_strategies
 from followup.selectors import reports_awaiting_review
 from portal import selectors, services
