@@ -21,7 +21,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from actionplans.models import ActionPlan, Activity, Offer
+from actionplans.models import ActionPlan, Activity, Offer, PlanImport
 from portal.access import ANSWER_OFFERS
 from portal.dates import today
 from portal.models import Body, Membership, Organisation, OrganisationUserObjectPermission, User
@@ -321,3 +321,59 @@ def get_answering_organisation(access: OfferAccess, slug: str) -> Organisation |
 def is_own_organisation(user: User | AnonymousUser, organisation: Organisation) -> bool:
     """Members see all of their organisation's answers, also to unpublished plans."""
     return user.is_authenticated and user.organisation_id == organisation.pk
+
+
+# --- Spreadsheet imports ----------------------------------------------------------------------
+
+#: Imports their uploader may check again: a preview the plan may have changed under, a
+#: file with errors, a failed save.
+RECHECKABLE_IMPORT_STATES = (
+    PlanImport.State.READY,
+    PlanImport.State.INVALID,
+    PlanImport.State.FAILED,
+)
+
+
+@dataclass(frozen=True)
+class ImportAccess:
+    """What the user may do with an uploaded plan file: only its uploader saves it or
+    checks it again; those who edit the plan see it."""
+
+    plan_import: PlanImport
+    is_uploader: bool
+
+    @property
+    def can_apply(self) -> bool:
+        return self.is_uploader and self.plan_import.state == PlanImport.State.READY
+
+    @property
+    def can_recheck(self) -> bool:
+        return self.is_uploader and self.plan_import.state in RECHECKABLE_IMPORT_STATES
+
+
+def get_plan_for_import(user: User | AnonymousUser, plan_id: int) -> tuple[ActionPlan, PlanAccess]:
+    """The plan if the user may import activities into it (edit it or one of its areas)."""
+    plan, access = get_plan_for_user(user, plan_id)
+    if not access.can_add_activities:
+        raise PermissionDenied
+    return plan, access
+
+
+def get_import_for_user(
+    user: User | AnonymousUser, import_id: int, *, uploader_only: bool = False
+) -> tuple[PlanImport, ImportAccess]:
+    """The import if the user uploaded it or edits the plan; 404 otherwise, so that
+    nobody else learns of it. With ``uploader_only``, 403 for anyone but the uploader."""
+    try:
+        plan_import = PlanImport.objects.select_related(
+            "plan", "plan__strategy", "uploaded_by"
+        ).get(pk=import_id)
+    except PlanImport.DoesNotExist:
+        raise Http404 from None
+    access = plan_access(user, plan_import.plan)
+    is_uploader = plan_import.uploaded_by_id == user.pk
+    if not (is_uploader or access.can_edit_plan):
+        raise Http404
+    if uploader_only and not is_uploader:
+        raise PermissionDenied
+    return plan_import, ImportAccess(plan_import=plan_import, is_uploader=is_uploader)
