@@ -19,9 +19,12 @@ from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from actionplans.models import ActionPlan, Activity
-from portal.models import Body, Membership, User
+from actionplans.models import ActionPlan, Activity, Offer, PlanImport
+from portal.access import ANSWER_OFFERS
+from portal.dates import today
+from portal.models import Body, Membership, Organisation, OrganisationUserObjectPermission, User
 from strategy.models import (
     CollaborationArea,
     CollaborationAreaUserObjectPermission,
@@ -229,3 +232,148 @@ def access_sync_for_body(*, body: Body) -> None:
         strategies.add(area.strategy)
     for strategy in strategies:
         access_sync(strategy=strategy)
+
+
+# --- Offers -----------------------------------------------------------------------------------
+
+#: Plans whose activities can be offered.
+OFFERABLE_STATES = (ActionPlan.State.APPROVED, ActionPlan.State.PUBLISHED)
+
+
+def is_open(offer: Offer) -> bool:
+    """Contacts answer until the end of the deadline's day (a Swedish calendar day)."""
+    return today() <= offer.deadline
+
+
+@dataclass(frozen=True)
+class OfferAccess:
+    offer: Offer
+    plan: PlanAccess
+    #: The organisation the user answers for, if it received the offer and they are its
+    #: contact.
+    answers_for: Organisation | None = None
+
+    @property
+    def manages(self) -> bool:
+        return self.plan.can_edit_plan
+
+    @property
+    def is_open(self) -> bool:
+        return is_open(self.offer)
+
+    @property
+    def sees_names(self) -> bool:
+        """Names in the matrix and its Excel file: those who work on the plan see whose
+        answer is whose; contacts see only totals for the others until the plan is
+        published."""
+        return self.plan.can_work_on or self.offer.plan.is_public
+
+    @property
+    def can_answer(self) -> bool:
+        """A coordinator changes answers also after the deadline; a contact until it."""
+        return self.manages or (self.answers_for is not None and self.is_open)
+
+
+def offer_access(user: User | AnonymousUser, offer: Offer) -> OfferAccess:
+    """What the user may do with the offer; 404 for those it does not concern."""
+    access = plan_access(user, offer.plan)
+    answers_for = None
+    if user.is_authenticated and user.is_active:
+        # The organisations the user answers for (guardian: portal.answer_offers), among
+        # those the offer went to.
+        grant = (
+            OrganisationUserObjectPermission.objects.filter(
+                user=user,
+                permission__codename=ANSWER_OFFERS,
+                content_object__offers_received__offer=offer,
+            )
+            .select_related("content_object")
+            .first()
+        )
+        answers_for = grant.content_object if grant else None
+    if not (access.can_work_on or answers_for):
+        raise Http404
+    return OfferAccess(offer=offer, plan=access, answers_for=answers_for)
+
+
+def get_offer_for_user(user: User | AnonymousUser, offer_id: int) -> tuple[Offer, OfferAccess]:
+    """The offer if it concerns the user (404 otherwise), with what they may do with it."""
+    try:
+        offer = Offer.objects.select_related("plan", "plan__strategy", "sent_by").get(pk=offer_id)
+    except Offer.DoesNotExist:
+        raise Http404 from None
+    return offer, offer_access(user, offer)
+
+
+def get_answering_organisation(access: OfferAccess, slug: str) -> Organisation | None:
+    """The organisation the user answers for on the answer page: a coordinator picks one
+    of the recipients (``slug``), a contact answers for their own whatever the URL says.
+    None for a coordinator who has not picked one; 403 for everyone else."""
+    if access.manages and slug:
+        return get_object_or_404(Organisation, slug=slug, offers_received__offer=access.offer)
+    if access.answers_for is not None:
+        return access.answers_for
+    if access.manages:
+        return None
+    raise PermissionDenied
+
+
+def is_own_organisation(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """Members see all of their organisation's answers, also to unpublished plans."""
+    return user.is_authenticated and user.organisation_id == organisation.pk
+
+
+# --- Spreadsheet imports ----------------------------------------------------------------------
+
+#: Imports their uploader may check again: a preview the plan may have changed under, a
+#: file with errors, a failed save.
+RECHECKABLE_IMPORT_STATES = (
+    PlanImport.State.READY,
+    PlanImport.State.INVALID,
+    PlanImport.State.FAILED,
+)
+
+
+@dataclass(frozen=True)
+class ImportAccess:
+    """What the user may do with an uploaded plan file: only its uploader saves it or
+    checks it again; those who edit the plan see it."""
+
+    plan_import: PlanImport
+    is_uploader: bool
+
+    @property
+    def can_apply(self) -> bool:
+        return self.is_uploader and self.plan_import.state == PlanImport.State.READY
+
+    @property
+    def can_recheck(self) -> bool:
+        return self.is_uploader and self.plan_import.state in RECHECKABLE_IMPORT_STATES
+
+
+def get_plan_for_import(user: User | AnonymousUser, plan_id: int) -> tuple[ActionPlan, PlanAccess]:
+    """The plan if the user may import activities into it (edit it or one of its areas)."""
+    plan, access = get_plan_for_user(user, plan_id)
+    if not access.can_add_activities:
+        raise PermissionDenied
+    return plan, access
+
+
+def get_import_for_user(
+    user: User | AnonymousUser, import_id: int, *, uploader_only: bool = False
+) -> tuple[PlanImport, ImportAccess]:
+    """The import if the user uploaded it or edits the plan; 404 otherwise, so that
+    nobody else learns of it. With ``uploader_only``, 403 for anyone but the uploader."""
+    try:
+        plan_import = PlanImport.objects.select_related(
+            "plan", "plan__strategy", "uploaded_by"
+        ).get(pk=import_id)
+    except PlanImport.DoesNotExist:
+        raise Http404 from None
+    access = plan_access(user, plan_import.plan)
+    is_uploader = plan_import.uploaded_by_id == user.pk
+    if not (is_uploader or access.can_edit_plan):
+        raise Http404
+    if uploader_only and not is_uploader:
+        raise PermissionDenied
+    return plan_import, ImportAccess(plan_import=plan_import, is_uploader=is_uploader)

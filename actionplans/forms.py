@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, Risk, SubGoal
-from actionplans.offers import AnswerRow
-from actionplans.services.activities import CHILD_FIELDS
+from actionplans.models.activities import CHILD_FIELDS
+from actionplans.services.offers import AnswerRow
 from portal.forms import choice_fields
 from portal.models import Organisation, User
 from strategy.models import (

@@ -34,6 +34,7 @@ from openpyxl import load_workbook  # noqa: E402
 
 from actionplans.access import PlanAccess  # noqa: E402
 from actionplans.models import ActionPlan  # noqa: E402
+from actionplans.services.imports import plan_file_apply  # noqa: E402
 from actionplans.spreadsheet import importer  # noqa: E402
 from actionplans.spreadsheet.export import plan_xlsx  # noqa: E402
 from portal.models import User  # noqa: E402
@@ -89,7 +90,7 @@ def main() -> None:
         )
         measure(
             "save every activity (with history)",
-            lambda: importer.apply(
+            lambda: plan_file_apply(
                 plan=plan, data=changed, user=user, access=access, versions=preview.versions()
             ),
         )

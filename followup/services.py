@@ -25,6 +25,7 @@ from followup.models import (
     ReportComment,
     SubGoalOutcome,
 )
+from portal.dates import today
 from portal.models import Body, User
 from portal.services import decision_record
 
@@ -34,10 +35,6 @@ FOLLOWABLE_STATES = (
     ActionPlan.State.PUBLISHED,
     ActionPlan.State.CLOSED,
 )
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 # --- Rounds ------------------------------------------------------------------------------

@@ -2,10 +2,14 @@
 
 import io
 
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
 from actionplans import tasks
+from actionplans.access import ImportAccess
 from actionplans.models import PlanImport
+from actionplans.services import imports
 from actionplans.spreadsheet.export import plan_xlsx
 from tests.conftest import demo_user
 
@@ -116,3 +120,67 @@ def test_exports(client, published_plan, draft_plan):
     assert client.get(f"/planarbete/{draft_plan.pk}/export.xlsx").status_code == 404
     client.force_login(demo_user("styrgrupp"))
     assert client.get(f"/planarbete/{draft_plan.pk}/export.csv").status_code == 200
+
+
+def test_a_small_file_is_checked_by_the_request_through_the_service(
+    client, draft_plan, monkeypatch
+):
+    """The request calls the service the worker calls; it never runs the task."""
+
+    def not_in_a_request(*args):
+        raise AssertionError("the request ran the task")
+
+    monkeypatch.setattr(tasks, "check_import", not_in_a_request)
+    monkeypatch.setattr(tasks, "apply_import", not_in_a_request)
+    client.force_login(demo_user("samordnare"))
+    _upload(client, draft_plan, title="Liten fil")
+    plan_import = PlanImport.objects.get()
+    assert plan_import.state == "ready"
+    client.post(f"/importer/{plan_import.pk}/spara/")
+    plan_import.refresh_from_db()
+    assert plan_import.state == "done"
+
+
+def test_only_the_uploader_saves_or_checks_again(draft_plan):
+    uploader, other = demo_user("samordnare"), demo_user("styrgrupp")
+    plan_import = PlanImport(
+        plan=draft_plan, uploaded_by=uploader, size=1, sha256="0" * 64, state="ready"
+    )
+    assert ImportAccess(plan_import=plan_import, is_uploader=True).can_apply
+    assert not ImportAccess(plan_import=plan_import, is_uploader=False).can_apply
+    assert not ImportAccess(plan_import=plan_import, is_uploader=False).can_recheck
+    for state, can_apply, can_recheck in (
+        ("checking", False, False),
+        ("ready", True, True),
+        ("invalid", False, True),
+        ("applying", False, False),
+        ("failed", False, True),
+        ("done", False, False),
+    ):
+        plan_import.state = state
+        access = ImportAccess(plan_import=plan_import, is_uploader=True)
+        assert (access.can_apply, access.can_recheck) == (can_apply, can_recheck), state
+    plan_import.state = "ready"
+    plan_import.save()
+    with pytest.raises(PermissionDenied, match="Only the uploader"):
+        imports.plan_import_confirm(plan_import=plan_import, user=other)
+    with pytest.raises(PermissionDenied, match="Only the uploader"):
+        imports.plan_import_recheck(plan_import=plan_import, user=other)
+    plan_import.refresh_from_db()
+    assert plan_import.state == "ready"
+
+
+def test_an_import_is_only_created_for_a_draft_by_those_who_add_activities(
+    published_plan, draft_plan, as_user
+):
+    user, access = as_user("samordnare", published_plan)
+    with pytest.raises(ValidationError, match="utkast"):
+        imports.plan_import_create(
+            plan=published_plan, user=user, access=access, upload=_file(published_plan)
+        )
+    user, access = as_user("styrgrupp", draft_plan)
+    with pytest.raises(PermissionDenied, match="add activities"):
+        imports.plan_import_create(
+            plan=draft_plan, user=user, access=access, upload=_file(draft_plan)
+        )
+    assert not PlanImport.objects.exists()

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.core import mail
 
-from actionplans import offers, tasks
+from actionplans import tasks
 from actionplans.models import ActionPlan, Offer, Participation
+from portal.dates import today
 from portal.models import Organisation, User
 from tests.conftest import demo_user
 
@@ -23,7 +24,7 @@ def _send(client, plan, deadline_days=10):
         {
             "title": "Erbjudande om deltagande 2023",
             "text": "Anmäl er senast sista svarsdag.",
-            "deadline": (offers.today() + timedelta(days=deadline_days)).isoformat(),
+            "deadline": (today() + timedelta(days=deadline_days)).isoformat(),
             "reminder_days": "7",
             "activities": activities,
             "organisations": organisations,
@@ -70,7 +71,7 @@ def test_send_answer_and_see_the_matrix(client, published_plan, django_capture_o
 def test_a_late_answer_is_refused_with_a_clear_message(client, published_plan):
     _send(client, published_plan)
     offer = Offer.objects.latest("sent_at")
-    Offer.objects.filter(pk=offer.pk).update(deadline=offers.today() - timedelta(days=1))
+    Offer.objects.filter(pk=offer.pk).update(deadline=today() - timedelta(days=1))
     client.force_login(demo_user("kontakt-kumla"))
     response = client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes"))
     html = response.content.decode()

@@ -235,13 +235,14 @@ def test_the_seed_repairs_what_was_changed(demo):
 
 
 def test_an_open_offer_with_some_answers(demo):
-    from actionplans import offers
+    from actionplans import selectors
+    from actionplans.access import is_open
     from actionplans.models import Offer
 
     offer = Offer.objects.get(plan__strategy__slug=COUNTY, plan__year=2023)
-    assert offers.is_open(offer)
+    assert is_open(offer)
     assert offer.activities.count() == 10
-    matrix = offers.offer_matrix(offer)
+    matrix = selectors.offer_matrix(offer)
     assert matrix.totals == {"yes": 6, "no": 1, "undecided": 2}
     assert len(matrix.answered) == 3
     # Loading the demo mails nobody: its offer mails count as sent.

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from actionplans.models import Activity, SubGoal
+from actionplans.services.imports import ImportStale, plan_file_apply
 from actionplans.spreadsheet import importer
 from actionplans.spreadsheet.export import plan_csv, plan_xlsx
 from actionplans.spreadsheet.safety import FileRefused, check_xlsx
@@ -46,7 +47,9 @@ def test_round_trip_changes_nothing(draft_plan, as_user):
     assert result.counts() == {"create": 0, "update": 0, "unchanged": 1}
     before = _history_rows()
     user, access = as_user("samordnare", draft_plan)
-    importer.apply(plan=draft_plan, data=data, user=user, access=access, versions=result.versions())
+    plan_file_apply(
+        plan=draft_plan, data=data, user=user, access=access, versions=result.versions()
+    )
     assert _history_rows() == before
 
 
@@ -80,7 +83,7 @@ def test_edit_add_and_children_through_the_file(draft_plan, as_user):
     result = importer.preview(plan=draft_plan, data=data, access=access)
     assert result.ok, result.errors
     assert result.counts() == {"create": 1, "update": 1, "unchanged": 0}
-    counts = importer.apply(
+    counts = plan_file_apply(
         plan=draft_plan, data=data, user=user, access=access, versions=result.versions()
     )
     assert counts["create"] == 1
@@ -151,8 +154,8 @@ def test_errors_per_row_and_cell_and_nothing_saved(draft_plan, as_user):
     } <= found
     formula = next(e for e in result.errors if e.row == 4)
     assert "Formler" in formula.message or "Formulas" in formula.message
-    with pytest.raises(ValidationError):
-        importer.apply(plan=draft_plan, data=data, user=user, access=access, versions={})
+    with pytest.raises(ValidationError, match="Filen har fel"):
+        plan_file_apply(plan=draft_plan, data=data, user=user, access=access, versions={})
     assert not draft_plan.activities.filter(title="Bytt titel som inte får sparas").exists()
 
 
@@ -172,8 +175,8 @@ def test_a_change_after_the_preview_is_not_overwritten(draft_plan, as_user):
     activity.version += 1
     activity.title = "Ändrad i webbläsaren"
     activity.save()
-    with pytest.raises(importer.ImportStale):
-        importer.apply(
+    with pytest.raises(ImportStale):
+        plan_file_apply(
             plan=draft_plan, data=data, user=user, access=access, versions=result.versions()
         )
     assert draft_plan.activities.get().title == "Ändrad i webbläsaren"

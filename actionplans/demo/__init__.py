@@ -4,8 +4,6 @@ holds the 2024–2026 project with its sub-goals and budget."""
 from datetime import timedelta
 from pathlib import Path
 
-from django.utils import timezone
-
 from actionplans.access import access_sync
 from actionplans.models import (
     ActionPlan,
@@ -17,6 +15,7 @@ from actionplans.models import (
     Participation,
     SubGoal,
 )
+from portal.dates import today
 from portal.models import Organisation, User
 from portal.seeding import Seeder, read_yaml, text
 from strategy.models import CollaborationArea, FocusArea, StrategicDirection, Strategy
@@ -150,7 +149,7 @@ def _seed_offer(seeder: Seeder, data: dict) -> None:
         {"plan": plan, "title": data["title"]},
         {
             "text": text(data["text"]),
-            "deadline": timezone.localdate() + timedelta(days=data["days_to_deadline"]),
+            "deadline": today() + timedelta(days=data["days_to_deadline"]),
             "reminder_days": data["reminder_days"],
             "sent_by": sent_by,
         },

@@ -240,3 +240,28 @@ class Risk(models.Model, HistoryAttributes):
         if self.score >= 8:
             return "medium"
         return "low"
+
+
+# --- What a user sets -------------------------------------------------------------------------
+
+#: The activity's own values that a user sets (in the form, in the spreadsheet): one list
+#: for the spreadsheet's checks, its import and the copy of an activity. In the order the
+#: preview lists a row's changed columns. Links (m2m) and children are apart.
+ACTIVITY_USER_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "status",
+    "collaboration_area_id",
+    "lead_organisation_id",
+    "contact_id",
+    "start_date",
+    "end_date",
+    "expected_benefits",
+)
+#: What a user sets on each child of an activity (the forms' and the spreadsheet's fields).
+CHILD_FIELDS = {
+    SubGoal: ("title", "planned_count", "count_period", "steps"),
+    BudgetLine: ("kind", "year", "label", "amount", "public_funding"),
+    Risk: ("description", "likelihood", "consequence", "mitigation"),
+}

@@ -19,28 +19,17 @@ from django.utils.translation import gettext as _
 from actionplans.access import PlanAccess
 from actionplans.history import FieldChange, activity_changes_between
 from actionplans.models import ActionPlan, Activity, BudgetLine, Risk, SubGoal
+from actionplans.models.activities import ACTIVITY_USER_FIELDS
+from actionplans.models.activities import CHILD_FIELDS as CHILD_FIELDS  # for services.plans
 from portal.models import User, model_field
 from portal.services import renumber_with_history
 
 CHILD_MODELS = (SubGoal, BudgetLine, Risk)
-#: What a user sets on each child of an activity (the forms' and the spreadsheet's fields).
-CHILD_FIELDS = {
-    SubGoal: ("title", "planned_count", "count_period", "steps"),
-    BudgetLine: ("kind", "year", "label", "amount", "public_funding"),
-    Risk: ("description", "likelihood", "consequence", "mitigation"),
-}
-#: What a copy of an activity (a revision, next year's plan) takes over as it is.
+#: What a copy of an activity (a revision, next year's plan) takes over as it is: what the
+#: user set but the status (the copy works its own out), with its place and weight.
 ACTIVITY_COPY_FIELDS = (
     "order",
-    "title",
-    "description",
-    "kind",
-    "collaboration_area_id",
-    "lead_organisation_id",
-    "contact_id",
-    "start_date",
-    "end_date",
-    "expected_benefits",
+    *(name for name in ACTIVITY_USER_FIELDS if name != "status"),
     "weight",
 )
 

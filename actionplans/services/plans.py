@@ -7,13 +7,14 @@ plan's state again under a row lock, so that two clicks or two people never both
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, Risk, SubGoal
 from actionplans.services.activities import ACTIVITY_COPY_FIELDS, CHILD_FIELDS, HistoryWriter
 from actionplans.workflow import REVISABLE_STATES, TRANSITIONS
+from portal.dates import today
 from portal.models import Body, User
 from portal.services import decision_record
 
@@ -76,7 +77,7 @@ def _register_approval(plan: ActionPlan, user: User, comment: str) -> None:
     decision_record(
         body=body,
         title=title,
-        decided_on=timezone.localdate(),
+        decided_on=today(),
         user=user,
         subject=plan,
         subject_url=plan.get_absolute_url(),

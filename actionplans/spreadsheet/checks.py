@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Risk, SubGoal
-from actionplans.services.activities import CHILD_FIELDS
+from actionplans.models.activities import ACTIVITY_USER_FIELDS, CHILD_FIELDS
 from actionplans.spreadsheet.columns import (
     ACTIVITIES,
     ACTIVITY_COLUMNS,
@@ -29,19 +29,6 @@ from strategy.models import (
     FocusArea,
     Perspective,
     StrategicDirection,
-)
-
-SCALAR_FIELDS = (
-    "title",
-    "description",
-    "kind",
-    "status",
-    "collaboration_area_id",
-    "lead_organisation_id",
-    "contact_id",
-    "start_date",
-    "end_date",
-    "expected_benefits",
 )
 
 
@@ -297,7 +284,7 @@ def compare(row: RowPlan, activity: Activity | None) -> None:
     if activity is None:
         return
     labels = {c.field: c.heading for c in ACTIVITY_COLUMNS}
-    for name in SCALAR_FIELDS:
+    for name in ACTIVITY_USER_FIELDS:
         if name in row.values and getattr(activity, name) != row.values[name]:
             row.changes.append(labels[name.removesuffix("_id")])
     for name in M2M_FIELDS:

@@ -1,8 +1,7 @@
-"""Read an uploaded plan file, check every row and cell (``checks``), and apply it all or
-nothing.
+"""Read an uploaded plan file and check every row and cell (``checks``) against the plan.
 
-``preview`` never writes; ``apply`` writes everything in one transaction or nothing, with
-history for every change (one user and one date per activity, as an edit in the browser).
+``preview`` never writes. Writing a checked file, all or nothing and with history, is
+``actionplans.services.imports.plan_file_apply``.
 """
 
 import io
@@ -11,15 +10,11 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from actionplans.access import PlanAccess
-from actionplans.models import ActionPlan, Activity
-from actionplans.services.activities import CHILD_FIELDS, HistoryWriter
+from actionplans.models import ActionPlan
 from actionplans.spreadsheet.checks import (
     CellError,
     Lookups,
@@ -38,19 +33,6 @@ from actionplans.spreadsheet.columns import (
 )
 from actionplans.spreadsheet.safety import FileRefused, check_xlsx
 from portal.models import User
-
-SCALAR_FIELDS = (
-    "title",
-    "description",
-    "kind",
-    "status",
-    "collaboration_area_id",
-    "lead_organisation_id",
-    "contact_id",
-    "start_date",
-    "end_date",
-    "expected_benefits",
-)
 
 
 @dataclass
@@ -230,98 +212,6 @@ def preview(*, plan: ActionPlan, data: bytes, access: PlanAccess) -> Preview:
     for row in rows:
         compare(row, existing.get(row.activity_id) if row.activity_id else None)
     return Preview(rows=rows, errors=errors)
-
-
-class ImportStale(Exception):
-    """The plan changed between the preview and the saving."""
-
-
-@transaction.atomic
-def apply(
-    *, plan: ActionPlan, data: bytes, user: User, access: PlanAccess, versions: dict[str, int]
-) -> dict[str, int]:
-    """Check the file again and write all of it, or raise and write nothing."""
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-    if not plan.is_editable:
-        raise ValidationError(_("The plan is no longer a draft: nothing was imported."))
-    if not access.can_add_activities:
-        raise PermissionDenied
-    result = preview(plan=plan, data=data, access=access)
-    if not result.ok:
-        raise ValidationError(_("The file has errors: nothing was imported."))
-    locked = {
-        a.pk: a
-        for a in Activity.objects.select_for_update().filter(
-            pk__in=[r.activity_id for r in result.rows if r.activity_id]
-        )
-    }
-    for row in result.rows:
-        if (
-            row.activity_id
-            and versions.get(str(row.activity_id)) != locked[row.activity_id].version
-        ):
-            raise ImportStale
-    order = plan.activities.aggregate(m=Max("order"))["m"] or 0
-    for row in result.rows:
-        if row.action == "unchanged":
-            continue
-        writer = HistoryWriter(user)
-        if row.activity_id:
-            activity = locked[row.activity_id]
-            activity.version += 1
-            links, sheets = row.changed_links, row.changed_sheets
-        else:
-            order += 1
-            activity = Activity(plan=plan, order=order)
-            links, sheets = list(M2M_FIELDS), list(row.children)
-        for name, value in row.values.items():
-            setattr(activity, name, value)
-        # Every value was checked by preview(); the database's constraints hold the rest.
-        if links or sheets or not activity.pk:
-            activity.skip_history_when_saving = True
-            try:
-                activity.save()
-                for name in links:
-                    getattr(activity, name).set(row.m2m.get(name, []))
-                for sheet in sheets:
-                    model, _columns = CHILD_SHEETS[sheet]
-                    _replace_children(model, activity, row.children[sheet], writer)
-            finally:
-                del activity.skip_history_when_saving
-        # The one history row of this activity's change, links and children included.
-        writer.save(activity)
-    return result.counts()
-
-
-def _replace_children(model, activity: Activity, wanted: list[dict], writer: HistoryWriter) -> None:
-    fields = CHILD_FIELDS[model]
-    current = list(model.objects.filter(activity=activity))
-    # Rows equal to one that exists are kept as they are (their history stays quiet).
-    kept = []
-    for values in wanted:
-        match = next(
-            (
-                c
-                for c in current
-                if c not in kept and all(str(getattr(c, f)) == str(values[f]) for f in fields)
-            ),
-            None,
-        )
-        if match is not None:
-            kept.append(match)
-    for child in current:
-        if child not in kept:
-            writer.delete(child)
-    remaining = list(wanted)
-    for child in kept:
-        remaining.remove(
-            next(v for v in remaining if all(str(getattr(child, f)) == str(v[f]) for f in fields))
-        )
-    for order, values in enumerate(remaining, start=len(kept) + 1):
-        child = model(activity=activity, **values)
-        if hasattr(child, "order"):
-            child.order = order
-        writer.save(child)
 
 
 def errors_as_json(errors: list[CellError]) -> list[dict]:

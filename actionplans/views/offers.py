@@ -13,10 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
-from actionplans import offers
-from actionplans.access import get_plan_for_user
+from actionplans import selectors, tasks
+from actionplans.access import (
+    get_answering_organisation,
+    get_offer_for_user,
+    get_plan_for_user,
+    is_own_organisation,
+)
 from actionplans.forms import AnswerForm, OfferForm
-from actionplans.models import Participation
+from actionplans.models import Offer, Participation
+from actionplans.services.offers import AnswerResult, offer_send, participation_answer
 from actionplans.views.spreadsheet import XLSX
 from portal.http import PortalRequest, SignedInRequest
 from portal.models import Organisation
@@ -32,7 +38,7 @@ def offer_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            offer = offers.offer_send(
+            offer = offer_send(
                 plan=plan,
                 user=request.user,
                 access=access,
@@ -46,11 +52,10 @@ def offer_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("The offer was sent to %(count)s organisations.")
-                % {"count": len(data["organisations"])},
-            )
+            tasks.send_offer_mails.delay_on_commit(offer.pk)  # type: ignore[attr-defined]  # DjangoTask
+            count = len(data["organisations"])
+            message = _("The offer was sent to %(count)s organisations.") % {"count": count}
+            messages.success(request, message)
             return redirect(offer)
     return render(request, "actionplans/offer_form.html", {"plan": plan, "form": form})
 
@@ -58,15 +63,13 @@ def offer_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def offer_detail(request: SignedInRequest, offer_id: int) -> HttpResponse:
-    offer = offers.get_offer(offer_id)
-    access = offers.offer_access(request.user, offer)
+    offer, access = get_offer_for_user(request.user, offer_id)
     answer = request.GET.get("svar", "")
     answer = answer if answer in Participation.Answer.values else ""
     kind = request.GET.get("typ", "")
     kind = kind if kind in Organisation.Kind.values else ""
-    matrix = offers.offer_matrix(offer, answer=answer, organisation_kind=kind)
-    names_visible = access.sees_every_answer or offer.plan.is_public
-    cells = _cells_html(matrix) if names_visible else [""] * len(matrix.rows)
+    matrix = selectors.offer_matrix(offer, answer=answer, organisation_kind=kind)
+    cells = _cells_html(matrix) if access.sees_names else [""] * len(matrix.rows)
     context = {
         "offer": offer,
         "plan": offer.plan,
@@ -74,20 +77,20 @@ def offer_detail(request: SignedInRequest, offer_id: int) -> HttpResponse:
         "matrix": matrix,
         "rows": list(zip(matrix.rows, cells, strict=True)),
         "columns": list(zip(matrix.organisations, matrix.column_yes, strict=True)),
-        "is_open": offers.is_open(offer),
+        "is_open": access.is_open,
         "answer": answer,
         "kind": kind,
         "answers": Participation.Answer.choices,
         "kinds": Organisation.Kind.choices,
         # Contacts see the others' answers only as totals until the plan is published.
-        "names_visible": names_visible,
+        "names_visible": access.sees_names,
         # Organisations the offer cannot reach by mail: the coordinator should know.
-        "without_contact": offers.recipients_without_contact(offer) if access.manages else [],
+        "without_contact": selectors.recipients_without_contact(offer) if access.manages else [],
     }
     return render(request, "actionplans/offer_detail.html", context)
 
 
-def _cells_html(matrix: offers.Matrix) -> list[str]:
+def _cells_html(matrix: selectors.Matrix) -> list[str]:
     """Each row's answer cells as HTML, built here: a matrix of 300 activities × 20
     organisations is 6 000 cells, which the template language renders ten times slower."""
     labels = {code: str(label) for code, label in Participation.Answer.choices}
@@ -114,11 +117,10 @@ def _cells_html(matrix: offers.Matrix) -> list[str]:
 @login_required
 @require_GET
 def offer_export(request: SignedInRequest, offer_id: int) -> HttpResponse:
-    offer = offers.get_offer(offer_id)
-    access = offers.offer_access(request.user, offer)
-    if not (access.sees_every_answer or offer.plan.is_public):
+    offer, access = get_offer_for_user(request.user, offer_id)
+    if not access.sees_names:
         raise PermissionDenied
-    matrix = offers.offer_matrix(offer)
+    matrix = selectors.offer_matrix(offer)
     book = Workbook()
     sheet = book.active
     sheet.title = "Deltagande"
@@ -143,37 +145,19 @@ def offer_export(request: SignedInRequest, offer_id: int) -> HttpResponse:
     return response
 
 
-def _cell_text(cell: Participation | None, labels: dict) -> str:
-    if cell is None:
-        return ""
-    extra = "; ".join(part for part in (cell.contact_person, cell.comment) if part)
-    return f"{labels[cell.answer]} ({extra})" if extra else str(labels[cell.answer])
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_answer(request: SignedInRequest, offer_id: int) -> HttpResponse:
-    offer = offers.get_offer(offer_id)
-    access = offers.offer_access(request.user, offer)
-    if access.manages and request.GET.get("organisation"):
-        organisation = get_object_or_404(
-            Organisation, slug=request.GET["organisation"], offers_received__offer=offer
-        )
-    elif access.answers_for is not None:
-        organisation = access.answers_for
-    elif access.manages:
-        return redirect(offer)
-    else:
-        raise PermissionDenied
-    activities = list(offer.activities.order_by("collaboration_area__order", "order", "pk"))
-    current = {
-        p.activity_id: p
-        for p in Participation.objects.filter(offer=offer, organisation=organisation)
-    }
+    """The answer form of one organisation; a POST saves it and comes back here."""
+    offer, access = get_offer_for_user(request.user, offer_id)
+    organisation = get_answering_organisation(access, request.GET.get("organisation", ""))
+    if organisation is None:
+        return redirect(offer)  # a coordinator picks the organisation on the offer page
+    activities, current = selectors.offer_answer_form_data(offer, organisation)
     form = AnswerForm(request.POST or None, activities=activities, current=current)
     if request.method == "POST" and form.is_valid():
         try:
-            result = offers.participation_answer(
+            result = participation_answer(
                 offer=offer,
                 organisation=organisation,
                 user=request.user,
@@ -183,34 +167,31 @@ def offer_answer(request: SignedInRequest, offer_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("Saved %(count)s answers for %(name)s. You can change them until %(deadline)s.")
-                % {
-                    "count": len(result.changed),
-                    "name": organisation.name,
-                    "deadline": offer.deadline.isoformat(),
-                },
-            )
+            messages.success(request, _answers_saved(result, offer, organisation))
             return redirect(request.get_full_path())
     context = {
         "offer": offer,
         "organisation": organisation,
         "form": form,
-        "is_open": offers.is_open(offer),
+        "is_open": access.is_open,
         "access": access,
     }
     return render(request, "actionplans/offer_answer.html", context)
 
 
+def _answers_saved(result: AnswerResult, offer: Offer, organisation: Organisation) -> str:
+    return _("Saved %(count)s answers for %(name)s. You can change them until %(deadline)s.") % {
+        "count": len(result.changed),
+        "name": organisation.name,
+        "deadline": offer.deadline.isoformat(),
+    }
+
+
 @require_GET
 def organisation_commitments(request: PortalRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    commitments = offers.commitments_for(organisation)
-    own = request.user.is_authenticated and request.user.organisation_id == organisation.pk
-    if not own:
-        # Others see the answers to published plans; drafts of answers stay in-house.
-        commitments = [p for p in commitments if p.offer.plan.is_public]
+    own = is_own_organisation(request.user, organisation)
+    commitments = selectors.commitments_for(organisation, own=own)
     if not commitments and not own and not organisation.collaborates:
         raise Http404
     context = {"organisation": organisation, "commitments": commitments, "own": own}

@@ -1,13 +1,9 @@
 """Plans as spreadsheets: download (.xlsx, CSV) and upload with a preview."""
 
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -17,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from actionplans import selectors, tasks
-from actionplans.access import get_plan_for_user, plan_access
+from actionplans.access import get_import_for_user, get_plan_for_import, get_plan_for_user
 from actionplans.models import ActionPlan, PlanImport
+from actionplans.services import imports
 from actionplans.spreadsheet.export import plan_csv, plan_xlsx
 from portal.http import PortalRequest, SignedInRequest
 
@@ -70,62 +67,35 @@ class UploadForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: SignedInRequest, plan_id: int) -> HttpResponse:
-    plan, access = get_plan_for_user(request.user, plan_id)
-    if not access.can_add_activities:
-        raise PermissionDenied
+    plan, access = get_plan_for_import(request.user, plan_id)
     if not plan.is_editable:
         messages.error(request, _("Activities can only be imported while the plan is a draft."))
         return redirect(plan.get_edit_url())
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        plan_import = PlanImport(
-            plan=plan,
-            uploaded_by=request.user,
-            original_name=upload.name[:255],
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+        plan_import = imports.plan_import_create(
+            plan=plan, user=request.user, access=access, upload=form.cleaned_data["file"]
         )
-        plan_import.file.save(
-            f"{plan.pk}-{plan_import.sha256[:16]}.xlsx", ContentFile(data), save=False
-        )
-        plan_import.save()
         _check(plan_import)
         return redirect(plan_import)
-    recent = list(plan.imports.select_related("uploaded_by")[:5])
-    return render(
-        request, "actionplans/import_upload.html", {"plan": plan, "form": form, "recent": recent}
-    )
+    context = {"plan": plan, "form": form, "recent": selectors.recent_imports(plan)}
+    return render(request, "actionplans/import_upload.html", context)
 
 
 def _check(plan_import: PlanImport) -> None:
+    """A small file is checked in the request, a large one by the worker."""
     if plan_import.size <= settings.IMPORT_SYNC_MAX_BYTES:
-        tasks.check_import(plan_import.pk)
+        imports.plan_import_check(import_id=plan_import.pk)
     else:
         tasks.check_import.delay_on_commit(plan_import.pk)  # type: ignore[attr-defined]  # DjangoTask
-
-
-def _get_import(request: PortalRequest, import_id: int) -> PlanImport:
-    try:
-        plan_import = PlanImport.objects.select_related(
-            "plan", "plan__strategy", "uploaded_by"
-        ).get(pk=import_id)
-    except PlanImport.DoesNotExist:
-        raise Http404 from None
-    access = plan_access(request.user, plan_import.plan)
-    # The uploader and those who edit the plan see an import; nobody else learns of it.
-    if not (plan_import.uploaded_by_id == request.user.pk or access.can_edit_plan):
-        raise Http404
-    return plan_import
 
 
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
 def import_detail(request: SignedInRequest, import_id: int) -> HttpResponse:
-    plan_import = _get_import(request, import_id)
-    context = {"plan_import": plan_import, "plan": plan_import.plan}
+    plan_import, access = get_import_for_user(request.user, import_id)
+    context = {"plan_import": plan_import, "plan": plan_import.plan, "access": access}
     if request.htmx:
         return render(request, "actionplans/import_detail.html#status", context)
     return render(request, "actionplans/import_detail.html", context)
@@ -134,16 +104,10 @@ def import_detail(request: SignedInRequest, import_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_apply(request: SignedInRequest, import_id: int) -> HttpResponse:
-    plan_import = _get_import(request, import_id)
-    if plan_import.uploaded_by_id != request.user.pk:
-        raise PermissionDenied
-    # One click, one save: only the request that moves the import on does the work.
-    moved = PlanImport.objects.filter(pk=plan_import.pk, state=PlanImport.State.READY).update(
-        state=PlanImport.State.APPLYING
-    )
-    if moved:
+    plan_import, _access = get_import_for_user(request.user, import_id, uploader_only=True)
+    if imports.plan_import_confirm(plan_import=plan_import, user=request.user):
         if plan_import.size <= settings.IMPORT_SYNC_MAX_BYTES:
-            tasks.apply_import(plan_import.pk)
+            imports.plan_import_apply(import_id=plan_import.pk)
         else:
             tasks.apply_import.delay_on_commit(plan_import.pk)  # type: ignore[attr-defined]  # DjangoTask
     return redirect(plan_import)
@@ -153,13 +117,7 @@ def import_apply(request: SignedInRequest, import_id: int) -> HttpResponse:
 @require_POST
 def import_recheck(request: SignedInRequest, import_id: int) -> HttpResponse:
     """Check the same file again, e.g. after the plan changed under a preview."""
-    plan_import = _get_import(request, import_id)
-    if plan_import.uploaded_by_id != request.user.pk:
-        raise PermissionDenied
-    moved = PlanImport.objects.filter(
-        pk=plan_import.pk,
-        state__in=[PlanImport.State.READY, PlanImport.State.INVALID, PlanImport.State.FAILED],
-    ).update(state=PlanImport.State.CHECKING, message="")
-    if moved:
-        _check(PlanImport.objects.get(pk=plan_import.pk))
+    plan_import, _access = get_import_for_user(request.user, import_id, uploader_only=True)
+    if imports.plan_import_recheck(plan_import=plan_import, user=request.user):
+        _check(plan_import)
     return redirect(plan_import)

@@ -16,11 +16,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from actionplans import selectors
-from actionplans.access import get_activity_for_user, get_plan_for_user, plans_for_user
+from actionplans.access import (
+    OFFERABLE_STATES,
+    get_activity_for_user,
+    get_plan_for_user,
+    plans_for_user,
+)
 from actionplans.forms import CommentForm, RolloverForm, TransitionForm, activity_forms
 from actionplans.history import activity_history
 from actionplans.models import Activity
-from actionplans.offers import OFFERABLE_STATES
 from actionplans.services import activities as activity_services
 from actionplans.services import plans as plan_services
 from actionplans.workflow import REVISABLE_STATES, available_transitions
