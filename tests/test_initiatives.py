@@ -1,4 +1,5 @@
-"""actionplans.initiatives: the preparation process from submission to decision."""
+"""The intake of initiatives (actionplans.services.initiatives, the rules in
+actionplans.access): the preparation process from submission to decision."""
 
 from decimal import Decimal
 
@@ -7,8 +8,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from actionplans import initiatives as intake
+from actionplans import selectors
+from actionplans.access import initiative_access
 from actionplans.models import ActionPlan, Initiative, InitiativeEvent
+from actionplans.services import initiatives as intake
 from actionplans.tasks import send_initiative_notice
 from portal.models import Body, Decision, Meeting
 from strategy.models import CollaborationArea, Strategy
@@ -39,7 +42,7 @@ def _submit(county, username="kontakt-laxa", **overrides):
 
 def _as(username, initiative):
     user = demo_user(username)
-    return user, intake.initiative_access(user, initiative)
+    return user, initiative_access(user, initiative)
 
 
 def _analysed(county):
@@ -250,7 +253,7 @@ def test_on_the_agenda_of_a_coming_meeting_once(county):
     from portal.models import AgendaItem
 
     initiative = _analysed(county)
-    meeting = intake.coming_steering_meetings(county).first()
+    meeting = selectors.coming_steering_meetings(county).first()
     user, access = _as("strategigrupp", initiative)
     for _ in range(2):
         intake.initiative_to_agenda(

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actionplans import initiatives
+from actionplans import selectors
+from actionplans.access import can_submit, get_initiative_for_user
 from actionplans.initiative_forms import (
     AgendaForm,
     AssignForm,
@@ -19,6 +20,7 @@ from actionplans.initiative_forms import (
     ScoreForm,
 )
 from actionplans.models import Initiative
+from actionplans.services import initiatives as initiative_services
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
 
@@ -30,8 +32,8 @@ def initiative_list(request: SignedInRequest) -> HttpResponse:
         request,
         "actionplans/initiative_list.html",
         {
-            "initiatives": initiatives.initiatives_for(request.user),
-            "can_submit": initiatives.can_submit(request.user),
+            "initiatives": selectors.initiatives_for(request.user),
+            "can_submit": can_submit(request.user),
         },
     )
 
@@ -39,13 +41,13 @@ def initiative_list(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def initiative_create(request: SignedInRequest) -> HttpResponse:
-    if not initiatives.can_submit(request.user):
+    if not can_submit(request.user):
         raise PermissionDenied
     form = InitiativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            initiative = initiatives.initiative_submit(
+            initiative = initiative_services.initiative_submit(
                 user=request.user,
                 strategy=data["strategy"],
                 title=data["title"],
@@ -71,22 +73,22 @@ ACTIONS = ("assign", "score", "agenda", "decide", "comment")
 @login_required
 @require_http_methods(["GET", "POST"])
 def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpResponse:
-    initiative, access = initiatives.get_initiative_for_user(request.user, initiative_id)
+    initiative, access = get_initiative_for_user(request.user, initiative_id)
     action = next((name for name in ACTIONS if name in request.POST), None)
     if request.method == "POST":
         allowed = {
-            "assign": access.can_prepare,
-            "score": access.can_score,
-            "agenda": access.can_prepare or access.can_decide,
-            "decide": access.can_decide,
+            "assign": access.may_prepare,
+            "score": access.may_score,
+            "agenda": access.may_put_on_agenda,
+            "decide": access.may_decide,
             "comment": access.can_comment,
             None: False,
         }[action]
         if not allowed:
             raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    preparers = initiatives.preparers(initiative.strategy)
-    meetings = initiatives.steering_meetings(initiative.strategy)
+    preparers = selectors.preparers(initiative.strategy)
+    meetings = selectors.steering_meetings(initiative.strategy)
     forms = {
         "assign": AssignForm(
             data if action == "assign" else None,
@@ -99,7 +101,7 @@ def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpRespo
         ),
         "agenda": AgendaForm(
             data if action == "agenda" else None,
-            meetings=initiatives.coming_steering_meetings(initiative.strategy),
+            meetings=selectors.coming_steering_meetings(initiative.strategy),
         ),
         "decide": DecideForm(
             data if action == "decide" else None,
@@ -107,7 +109,7 @@ def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpRespo
             meetings=meetings,
             initial={
                 "year": timezone.localdate().year + 1,
-                "meeting": _agenda_meeting(initiative) or _next_meeting(meetings),
+                "meeting": selectors.decision_meeting_id(initiative, meetings),
             },
         ),
         "comment": CommentForm(data if action == "comment" else None),
@@ -116,14 +118,14 @@ def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpRespo
         cleaned = forms[action].cleaned_data
         try:
             if action == "assign":
-                initiatives.initiative_assign(
+                initiative_services.initiative_assign(
                     initiative=initiative,
                     user=request.user,
                     access=access,
                     preparer=cleaned["preparer"],
                 )
             elif action == "score":
-                initiatives.initiative_score(
+                initiative_services.initiative_score(
                     initiative=initiative,
                     user=request.user,
                     access=access,
@@ -131,14 +133,14 @@ def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpRespo
                     analysis=cleaned["analysis"],
                 )
             elif action == "agenda":
-                initiatives.initiative_to_agenda(
+                initiative_services.initiative_to_agenda(
                     initiative=initiative,
                     user=request.user,
                     access=access,
                     meeting=cleaned["meeting"],
                 )
             elif action == "decide":
-                initiatives.initiative_decide(
+                initiative_services.initiative_decide(
                     initiative=initiative,
                     user=request.user,
                     access=access,
@@ -149,7 +151,7 @@ def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpRespo
                     collaboration_area=cleaned["collaboration_area"],
                 )
             else:
-                initiatives.initiative_comment(
+                initiative_services.initiative_comment(
                     initiative=initiative, user=request.user, access=access, text=cleaned["comment"]
                 )
         except ValidationError as error:
@@ -166,29 +168,5 @@ def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpRespo
             "events": initiative.events.select_related("actor"),
             "focus_areas": list(initiative.focus_areas.order_by("order")),
             "forms": forms,
-            "open": initiative.state != Initiative.State.DECIDED,
         },
     )
-
-
-def _next_meeting(meetings):
-    """The steering group's meeting of today, or else the most recent one."""
-    today = timezone.localdate()
-    meeting = meetings.filter(starts_at__date__lte=today).first()
-    return meeting.pk if meeting else None
-
-
-def _agenda_meeting(initiative: Initiative):
-    """The meeting whose agenda the initiative was put on, if any."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from portal.models import AgendaItem
-
-    item = (
-        AgendaItem.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Initiative), subject_id=initiative.pk
-        )
-        .order_by("-meeting__starts_at")
-        .first()
-    )
-    return item.meeting_id if item else None
