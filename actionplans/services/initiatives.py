@@ -1,7 +1,9 @@
 """Writes of the intake of initiatives: each step of the preparation process.
 
 Who may take each step is in ``actionplans.access`` (``InitiativeAccess``). Every step
-records an event on the initiative's timeline, and the submitter is told of it by mail.
+records an event on the initiative's timeline and returns it, its ``initiative`` the saved
+initiative. The caller has the submitter told of the step by mail, once the step is
+committed: ``send_initiative_notice.delay_on_commit(event.pk)`` (actionplans.tasks).
 """
 
 from decimal import Decimal
@@ -21,13 +23,9 @@ from strategy.models import CollaborationArea, FocusArea, Strategy
 
 
 def _event(initiative: Initiative, kind: str, user: User, text: str = "") -> InitiativeEvent:
-    from actionplans.tasks import send_initiative_notice  # tasks import this module
-
-    event = InitiativeEvent.objects.create(
+    return InitiativeEvent.objects.create(
         initiative=initiative, kind=kind, actor=user, text=text.strip()
     )
-    send_initiative_notice.delay_on_commit(event.pk)  # type: ignore[attr-defined]  # DjangoTask
-    return event
 
 
 @transaction.atomic
@@ -41,7 +39,7 @@ def initiative_submit(
     focus_areas: list[FocusArea],
     proposed_kind: str,
     rough_cost: Decimal | None = None,
-) -> Initiative:
+) -> InitiativeEvent:
     if not can_submit(user):
         raise PermissionDenied
     problems = {}
@@ -75,8 +73,7 @@ def initiative_submit(
     del initiative.skip_history_when_saving
     initiative._history_user = user
     initiative.save()
-    _event(initiative, InitiativeEvent.Kind.SUBMITTED, user)
-    return initiative
+    return _event(initiative, InitiativeEvent.Kind.SUBMITTED, user)
 
 
 def _locked(initiative: Initiative) -> Initiative:
@@ -91,7 +88,7 @@ def _save(initiative: Initiative, user: User, fields: list[str]) -> None:
 @transaction.atomic
 def initiative_assign(
     *, initiative: Initiative, user: User, access: InitiativeAccess, preparer: User
-) -> Initiative:
+) -> InitiativeEvent:
     if not access.may_prepare:
         raise PermissionDenied
     stored = _locked(initiative)
@@ -102,13 +99,12 @@ def initiative_assign(
     stored.preparer = preparer
     stored.state = Initiative.State.ANALYSIS
     _save(stored, user, ["preparer", "state"])
-    _event(
+    return _event(
         stored,
         InitiativeEvent.Kind.ASSIGNED,
         user,
         _("%(name)s prepares the initiative.") % {"name": preparer.get_full_name() or preparer},
     )
-    return stored
 
 
 @transaction.atomic
@@ -119,7 +115,7 @@ def initiative_score(
     access: InitiativeAccess,
     scores: dict[str, int],
     analysis: str,
-) -> Initiative:
+) -> InitiativeEvent:
     if not access.may_score:
         raise PermissionDenied
     stored = _locked(initiative)
@@ -138,13 +134,12 @@ def initiative_score(
         setattr(stored, name, scores[name])
     stored.analysis = analysis.strip()
     _save(stored, user, [*Initiative.CRITERIA, "analysis"])
-    _event(
+    return _event(
         stored,
         InitiativeEvent.Kind.SCORED,
         user,
         _("Scored %(total)s of 25.") % {"total": stored.total_score},
     )
-    return stored
 
 
 def _plan_for(strategy: Strategy, year: int, user: User) -> ActionPlan:
@@ -178,7 +173,7 @@ def _plan_for(strategy: Strategy, year: int, user: User) -> ActionPlan:
 @transaction.atomic
 def initiative_to_agenda(
     *, initiative: Initiative, user: User, access: InitiativeAccess, meeting: Meeting
-) -> None:
+) -> InitiativeEvent:
     """Put the initiative on the agenda of one of the steering group's meetings."""
     if not access.may_put_on_agenda:
         raise PermissionDenied
@@ -187,7 +182,7 @@ def initiative_to_agenda(
     if not steering_meetings(initiative.strategy).filter(pk=meeting.pk).exists():
         raise ValidationError({"meeting": _("The meeting must be the steering group's.")})
     _agenda(initiative, meeting, user)
-    _event(
+    return _event(
         initiative,
         InitiativeEvent.Kind.AGENDA,
         user,
@@ -219,7 +214,7 @@ def initiative_decide(
     meeting: Meeting | None = None,
     year: int | None = None,
     collaboration_area: CollaborationArea | None = None,
-) -> Initiative:
+) -> InitiativeEvent:
     """Decide the initiative; a prioritised one becomes an activity of the year's plan."""
     if not access.may_decide:
         raise PermissionDenied
@@ -256,8 +251,7 @@ def initiative_decide(
         _agenda(stored, meeting, user)
     stored.decision = _register(stored, user, meeting)
     _save(stored, user, ["outcome", "reason", "state", "plan", "activity", "decision"])
-    _event(stored, InitiativeEvent.Kind.DECIDED, user, stored.reason)
-    return stored
+    return _event(stored, InitiativeEvent.Kind.DECIDED, user, stored.reason)
 
 
 def _activity_from(
