@@ -21,7 +21,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from actionplans.models import ActionPlan, Activity, Offer, PlanImport
+from actionplans.models import ActionPlan, Activity, Initiative, Offer, PlanImport
 from portal.access import ANSWER_OFFERS
 from portal.dates import today
 from portal.models import Body, Membership, Organisation, OrganisationUserObjectPermission, User
@@ -377,3 +377,124 @@ def get_import_for_user(
     if uploader_only and not is_uploader:
         raise PermissionDenied
     return plan_import, ImportAccess(plan_import=plan_import, is_uploader=is_uploader)
+
+
+# --- Initiatives ---------------------------------------------------------------------------
+# The intake of initiatives (actionplans.services.initiatives):
+# - any signed-in member of a collaborating organisation submits an initiative to a strategy;
+# - those who prepare plans (the strategy group, the council, the coordinators: ``comment_plans``
+#   on the strategy) see every initiative and assign a preparer among themselves;
+# - the preparer scores it against the programme's criteria and writes the analysis;
+# - the steering group (``approve_plans``) decides.
+# The submitter sees their own initiatives.
+
+
+def can_submit(user: User | AnonymousUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.organisation is not None
+        and user.organisation.collaborates
+    )
+
+
+@dataclass(frozen=True)
+class InitiativeAccess:
+    """What one user may do with one initiative.
+
+    ``may_*`` is what the user's role allows in any state: a post without it is refused
+    (403) before its form is read. ``can_*`` is what the page offers now, the role and the
+    initiative's state together; a post the state no longer allows is answered by the
+    service's message instead.
+    """
+
+    perms: frozenset[str]
+    is_submitter: bool
+    is_preparer: bool
+    is_superuser: bool = False
+    state: str = Initiative.State.SUBMITTED
+    is_scored: bool = False
+
+    @property
+    def can_view(self) -> bool:
+        return self.is_superuser or self.is_submitter or bool(self.perms)
+
+    @property
+    def may_prepare(self) -> bool:
+        """Assign a preparer and comment: the strategy group, council and coordinators."""
+        return self.is_superuser or bool(self.perms & {COMMENT, EDIT})
+
+    @property
+    def may_score(self) -> bool:
+        return self.is_superuser or self.is_preparer
+
+    @property
+    def may_put_on_agenda(self) -> bool:
+        return self.may_prepare or self.may_decide
+
+    @property
+    def may_decide(self) -> bool:
+        return self.is_superuser or APPROVE in self.perms
+
+    @property
+    def can_comment(self) -> bool:
+        """In every state, so the timeline stays open after the decision."""
+        return self.may_prepare or self.may_decide or self.is_submitter
+
+    @property
+    def can_assign(self) -> bool:
+        return self.may_prepare and self.state != Initiative.State.DECIDED
+
+    @property
+    def can_score(self) -> bool:
+        return self.may_score and self.state == Initiative.State.ANALYSIS
+
+    @property
+    def can_put_on_agenda(self) -> bool:
+        return self.may_put_on_agenda and self._awaits_decision
+
+    @property
+    def can_decide(self) -> bool:
+        return self.may_decide and self._awaits_decision
+
+    @property
+    def _awaits_decision(self) -> bool:
+        return self.state == Initiative.State.ANALYSIS and self.is_scored
+
+
+def _strategy_perms(user: User | AnonymousUser, strategy_id: int) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(
+        StrategyUserObjectPermission.objects.filter(
+            user=user, content_object_id=strategy_id
+        ).values_list("permission__codename", flat=True)
+    )
+
+
+def initiative_access(user: User | AnonymousUser, initiative: Initiative) -> InitiativeAccess:
+    authenticated = user.is_authenticated and user.is_active
+    return InitiativeAccess(
+        perms=_strategy_perms(user, initiative.strategy_id),
+        is_submitter=bool(authenticated and initiative.submitted_by_id == user.pk),
+        is_preparer=bool(authenticated and initiative.preparer_id == user.pk),
+        is_superuser=bool(authenticated and user.is_superuser),
+        state=initiative.state,
+        is_scored=initiative.total_score is not None,
+    )
+
+
+def get_initiative_for_user(
+    user: User | AnonymousUser, initiative_id: int
+) -> tuple[Initiative, InitiativeAccess]:
+    """The initiative for its submitter and those who prepare or decide; 404 for others."""
+    try:
+        initiative = Initiative.objects.select_related(
+            "strategy", "organisation", "submitted_by", "preparer", "plan", "activity", "decision"
+        ).get(pk=initiative_id)
+    except Initiative.DoesNotExist:
+        raise Http404 from None
+    access = initiative_access(user, initiative)
+    if not access.can_view:
+        raise Http404
+    return initiative, access

@@ -3,7 +3,8 @@ it governs that await approval, and their initiatives that await a decision."""
 
 from django.utils.translation import gettext as _
 
-from actionplans.models import ActionPlan, Initiative
+from actionplans.models import ActionPlan
+from actionplans.selectors import initiatives_awaiting_decision
 from portal.agenda import AgendaSubject
 from portal.models import Body
 
@@ -13,9 +14,6 @@ def agenda_subjects(body: Body) -> list[AgendaSubject]:
     plans = ActionPlan.objects.filter(
         strategy__in=strategies, state=ActionPlan.State.REVIEW
     ).select_related("strategy")
-    initiatives = Initiative.objects.filter(strategy__in=strategies).exclude(
-        state=Initiative.State.DECIDED
-    )
     return [
         *(
             AgendaSubject(plan, plan.title, plan.get_edit_url(), _("Plan awaiting approval"))
@@ -25,6 +23,6 @@ def agenda_subjects(body: Body) -> list[AgendaSubject]:
             AgendaSubject(
                 initiative, initiative.title, initiative.get_absolute_url(), _("Initiative")
             )
-            for initiative in initiatives.order_by("submitted_at", "pk")
+            for initiative in initiatives_awaiting_decision(strategies)
         ),
     ]

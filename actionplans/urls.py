@@ -18,6 +18,31 @@ urlpatterns = [
     path("initiativ/", initiatives.initiative_list, name="initiative_list"),
     path("initiativ/nytt/", initiatives.initiative_create, name="initiative_create"),
     path("initiativ/<int:initiative_id>/", initiatives.initiative_detail, name="initiative"),
+    path(
+        "initiativ/<int:initiative_id>/tilldela/",
+        initiatives.initiative_assign,
+        name="initiative_assign",
+    ),
+    path(
+        "initiativ/<int:initiative_id>/bedom/",
+        initiatives.initiative_score,
+        name="initiative_score",
+    ),
+    path(
+        "initiativ/<int:initiative_id>/dagordning/",
+        initiatives.initiative_to_agenda,
+        name="initiative_to_agenda",
+    ),
+    path(
+        "initiativ/<int:initiative_id>/beslut/",
+        initiatives.initiative_decide,
+        name="initiative_decide",
+    ),
+    path(
+        "initiativ/<int:initiative_id>/kommentar/",
+        initiatives.initiative_comment,
+        name="initiative_comment",
+    ),
     path("planarbete/<int:plan_id>/", workspace.workspace, name="workspace"),
     path(
         "planarbete/<int:plan_id>/ny-aktivitet/",

@@ -235,10 +235,27 @@ MATRIX = {
     # was submitted by kontakt-laxa, so the lead and kontakt-kumla do not see it.
     "actionplans:initiative_list": [("/initiativ/", signed_in(200, anonymous=LOGIN))],
     "actionplans:initiative_create": [("/initiativ/nytt/", signed_in(200, anonymous=LOGIN))],
-    "actionplans:initiative": [
-        ("/initiativ/{initiative}/", workers(200, lead=404)),
-        # The matrix posts a comment: those who prepare or decide add it.
-        ("/initiativ/{initiative}/", workers(302, lead=404), POST),
+    "actionplans:initiative": [("/initiativ/{initiative}/", workers(200, lead=404))],
+    # Each step posts to its own view. The matrix posts a comment: those who prepare or
+    # decide add it (this was the page's own post before each step had its view).
+    "actionplans:initiative_comment": [
+        ("/initiativ/{initiative}/kommentar/", workers(302, lead=404), POST),
+    ],
+    # The other steps' forms are not filled in by the matrix's post: those the role allows
+    # get the page back with the form's errors (200), the others are refused before it.
+    # Those who prepare (styrgrupp too: it comments) assign and put it on the agenda; only
+    # the preparer scores, and {initiative} has none yet; only the steering group decides.
+    "actionplans:initiative_assign": [
+        ("/initiativ/{initiative}/tilldela/", workers(200, lead=404), POST),
+    ],
+    "actionplans:initiative_score": [
+        ("/initiativ/{initiative}/bedom/", workers(403, lead=404), POST),
+    ],
+    "actionplans:initiative_to_agenda": [
+        ("/initiativ/{initiative}/dagordning/", workers(200, lead=404), POST),
+    ],
+    "actionplans:initiative_decide": [
+        ("/initiativ/{initiative}/beslut/", {**workers(403, lead=404), "styrgrupp": 200}, POST),
     ],
     "admin:index": [("/admin/", {**everyone("admin-login"), "samordnare": 200})],
 }

@@ -1,4 +1,5 @@
-"""actionplans.initiatives: the preparation process from submission to decision."""
+"""The intake of initiatives (actionplans.services.initiatives, the rules in
+actionplans.access): the preparation process from submission to decision."""
 
 from decimal import Decimal
 
@@ -7,8 +8,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from actionplans import initiatives as intake
+from actionplans import selectors
+from actionplans.access import initiative_access
 from actionplans.models import ActionPlan, Initiative, InitiativeEvent
+from actionplans.services import initiatives as intake
 from actionplans.tasks import send_initiative_notice
 from portal.models import Body, Decision, Meeting
 from strategy.models import CollaborationArea, Strategy
@@ -34,12 +37,12 @@ def _submit(county, username="kontakt-laxa", **overrides):
         "proposed_kind": "prestudy",
         "rough_cost": Decimal(250000),
     } | overrides
-    return intake.initiative_submit(**values)
+    return intake.initiative_submit(**values).initiative
 
 
 def _as(username, initiative):
     user = demo_user(username)
-    return user, intake.initiative_access(user, initiative)
+    return user, initiative_access(user, initiative)
 
 
 def _analysed(county):
@@ -49,7 +52,7 @@ def _analysed(county):
     user, access = _as("strategigrupp", Initiative.objects.get(pk=initiative.pk))
     return intake.initiative_score(
         initiative=initiative, user=user, access=access, scores=SCORES, analysis="Stark nytta."
-    )
+    ).initiative
 
 
 def test_a_contact_of_a_collaborating_organisation_submits(
@@ -62,7 +65,9 @@ def test_a_contact_of_a_collaborating_organisation_submits(
     assert initiative.focus_areas.count() == 2
     assert initiative.history.count() == 1
     assert initiative.events.get().kind == InitiativeEvent.Kind.SUBMITTED
-    assert len(callbacks) == 1  # the receipt to the submitter
+    # The receipt to the submitter is the caller's to send (tests/test_initiative_views.py):
+    # services never enqueue tasks.
+    assert len(callbacks) == 0
 
 
 def test_an_organisation_outside_the_collaboration_cannot_submit(county):
@@ -83,7 +88,7 @@ def test_the_form_says_what_is_missing(county):
 
 def test_focus_areas_must_be_the_strategys(county):
     other = Strategy.objects.exclude(pk=county.pk).filter(focus_areas__isnull=False).first()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Fokusområdena måste höra till strategin"):
         _submit(county, focus_areas=[other.focus_areas.first()])
 
 
@@ -107,7 +112,7 @@ def test_only_preparers_assign_and_only_among_themselves(county):
         )
     assigned = intake.initiative_assign(
         initiative=initiative, user=user, access=access, preparer=demo_user("strategigrupp")
-    )
+    ).initiative
     assert (assigned.state, assigned.preparer.username) == (
         Initiative.State.ANALYSIS,
         "strategigrupp",
@@ -136,7 +141,7 @@ def test_only_the_preparer_scores_and_every_criterion_counts(county):
     assert set(error.value.error_dict) == {"score_risk", "analysis"}
     scored = intake.initiative_score(
         initiative=initiative, user=user, access=access, scores=SCORES, analysis="Bra."
-    )
+    ).initiative
     assert scored.total_score == 20
 
 
@@ -155,7 +160,7 @@ def test_prioritised_into_next_years_plan_in_a_meeting(county, django_capture_on
         meeting=meeting,
         year=2025,
         collaboration_area=area,
-    )
+    ).initiative
     plan = ActionPlan.objects.get(strategy=county, year=2025)
     assert plan.state == ActionPlan.State.DRAFT
     activity = decided.activity
@@ -205,13 +210,13 @@ def test_a_plan_past_its_draft_is_not_changed_by_a_decision(county, draft_plan):
 def test_parked_or_rejected_with_a_reason(county, outcome):
     initiative = _analysed(county)
     user, access = _as("styrgrupp", initiative)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Ange motiveringen till beslutet"):
         intake.initiative_decide(
             initiative=initiative, user=user, access=access, outcome=outcome, reason=""
         )
     decided = intake.initiative_decide(
         initiative=initiative, user=user, access=access, outcome=outcome, reason="Inte nu."
-    )
+    ).initiative
     assert decided.activity is None
     assert decided.decision.text == "Inte nu."
 
@@ -219,7 +224,7 @@ def test_parked_or_rejected_with_a_reason(county, outcome):
 def test_only_the_steering_group_decides_and_only_after_analysis(county):
     initiative = _submit(county)
     user, access = _as("styrgrupp", initiative)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Bara ett analyserat och poängsatt initiativ"):
         intake.initiative_decide(
             initiative=initiative, user=user, access=access, outcome="rejected", reason="Nej"
         )
@@ -250,7 +255,7 @@ def test_on_the_agenda_of_a_coming_meeting_once(county):
     from portal.models import AgendaItem
 
     initiative = _analysed(county)
-    meeting = intake.coming_steering_meetings(county).first()
+    meeting = selectors.coming_steering_meetings(county).first()
     user, access = _as("strategigrupp", initiative)
     for _ in range(2):
         intake.initiative_to_agenda(
@@ -275,3 +280,35 @@ def test_on_the_agenda_of_a_coming_meeting_once(county):
         meeting=meeting,
     )
     assert AgendaItem.objects.filter(meeting=meeting).count() == 1
+
+
+def test_what_each_role_is_offered_follows_the_state(county):
+    def offered(username, initiative):
+        access = _as(username, initiative)[1]
+        steps = ("can_assign", "can_score", "can_put_on_agenda", "can_decide", "can_comment")
+        return {step for step in steps if getattr(access, step)}
+
+    submitted = _submit(county)
+    assert offered("strategigrupp", submitted) == {"can_assign", "can_comment"}
+    assert offered("kontakt-laxa", submitted) == {"can_comment"}
+    analysed = _analysed(county)  # strategigrupp is its preparer
+    assert offered("strategigrupp", analysed) == {
+        "can_assign",
+        "can_score",
+        "can_put_on_agenda",
+        "can_comment",
+    }
+    assert offered("styrgrupp", analysed) == {
+        "can_assign",
+        "can_put_on_agenda",
+        "can_decide",
+        "can_comment",
+    }
+    user, access = _as("styrgrupp", analysed)
+    decided = intake.initiative_decide(
+        initiative=analysed, user=user, access=access, outcome="parked", reason="Senare"
+    ).initiative
+    assert offered("styrgrupp", decided) == {"can_comment"}
+    assert offered("strategigrupp", decided) == {"can_comment"}
+    # What the role allows stays: a late post is answered by the service's message.
+    assert _as("strategigrupp", decided)[1].may_score

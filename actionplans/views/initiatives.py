@@ -1,5 +1,10 @@
-"""The intake of initiatives: submit, follow the timeline, prepare and decide."""
+"""The intake of initiatives: submit, follow the timeline, prepare and decide.
 
+The initiative's page shows the forms of the steps its reader may take now; each form posts
+to the view of its step. A step that fails comes back as the page with that form's errors.
+"""
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,9 +12,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplans import initiatives
+from actionplans import selectors
+from actionplans.access import InitiativeAccess, can_submit, get_initiative_for_user
 from actionplans.initiative_forms import (
     AgendaForm,
     AssignForm,
@@ -18,7 +24,9 @@ from actionplans.initiative_forms import (
     InitiativeForm,
     ScoreForm,
 )
-from actionplans.models import Initiative
+from actionplans.models import Initiative, InitiativeEvent
+from actionplans.services import initiatives as initiative_services
+from actionplans.tasks import send_initiative_notice
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
 
@@ -30,8 +38,8 @@ def initiative_list(request: SignedInRequest) -> HttpResponse:
         request,
         "actionplans/initiative_list.html",
         {
-            "initiatives": initiatives.initiatives_for(request.user),
-            "can_submit": initiatives.can_submit(request.user),
+            "initiatives": selectors.initiatives_for(request.user),
+            "can_submit": can_submit(request.user),
         },
     )
 
@@ -39,13 +47,13 @@ def initiative_list(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def initiative_create(request: SignedInRequest) -> HttpResponse:
-    if not initiatives.can_submit(request.user):
+    if not can_submit(request.user):
         raise PermissionDenied
     form = InitiativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            initiative = initiatives.initiative_submit(
+            event = initiative_services.initiative_submit(
                 user=request.user,
                 strategy=data["strategy"],
                 title=data["title"],
@@ -58,137 +66,210 @@ def initiative_create(request: SignedInRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            _notify(event)
             messages.success(
                 request, _("The initiative is submitted. You will be told of every step by mail.")
             )
-            return redirect(initiative)
+            return redirect(event.initiative)
     return render(request, "actionplans/initiative_form.html", {"form": form})
 
 
-ACTIONS = ("assign", "score", "agenda", "decide", "comment")
+# --- The initiative's page and the forms of its steps --------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpResponse:
-    initiative, access = initiatives.get_initiative_for_user(request.user, initiative_id)
-    action = next((name for name in ACTIONS if name in request.POST), None)
-    if request.method == "POST":
-        allowed = {
-            "assign": access.can_prepare,
-            "score": access.can_score,
-            "agenda": access.can_prepare or access.can_decide,
-            "decide": access.can_decide,
-            "comment": access.can_comment,
-            None: False,
-        }[action]
-        if not allowed:
-            raise PermissionDenied
-    data = request.POST if request.method == "POST" else None
-    preparers = initiatives.preparers(initiative.strategy)
-    meetings = initiatives.steering_meetings(initiative.strategy)
-    forms = {
-        "assign": AssignForm(
-            data if action == "assign" else None,
-            preparers=preparers,
-            initial={"preparer": initiative.preparer_id},
-        ),
-        "score": ScoreForm(
-            data if action == "score" else None,
-            initial={n: getattr(initiative, n) for n in (*Initiative.CRITERIA, "analysis")},
-        ),
-        "agenda": AgendaForm(
-            data if action == "agenda" else None,
-            meetings=initiatives.coming_steering_meetings(initiative.strategy),
-        ),
-        "decide": DecideForm(
-            data if action == "decide" else None,
-            initiative=initiative,
-            meetings=meetings,
-            initial={
-                "year": timezone.localdate().year + 1,
-                "meeting": _agenda_meeting(initiative) or _next_meeting(meetings),
-            },
-        ),
-        "comment": CommentForm(data if action == "comment" else None),
-    }
-    if action and forms[action].is_valid():
-        cleaned = forms[action].cleaned_data
-        try:
-            if action == "assign":
-                initiatives.initiative_assign(
-                    initiative=initiative,
-                    user=request.user,
-                    access=access,
-                    preparer=cleaned["preparer"],
-                )
-            elif action == "score":
-                initiatives.initiative_score(
-                    initiative=initiative,
-                    user=request.user,
-                    access=access,
-                    scores={n: cleaned[n] for n in Initiative.CRITERIA},
-                    analysis=cleaned["analysis"],
-                )
-            elif action == "agenda":
-                initiatives.initiative_to_agenda(
-                    initiative=initiative,
-                    user=request.user,
-                    access=access,
-                    meeting=cleaned["meeting"],
-                )
-            elif action == "decide":
-                initiatives.initiative_decide(
-                    initiative=initiative,
-                    user=request.user,
-                    access=access,
-                    outcome=cleaned["outcome"],
-                    reason=cleaned["reason"],
-                    meeting=cleaned["meeting"],
-                    year=cleaned["year"],
-                    collaboration_area=cleaned["collaboration_area"],
-                )
-            else:
-                initiatives.initiative_comment(
-                    initiative=initiative, user=request.user, access=access, text=cleaned["comment"]
-                )
-        except ValidationError as error:
-            add_service_errors(forms[action], error)
-        else:
-            messages.success(request, _("Saved. The submitter is told by mail."))
-            return redirect(initiative)
-    return render(
-        request,
-        "actionplans/initiative_detail.html",
-        {
-            "initiative": initiative,
-            "access": access,
-            "events": initiative.events.select_related("actor"),
-            "focus_areas": list(initiative.focus_areas.order_by("order")),
-            "forms": forms,
-            "open": initiative.state != Initiative.State.DECIDED,
+def _assign_form(initiative: Initiative, data=None) -> AssignForm:
+    return AssignForm(
+        data,
+        preparers=selectors.preparers(initiative.strategy),
+        initial={"preparer": initiative.preparer_id},
+    )
+
+
+def _score_form(initiative: Initiative, data=None) -> ScoreForm:
+    fields = (*Initiative.CRITERIA, "analysis")
+    return ScoreForm(data, initial={name: getattr(initiative, name) for name in fields})
+
+
+def _agenda_form(initiative: Initiative, data=None) -> AgendaForm:
+    return AgendaForm(data, meetings=selectors.coming_steering_meetings(initiative.strategy))
+
+
+def _decide_form(initiative: Initiative, data=None) -> DecideForm:
+    meetings = selectors.steering_meetings(initiative.strategy)
+    return DecideForm(
+        data,
+        initiative=initiative,
+        meetings=meetings,
+        initial={
+            "year": timezone.localdate().year + 1,
+            "meeting": selectors.decision_meeting_id(initiative, meetings),
         },
     )
 
 
-def _next_meeting(meetings):
-    """The steering group's meeting of today, or else the most recent one."""
-    today = timezone.localdate()
-    meeting = meetings.filter(starts_at__date__lte=today).first()
-    return meeting.pk if meeting else None
+def _comment_form(initiative: Initiative, data=None) -> CommentForm:
+    return CommentForm(data)
 
 
-def _agenda_meeting(initiative: Initiative):
-    """The meeting whose agenda the initiative was put on, if any."""
-    from django.contrib.contenttypes.models import ContentType
+STEP_FORMS = {
+    "assign": _assign_form,
+    "score": _score_form,
+    "agenda": _agenda_form,
+    "decide": _decide_form,
+    "comment": _comment_form,
+}
 
-    from portal.models import AgendaItem
 
-    item = (
-        AgendaItem.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Initiative), subject_id=initiative.pk
-        )
-        .order_by("-meeting__starts_at")
-        .first()
-    )
-    return item.meeting_id if item else None
+def _page(
+    request: SignedInRequest,
+    initiative: Initiative,
+    access: InitiativeAccess,
+    posted: dict[str, forms.Form] | None = None,
+) -> HttpResponse:
+    """The initiative's page; ``posted`` is the form of a step that failed, by its name."""
+    posted = posted or {}
+    step_forms = {
+        name: posted[name] if name in posted else build(initiative)
+        for name, build in STEP_FORMS.items()
+    }
+    context = {
+        "initiative": initiative,
+        "access": access,
+        "events": initiative.events.select_related("actor"),
+        "focus_areas": list(initiative.focus_areas.order_by("order")),
+        "forms": step_forms,
+    }
+    return render(request, "actionplans/initiative_detail.html", context)
+
+
+def _notify(event: InitiativeEvent) -> None:
+    send_initiative_notice.delay_on_commit(event.pk)  # type: ignore[attr-defined]  # DjangoTask
+
+
+def _done(request: SignedInRequest, event: InitiativeEvent) -> HttpResponse:
+    _notify(event)
+    messages.success(request, _("Saved. The submitter is told by mail."))
+    return redirect(event.initiative)
+
+
+@login_required
+@require_GET
+def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpResponse:
+    initiative, access = get_initiative_for_user(request.user, initiative_id)
+    return _page(request, initiative, access)
+
+
+@login_required
+@require_POST
+def initiative_assign(request: SignedInRequest, initiative_id: int) -> HttpResponse:
+    initiative, access = get_initiative_for_user(request.user, initiative_id)
+    if not access.may_prepare:
+        raise PermissionDenied
+    form = _assign_form(initiative, request.POST)
+    if form.is_valid():
+        try:
+            event = initiative_services.initiative_assign(
+                initiative=initiative,
+                user=request.user,
+                access=access,
+                preparer=form.cleaned_data["preparer"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(request, event)
+    return _page(request, initiative, access, {"assign": form})
+
+
+@login_required
+@require_POST
+def initiative_score(request: SignedInRequest, initiative_id: int) -> HttpResponse:
+    initiative, access = get_initiative_for_user(request.user, initiative_id)
+    if not access.may_score:
+        raise PermissionDenied
+    form = _score_form(initiative, request.POST)
+    if form.is_valid():
+        try:
+            event = initiative_services.initiative_score(
+                initiative=initiative,
+                user=request.user,
+                access=access,
+                scores={name: form.cleaned_data[name] for name in Initiative.CRITERIA},
+                analysis=form.cleaned_data["analysis"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(request, event)
+    return _page(request, initiative, access, {"score": form})
+
+
+@login_required
+@require_POST
+def initiative_to_agenda(request: SignedInRequest, initiative_id: int) -> HttpResponse:
+    initiative, access = get_initiative_for_user(request.user, initiative_id)
+    if not access.may_put_on_agenda:
+        raise PermissionDenied
+    form = _agenda_form(initiative, request.POST)
+    if form.is_valid():
+        try:
+            event = initiative_services.initiative_to_agenda(
+                initiative=initiative,
+                user=request.user,
+                access=access,
+                meeting=form.cleaned_data["meeting"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(request, event)
+    return _page(request, initiative, access, {"agenda": form})
+
+
+@login_required
+@require_POST
+def initiative_decide(request: SignedInRequest, initiative_id: int) -> HttpResponse:
+    initiative, access = get_initiative_for_user(request.user, initiative_id)
+    if not access.may_decide:
+        raise PermissionDenied
+    form = _decide_form(initiative, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = initiative_services.initiative_decide(
+                initiative=initiative,
+                user=request.user,
+                access=access,
+                outcome=data["outcome"],
+                reason=data["reason"],
+                meeting=data["meeting"],
+                year=data["year"],
+                collaboration_area=data["collaboration_area"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(request, event)
+    return _page(request, initiative, access, {"decide": form})
+
+
+@login_required
+@require_POST
+def initiative_comment(request: SignedInRequest, initiative_id: int) -> HttpResponse:
+    initiative, access = get_initiative_for_user(request.user, initiative_id)
+    if not access.can_comment:
+        raise PermissionDenied
+    form = _comment_form(initiative, request.POST)
+    if form.is_valid():
+        try:
+            event = initiative_services.initiative_comment(
+                initiative=initiative,
+                user=request.user,
+                access=access,
+                text=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _done(request, event)
+    return _page(request, initiative, access, {"comment": form})

@@ -1,157 +1,31 @@
-"""The intake of initiatives: who may do what, and each step of the preparation process.
+"""Writes of the intake of initiatives: each step of the preparation process.
 
-- any signed-in member of a collaborating organisation submits an initiative to a strategy;
-- those who prepare plans (the strategy group, the council, the coordinators: ``comment_plans``
-  on the strategy) see every initiative and assign a preparer among themselves;
-- the preparer scores it against the programme's criteria and writes the analysis;
-- the steering group (``approve_plans``) decides: prioritised into a year's plan as an
-  activity, parked or rejected, each with a reason; the decision enters its register.
-The submitter sees their own initiatives and is told of every step by mail.
+Who may take each step is in ``actionplans.access`` (``InitiativeAccess``). Every step
+records an event on the initiative's timeline and returns it, its ``initiative`` the saved
+initiative. The caller has the submitter told of the step by mail, once the step is
+committed: ``send_initiative_notice.delay_on_commit(event.pk)`` (actionplans.tasks).
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from actionplans.access import APPROVE, COMMENT, EDIT
+from actionplans.access import InitiativeAccess, can_submit
 from actionplans.models import ActionPlan, Activity, Initiative, InitiativeEvent, PlanEvent
+from actionplans.selectors import preparers, steering_meetings
 from actionplans.services.activities import next_activity_order
 from portal.models import Body, Meeting, User
 from portal.services import agenda_item_add, decision_record
-from strategy.models import CollaborationArea, FocusArea, Strategy, StrategyUserObjectPermission
-
-# --- Access --------------------------------------------------------------------------------
-
-
-def can_submit(user: User | AnonymousUser) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.organisation is not None
-        and user.organisation.collaborates
-    )
-
-
-@dataclass(frozen=True)
-class InitiativeAccess:
-    perms: frozenset[str]
-    is_submitter: bool
-    is_preparer: bool
-    is_superuser: bool = False
-
-    @property
-    def can_view(self) -> bool:
-        return self.is_superuser or self.is_submitter or bool(self.perms)
-
-    @property
-    def can_prepare(self) -> bool:
-        """Assign a preparer and comment: the strategy group, council and coordinators."""
-        return self.is_superuser or bool(self.perms & {COMMENT, EDIT})
-
-    @property
-    def can_score(self) -> bool:
-        return self.is_superuser or self.is_preparer
-
-    @property
-    def can_decide(self) -> bool:
-        return self.is_superuser or APPROVE in self.perms
-
-    @property
-    def can_comment(self) -> bool:
-        return self.can_prepare or self.can_decide or self.is_submitter
-
-
-def _strategy_perms(user: User | AnonymousUser, strategy_id: int) -> frozenset[str]:
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    return frozenset(
-        StrategyUserObjectPermission.objects.filter(
-            user=user, content_object_id=strategy_id
-        ).values_list("permission__codename", flat=True)
-    )
-
-
-def initiative_access(user: User | AnonymousUser, initiative: Initiative) -> InitiativeAccess:
-    authenticated = user.is_authenticated and user.is_active
-    return InitiativeAccess(
-        perms=_strategy_perms(user, initiative.strategy_id),
-        is_submitter=bool(authenticated and initiative.submitted_by_id == user.pk),
-        is_preparer=bool(authenticated and initiative.preparer_id == user.pk),
-        is_superuser=bool(authenticated and user.is_superuser),
-    )
-
-
-def get_initiative_for_user(
-    user: User | AnonymousUser, initiative_id: int
-) -> tuple[Initiative, InitiativeAccess]:
-    """The initiative for its submitter and those who prepare or decide; 404 for others."""
-    try:
-        initiative = Initiative.objects.select_related(
-            "strategy", "organisation", "submitted_by", "preparer", "plan", "activity", "decision"
-        ).get(pk=initiative_id)
-    except Initiative.DoesNotExist:
-        raise Http404 from None
-    access = initiative_access(user, initiative)
-    if not access.can_view:
-        raise Http404
-    return initiative, access
-
-
-def initiatives_for(user: User) -> list[Initiative]:
-    """Those the user submitted, and every initiative of the strategies they prepare or
-    decide for."""
-    if user.is_superuser:
-        queryset = Initiative.objects.all()
-    else:
-        strategies = StrategyUserObjectPermission.objects.filter(
-            user=user, permission__codename__in=(COMMENT, EDIT, APPROVE)
-        ).values("content_object_id")
-        queryset = Initiative.objects.filter(strategy__in=strategies) | Initiative.objects.filter(
-            submitted_by=user
-        )
-    return list(
-        queryset.distinct()
-        .select_related("strategy", "organisation", "preparer", "plan")
-        .order_by("-submitted_at", "-pk")[:500]
-    )
-
-
-def preparers(strategy: Strategy):
-    """Who may be assigned to prepare: those who comment on the strategy's plans."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            strategyuserobjectpermission__content_object=strategy,
-            strategyuserobjectpermission__permission__codename__in=(COMMENT, EDIT),
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def steering_meetings(strategy: Strategy):
-    return Meeting.objects.filter(
-        body__in=strategy.governing_bodies.filter(kind=Body.Kind.STEERING_GROUP)
-    ).order_by("-starts_at")
-
-
-# --- Steps ---------------------------------------------------------------------------------
+from strategy.models import CollaborationArea, FocusArea, Strategy
 
 
 def _event(initiative: Initiative, kind: str, user: User, text: str = "") -> InitiativeEvent:
-    from actionplans.tasks import send_initiative_notice  # tasks import this module
-
-    event = InitiativeEvent.objects.create(
+    return InitiativeEvent.objects.create(
         initiative=initiative, kind=kind, actor=user, text=text.strip()
     )
-    send_initiative_notice.delay_on_commit(event.pk)  # type: ignore[attr-defined]  # DjangoTask
-    return event
 
 
 @transaction.atomic
@@ -165,7 +39,7 @@ def initiative_submit(
     focus_areas: list[FocusArea],
     proposed_kind: str,
     rough_cost: Decimal | None = None,
-) -> Initiative:
+) -> InitiativeEvent:
     if not can_submit(user):
         raise PermissionDenied
     problems = {}
@@ -199,8 +73,7 @@ def initiative_submit(
     del initiative.skip_history_when_saving
     initiative._history_user = user
     initiative.save()
-    _event(initiative, InitiativeEvent.Kind.SUBMITTED, user)
-    return initiative
+    return _event(initiative, InitiativeEvent.Kind.SUBMITTED, user)
 
 
 def _locked(initiative: Initiative) -> Initiative:
@@ -215,8 +88,8 @@ def _save(initiative: Initiative, user: User, fields: list[str]) -> None:
 @transaction.atomic
 def initiative_assign(
     *, initiative: Initiative, user: User, access: InitiativeAccess, preparer: User
-) -> Initiative:
-    if not access.can_prepare:
+) -> InitiativeEvent:
+    if not access.may_prepare:
         raise PermissionDenied
     stored = _locked(initiative)
     if stored.state == Initiative.State.DECIDED:
@@ -226,13 +99,12 @@ def initiative_assign(
     stored.preparer = preparer
     stored.state = Initiative.State.ANALYSIS
     _save(stored, user, ["preparer", "state"])
-    _event(
+    return _event(
         stored,
         InitiativeEvent.Kind.ASSIGNED,
         user,
         _("%(name)s prepares the initiative.") % {"name": preparer.get_full_name() or preparer},
     )
-    return stored
 
 
 @transaction.atomic
@@ -243,8 +115,8 @@ def initiative_score(
     access: InitiativeAccess,
     scores: dict[str, int],
     analysis: str,
-) -> Initiative:
-    if not access.can_score:
+) -> InitiativeEvent:
+    if not access.may_score:
         raise PermissionDenied
     stored = _locked(initiative)
     if stored.state != Initiative.State.ANALYSIS:
@@ -262,13 +134,12 @@ def initiative_score(
         setattr(stored, name, scores[name])
     stored.analysis = analysis.strip()
     _save(stored, user, [*Initiative.CRITERIA, "analysis"])
-    _event(
+    return _event(
         stored,
         InitiativeEvent.Kind.SCORED,
         user,
         _("Scored %(total)s of 25.") % {"total": stored.total_score},
     )
-    return stored
 
 
 def _plan_for(strategy: Strategy, year: int, user: User) -> ActionPlan:
@@ -299,27 +170,19 @@ def _plan_for(strategy: Strategy, year: int, user: User) -> ActionPlan:
     return plan
 
 
-def coming_steering_meetings(strategy: Strategy):
-    return (
-        steering_meetings(strategy)
-        .filter(starts_at__date__gte=timezone.localdate())
-        .order_by("starts_at")
-    )
-
-
 @transaction.atomic
 def initiative_to_agenda(
     *, initiative: Initiative, user: User, access: InitiativeAccess, meeting: Meeting
-) -> None:
+) -> InitiativeEvent:
     """Put the initiative on the agenda of one of the steering group's meetings."""
-    if not (access.can_prepare or access.can_decide):
+    if not access.may_put_on_agenda:
         raise PermissionDenied
     if initiative.state == Initiative.State.DECIDED:
         raise ValidationError(_("The initiative is decided already."))
     if not steering_meetings(initiative.strategy).filter(pk=meeting.pk).exists():
         raise ValidationError({"meeting": _("The meeting must be the steering group's.")})
     _agenda(initiative, meeting, user)
-    _event(
+    return _event(
         initiative,
         InitiativeEvent.Kind.AGENDA,
         user,
@@ -351,9 +214,9 @@ def initiative_decide(
     meeting: Meeting | None = None,
     year: int | None = None,
     collaboration_area: CollaborationArea | None = None,
-) -> Initiative:
+) -> InitiativeEvent:
     """Decide the initiative; a prioritised one becomes an activity of the year's plan."""
-    if not access.can_decide:
+    if not access.may_decide:
         raise PermissionDenied
     stored = _locked(initiative)
     if stored.state != Initiative.State.ANALYSIS or stored.total_score is None:
@@ -388,8 +251,7 @@ def initiative_decide(
         _agenda(stored, meeting, user)
     stored.decision = _register(stored, user, meeting)
     _save(stored, user, ["outcome", "reason", "state", "plan", "activity", "decision"])
-    _event(stored, InitiativeEvent.Kind.DECIDED, user, stored.reason)
-    return stored
+    return _event(stored, InitiativeEvent.Kind.DECIDED, user, stored.reason)
 
 
 def _activity_from(

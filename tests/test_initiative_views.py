@@ -1,0 +1,224 @@
+"""The initiative's pages: each step posts to its own view, which has the submitter told of
+it (the services leave that to their caller)."""
+
+import pytest
+from django.core import mail
+
+from actionplans.models import Initiative, InitiativeEvent
+from actionplans.tasks import send_initiative_notice
+from portal.models import Meeting
+from strategy.models import CollaborationArea, Strategy
+from tests.conftest import demo_user
+
+COUNTY = "orebro-lan-2021-2026"
+NOTICE = "actionplans.tasks.send_initiative_notice"
+SCORES = dict.fromkeys(Initiative.CRITERIA, "4")
+
+
+@pytest.fixture
+def county(demo):
+    return Strategy.objects.get(slug=COUNTY)
+
+
+def _notices(callbacks) -> list[tuple]:
+    """The tasks the request enqueued on commit, with their arguments."""
+    return [(callback.func.__self__.name, callback.args) for callback in callbacks]
+
+
+def _post(client, username, path, data, capture):
+    client.force_login(demo_user(username))
+    with capture() as callbacks:
+        response = client.post(path, data)
+    return response, _notices(callbacks)
+
+
+def _step(client, capture, username, initiative, step, data, kind):
+    """Post one step; it is saved, its event recorded and one notice of it enqueued."""
+    path = f"/initiativ/{initiative.pk}/{step}/"
+    response, notices = _post(client, username, path, data, capture)
+    assert response.status_code == 302, response.content[:300]
+    assert response["Location"] == initiative.get_absolute_url()
+    event = initiative.events.latest("pk")
+    assert event.kind == kind
+    assert notices == [(NOTICE, (event.pk,))]
+    return event
+
+
+def _new_initiative(county) -> Initiative:
+    """An initiative of kontakt-laxa's, submitted without the steps' views."""
+    submitter = demo_user("kontakt-laxa")
+    return Initiative.objects.create(
+        strategy=county,
+        title="Initiativ",
+        problem="Problem",
+        expected_benefit="Nytta",
+        proposed_kind="prestudy",
+        organisation=submitter.organisation,
+        submitted_by=submitter,
+    )
+
+
+def _submitted(client, county, capture):
+    data = {
+        "strategy": county.pk,
+        "title": "Gemensam e-tjänst för bygglov",
+        "problem": "Varje kommun bygger sin egen e-tjänst.",
+        "expected_benefit": "Lägre kostnad och samma service i hela länet.",
+        "focus_areas": [area.pk for area in county.focus_areas.all()[:2]],
+        "proposed_kind": "prestudy",
+        "rough_cost": "250000",
+    }
+    response, notices = _post(client, "kontakt-laxa", "/initiativ/nytt/", data, capture)
+    initiative = Initiative.objects.get(title=data["title"])
+    assert response.status_code == 302
+    assert response["Location"] == initiative.get_absolute_url()
+    event = initiative.events.get()
+    assert event.kind == InitiativeEvent.Kind.SUBMITTED
+    assert notices == [(NOTICE, (event.pk,))]  # the receipt to the submitter
+    return initiative
+
+
+def test_submitting_sends_the_submitter_a_receipt(
+    client, county, django_capture_on_commit_callbacks
+):
+    initiative = _submitted(client, county, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    assert send_initiative_notice(initiative.events.get().pk) is True
+    assert [m.to for m in mail.outbox] == [["kontakt-laxa@example.org"]]
+
+
+def test_each_step_posts_to_its_own_view_and_the_submitter_is_told(
+    client, county, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    initiative = _submitted(client, county, capture)
+    preparer = demo_user("strategigrupp")
+    kinds = InitiativeEvent.Kind
+    _step(client, capture, "rad", initiative, "tilldela", {"preparer": preparer.pk}, kinds.ASSIGNED)
+    scores = SCORES | {"analysis": "Stark nytta."}
+    _step(client, capture, "strategigrupp", initiative, "bedom", scores, kinds.SCORED)
+    meeting = Meeting.objects.filter(body__slug="programstyrgruppen").latest("starts_at")
+    agenda = {"agenda-meeting": meeting.pk}
+    _step(client, capture, "strategigrupp", initiative, "dagordning", agenda, kinds.AGENDA)
+    decision = {
+        "outcome": "prioritised",
+        "reason": "Hög nytta.",
+        "meeting": meeting.pk,
+        "year": "2025",
+        "collaboration_area": CollaborationArea.objects.get(
+            strategy=county, name="Välfärdstjänster"
+        ).pk,
+    }
+    _step(client, capture, "styrgrupp", initiative, "beslut", decision, kinds.DECIDED)
+    _step(
+        client,
+        capture,
+        "kontakt-laxa",
+        initiative,
+        "kommentar",
+        {"comment": "Tack!"},
+        kinds.COMMENT,
+    )
+    initiative.refresh_from_db()
+    assert (initiative.state, initiative.preparer) == (Initiative.State.DECIDED, preparer)
+    assert initiative.activity.plan.year == 2025
+    assert initiative.decision.meeting == meeting
+    assert meeting.items.get().subject_id == initiative.pk
+
+
+def test_an_incomplete_step_comes_back_with_its_errors(
+    client, county, django_capture_on_commit_callbacks
+):
+    initiative = _new_initiative(county)
+    Initiative.objects.filter(pk=initiative.pk).update(
+        state=Initiative.State.ANALYSIS, preparer=demo_user("strategigrupp")
+    )
+    response, notices = _post(
+        client,
+        "strategigrupp",
+        f"/initiativ/{initiative.pk}/bedom/",
+        {"analysis": ""},
+        django_capture_on_commit_callbacks,
+    )
+    assert response.status_code == 200
+    assert "Inget sparades. Rätta fälten som är markerade nedan." in response.content.decode()
+    assert response.context["forms"]["score"].errors.keys() >= {"score_fit", "analysis"}
+    assert notices == []
+    assert list(initiative.events.all()) == []
+
+
+def test_a_decision_before_the_analysis_is_refused_with_its_reason(
+    client, county, django_capture_on_commit_callbacks
+):
+    initiative = _submitted(client, county, django_capture_on_commit_callbacks)
+    response, notices = _post(
+        client,
+        "styrgrupp",
+        f"/initiativ/{initiative.pk}/beslut/",
+        {"outcome": "rejected", "reason": "Nej"},
+        django_capture_on_commit_callbacks,
+    )
+    assert response.status_code == 200
+    errors = response.context["forms"]["decide"].non_field_errors()
+    assert errors == ["Bara ett analyserat och poängsatt initiativ kan beslutas."]
+    assert notices == []
+    initiative.refresh_from_db()
+    assert initiative.state == Initiative.State.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("step", "username"),
+    [
+        ("tilldela", "kontakt-laxa"),  # the submitter does not prepare
+        ("bedom", "rad"),  # only the preparer scores (nobody is yet)
+        ("dagordning", "kontakt-laxa"),
+        ("beslut", "strategigrupp"),  # only the steering group decides
+    ],
+)
+def test_a_step_the_role_does_not_allow_is_refused(client, county, step, username):
+    initiative = _new_initiative(county)
+    client.force_login(demo_user(username))
+    response = client.post(f"/initiativ/{initiative.pk}/{step}/", {})
+    assert response.status_code == 403
+    assert list(initiative.events.all()) == []
+
+
+def _form_actions(response) -> set[str]:
+    html = response.content.decode()
+    return {
+        step
+        for step in ("tilldela", "bedom", "dagordning", "beslut", "kommentar")
+        if f'/{step}/"' in html
+    }
+
+
+def test_the_page_offers_the_steps_its_reader_can_take_now(client, county):
+    initiative = _new_initiative(county)
+
+    def offered(username):
+        client.force_login(demo_user(username))
+        response = client.get(initiative.get_absolute_url())
+        assert response.status_code == 200
+        return _form_actions(response)
+
+    assert offered("kontakt-laxa") == {"kommentar"}
+    assert offered("styrgrupp") == {"tilldela", "kommentar"}
+    Initiative.objects.filter(pk=initiative.pk).update(
+        state=Initiative.State.ANALYSIS, preparer=demo_user("strategigrupp")
+    )
+    assert offered("strategigrupp") == {"tilldela", "bedom", "kommentar"}
+    Initiative.objects.filter(pk=initiative.pk).update(**dict.fromkeys(Initiative.CRITERIA, 4))
+    assert offered("strategigrupp") == {"tilldela", "bedom", "dagordning", "kommentar"}
+    assert offered("styrgrupp") == {"tilldela", "dagordning", "beslut", "kommentar"}
+    Initiative.objects.filter(pk=initiative.pk).update(
+        state=Initiative.State.DECIDED, outcome=Initiative.Outcome.PARKED
+    )
+    assert offered("styrgrupp") == {"kommentar"}
+    assert offered("kontakt-laxa") == {"kommentar"}
+
+
+def test_the_page_takes_no_posts_and_the_steps_no_gets(client, county):
+    initiative = _new_initiative(county)
+    client.force_login(demo_user("styrgrupp"))
+    assert client.post(initiative.get_absolute_url(), {"comment": "x"}).status_code == 405
+    assert client.get(f"/initiativ/{initiative.pk}/kommentar/").status_code == 405
