@@ -135,12 +135,12 @@ def test_an_attacker_cannot_lock_the_user_out_elsewhere(client, demo, behind_pro
 
 
 def test_a_server_error_shows_no_stack_trace(client, db, monkeypatch):
-    from portal import views
+    from strategy import panels
 
     def broken():
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(views, "public_strategies", broken)
+    monkeypatch.setattr(panels, "public_strategies", broken)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500
