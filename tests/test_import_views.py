@@ -2,12 +2,20 @@
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from actionplans import tasks
 from actionplans.models import PlanImport
 from actionplans.spreadsheet.export import plan_xlsx
-from tests.conftest import demo_user
+from tests.factories import activities_make, project_make
+
+
+@pytest.fixture
+def draft_plan(programme):
+    """The 2024 draft with its one activity, the project."""
+    project_make(programme)
+    return programme.draft_plan
 
 
 def _file(plan, title=None, name="plan.xlsx"):
@@ -27,10 +35,10 @@ def _upload(client, plan, **kwargs):
     return client.post(f"/planarbete/{plan.pk}/importera/", {"file": _file(plan, **kwargs)})
 
 
-def test_upload_preview_and_save(client, draft_plan):
-    client.force_login(demo_user("samordnare"))
+def test_upload_preview_and_save(client, programme, draft_plan):
+    client.force_login(programme.coordinator)
     response = _upload(client, draft_plan, title="Ny titel via Excel")
-    plan_import = PlanImport.objects.get()
+    plan_import = PlanImport.objects.get(plan=draft_plan)
     assert response["Location"] == plan_import.get_absolute_url()
     assert plan_import.state == "ready"
     html = client.get(plan_import.get_absolute_url()).content.decode()
@@ -45,20 +53,20 @@ def test_upload_preview_and_save(client, draft_plan):
     assert activity.history.filter(title="Ny titel via Excel").count() == 1
 
 
-def test_a_file_that_is_not_xlsx_gets_a_message(client, draft_plan):
-    client.force_login(demo_user("samordnare"))
+def test_a_file_that_is_not_xlsx_gets_a_message(client, programme, draft_plan):
+    client.force_login(programme.coordinator)
     upload = io.BytesIO(b"ID;Titel\n")
     upload.name = "plan.csv"
     client.post(f"/planarbete/{draft_plan.pk}/importera/", {"file": upload})
-    plan_import = PlanImport.objects.get()
+    plan_import = PlanImport.objects.get(plan=draft_plan)
     assert plan_import.state == "invalid"
     html = client.get(plan_import.get_absolute_url()).content.decode()
     assert "xlsx" in html and 'role="alert"' in html
 
 
-def test_a_large_file_is_checked_by_the_worker(client, draft_plan, settings):
+def test_a_large_file_is_checked_by_the_worker(client, programme, draft_plan, settings):
     settings.IMPORT_SYNC_MAX_BYTES = 10
-    client.force_login(demo_user("samordnare"))
+    client.force_login(programme.coordinator)
     sent = []
     original = tasks.check_import.delay_on_commit
     tasks.check_import.delay_on_commit = lambda *args: sent.append(args)
@@ -66,7 +74,7 @@ def test_a_large_file_is_checked_by_the_worker(client, draft_plan, settings):
         _upload(client, draft_plan, title="Stor fil")
     finally:
         tasks.check_import.delay_on_commit = original
-    plan_import = PlanImport.objects.get()
+    plan_import = PlanImport.objects.get(plan=draft_plan)
     assert sent == [(plan_import.pk,)] and plan_import.state == "checking"
     html = client.get(plan_import.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 2s"' in html  # the page polls while the worker checks
@@ -78,10 +86,10 @@ def test_a_large_file_is_checked_by_the_worker(client, draft_plan, settings):
     assert draft_plan.activities.get().title == "Stor fil"
 
 
-def test_a_failed_save_can_be_checked_again(client, draft_plan):
-    client.force_login(demo_user("samordnare"))
+def test_a_failed_save_can_be_checked_again(client, programme, draft_plan):
+    client.force_login(programme.coordinator)
     _upload(client, draft_plan, title="Från filen")
-    plan_import = PlanImport.objects.get()
+    plan_import = PlanImport.objects.get(plan=draft_plan)
     activity = draft_plan.activities.get()
     activity.version += 1
     activity.save()
@@ -94,17 +102,19 @@ def test_a_failed_save_can_be_checked_again(client, draft_plan):
     assert plan_import.state == "ready"
 
 
-def test_others_do_not_see_an_import(client, draft_plan):
-    client.force_login(demo_user("samordnare"))
+def test_others_do_not_see_an_import(client, programme, draft_plan):
+    client.force_login(programme.coordinator)
     _upload(client, draft_plan)
-    plan_import = PlanImport.objects.get()
-    for username in ("kontakt-kumla", "styrgrupp"):
-        client.force_login(demo_user(username))
+    plan_import = PlanImport.objects.get(plan=draft_plan)
+    for user in (programme.contact, programme.steering):
+        client.force_login(user)
         assert client.get(plan_import.get_absolute_url()).status_code == 404
         assert client.post(f"/importer/{plan_import.pk}/spara/").status_code == 404
 
 
-def test_exports(client, published_plan, draft_plan):
+def test_exports(client, programme, draft_plan):
+    published_plan = programme.published_plan
+    activities_make(programme)
     response = client.get(f"{published_plan.get_absolute_url()}export.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -112,7 +122,7 @@ def test_exports(client, published_plan, draft_plan):
     assert client.get(f"{published_plan.get_absolute_url()}export.pdf").status_code == 404
     # A draft is exported only to those who work on it.
     assert client.get(f"/planarbete/{draft_plan.pk}/export.xlsx").status_code == 302
-    client.force_login(demo_user("kontakt-kumla"))
+    client.force_login(programme.contact)
     assert client.get(f"/planarbete/{draft_plan.pk}/export.xlsx").status_code == 404
-    client.force_login(demo_user("styrgrupp"))
+    client.force_login(programme.steering)
     assert client.get(f"/planarbete/{draft_plan.pk}/export.csv").status_code == 200
