@@ -31,8 +31,8 @@ def draft_plan(programme):
 
 
 @pytest.fixture
-def as_user(programme):
-    """``as_user("coordinator", plan)`` -> (the programme's person, their access to the plan)."""
+def role_access(programme):
+    """``role_access("coordinator", plan)`` -> (the programme's person, their access)."""
 
     def make(role: str, plan):
         user = getattr(programme, role)
@@ -64,20 +64,20 @@ def test_export_has_every_activity_and_its_children(published_plan):
     assert "Säkra digitala videomöten" in {row[1] for row in rows}
 
 
-def test_round_trip_changes_nothing(draft_plan, as_user):
-    _user, access = as_user("coordinator", draft_plan)
+def test_round_trip_changes_nothing(draft_plan, role_access):
+    _user, access = role_access("coordinator", draft_plan)
     data = plan_xlsx(draft_plan)
     result = importer.preview(plan=draft_plan, data=data, access=access)
     assert result.ok, result.errors
     assert result.counts() == {"create": 0, "update": 0, "unchanged": 1}
     before = _history_rows()
-    user, access = as_user("coordinator", draft_plan)
+    user, access = role_access("coordinator", draft_plan)
     importer.apply(plan=draft_plan, data=data, user=user, access=access, versions=result.versions())
     assert _history_rows() == before
 
 
-def test_edit_add_and_children_through_the_file(programme, draft_plan, as_user):
-    user, access = as_user("coordinator", draft_plan)
+def test_edit_add_and_children_through_the_file(programme, draft_plan, role_access):
+    user, access = role_access("coordinator", draft_plan)
     book = _book(plan_xlsx(draft_plan))
     sheet = book["Aktiviteter"]
     sheet["B2"] = "Regional digitaliseringsutveckling (reviderad)"
@@ -120,8 +120,8 @@ def test_edit_add_and_children_through_the_file(programme, draft_plan, as_user):
     assert project.history.first().history_user == user
 
 
-def test_errors_per_row_and_cell_and_nothing_saved(programme, draft_plan, as_user):
-    user, access = as_user("coordinator", draft_plan)
+def test_errors_per_row_and_cell_and_nothing_saved(programme, draft_plan, role_access):
+    user, access = role_access("coordinator", draft_plan)
     book = _book(plan_xlsx(draft_plan))
     sheet = book["Aktiviteter"]
     sheet["B2"] = "Bytt titel som inte får sparas"
@@ -182,14 +182,14 @@ def test_errors_per_row_and_cell_and_nothing_saved(programme, draft_plan, as_use
     assert not draft_plan.activities.filter(title="Bytt titel som inte får sparas").exists()
 
 
-def test_a_lead_may_import_only_their_area(draft_plan, as_user):
-    _user, access = as_user("lead", draft_plan)
+def test_a_lead_may_import_only_their_area(draft_plan, role_access):
+    _user, access = role_access("lead", draft_plan)
     result = importer.preview(plan=draft_plan, data=plan_xlsx(draft_plan), access=access)
     assert [e.column for e in result.errors] == ["Samverkansområde"]
 
 
-def test_a_change_after_the_preview_is_not_overwritten(draft_plan, as_user):
-    user, access = as_user("coordinator", draft_plan)
+def test_a_change_after_the_preview_is_not_overwritten(draft_plan, role_access):
+    user, access = role_access("coordinator", draft_plan)
     book = _book(plan_xlsx(draft_plan))
     book["Aktiviteter"]["B2"] = "Från filen"
     data = _save(book)
@@ -262,9 +262,9 @@ def test_macros_are_refused():
         check_xlsx(_zip({"xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"x"}))
 
 
-def test_billion_laughs_is_refused(draft_plan, as_user):
+def test_billion_laughs_is_refused(draft_plan, role_access):
     """Entity expansion in a sheet's XML: defusedxml stops it before it grows."""
-    _user, access = as_user("coordinator", draft_plan)
+    _user, access = role_access("coordinator", draft_plan)
     good = plan_xlsx(draft_plan)
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
