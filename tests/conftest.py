@@ -162,3 +162,37 @@ def programme(db):
     from tests.factories import programme_make
 
     return programme_make()
+
+
+# --- h-tests2 -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def programme_round(programme):
+    """``programme_round(plan, term="")`` -> a whole-year (or one term's) round of one of the
+    programme's plans, opened by its coordinator (a draft plan is set to approved first), with
+    a draft report per activity: ``open_round`` without the demo."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actionplans.models import ActionPlan
+    from followup.access import round_access
+    from followup.models import FollowUpRound
+    from followup.services import round_open
+
+    def make(plan, *, term=""):
+        if plan.state not in (ActionPlan.State.APPROVED, ActionPlan.State.PUBLISHED):
+            ActionPlan.objects.filter(pk=plan.pk).update(state=ActionPlan.State.APPROVED)
+            plan.refresh_from_db()
+        user = programme.coordinator
+        return round_open(
+            plan=plan,
+            user=user,
+            access=round_access(user, FollowUpRound(plan=plan)),
+            year=plan.year,
+            term=term,
+            deadline=timezone.localdate() + timedelta(days=30),
+        )
+
+    return make

@@ -222,3 +222,129 @@ def programme_make(*, name: str = "Testlän") -> Programme:
         member=member,
         outsider=outsider,
     )
+
+
+# --- h-tests2: activities, the project, the council and more municipalities of a programme ------
+
+
+def activities_make(programme: Programme, plan: ActionPlan | None = None) -> list[Activity]:
+    """Three activities of the published plan (or ``plan``), in pk order: two in ``area``,
+    whose reports its lead fills, and one in ``other_area``, which has no group: its contact
+    person (made here, a region employee with no other role) fills its report."""
+    plan = plan or programme.published_plan
+    reporter = UserFactory(
+        username=f"{programme.strategy.slug}-reporter-{plan.year}", organisation=programme.region
+    )
+
+    def activity(title: str, area: CollaborationArea, order: int, **kwargs) -> Activity:
+        return ActivityFactory(
+            plan=plan,
+            title=title,
+            description=f"{title}: så gör vi.",
+            collaboration_area=area,
+            lead_organisation=programme.region,
+            order=order,
+            **kwargs,
+        )
+
+    return [
+        activity("Utreda uppdrag och mandat i bredbandsfrågan", programme.area, 0),
+        activity("Säkra digitala videomöten", programme.area, 1),
+        activity(
+            "Kunskapshöjande insatser kring öppna data", programme.other_area, 0, contact=reporter
+        ),
+    ]
+
+
+def project_make(programme: Programme, plan: ActionPlan | None = None) -> Activity:
+    """The draft plan's (or ``plan``'s) one activity: a project 2024–2026 in ``other_area``
+    (not the lead's) with five sub-goals, the second counted per term (council meetings),
+    and a budget of two cost and two financing lines for each of its three years (twelve
+    lines), as the demo's "Regional digitaliseringsutveckling"."""
+    from datetime import date
+
+    from actionplans.models import BudgetLine, SubGoal
+
+    plan = plan or programme.draft_plan
+    project = ActivityFactory(
+        plan=plan,
+        title="Regional digitaliseringsutveckling",
+        description="Projektet ska stärka samverkan mellan regionen och länets parter.",
+        kind=Activity.Kind.PROJECT,
+        collaboration_area=programme.other_area,
+        lead_organisation=programme.region,
+        start_date=date(2024, 1, 1),
+        end_date=date(2026, 12, 31),
+        expected_benefits="Stärkt samverkan kring digitalisering.",
+    )
+    project.focus_areas.add(programme.focus_area)
+    for order, (title, count, period) in enumerate(
+        [
+            ("Driva de två styrgrupperna", None, ""),
+            ("Driva digitaliseringsrådet med länets kommuner", 2, SubGoal.Period.TERM),
+            ("Arrangera tillfällen för erfarenhetsutbyte", 2, SubGoal.Period.TERM),
+            ("Genomföra en årlig digitaliseringsdag", 1, SubGoal.Period.YEAR),
+            ("Genomföra aktiviteterna i de årliga handlingsplanerna", None, ""),
+        ]
+    ):
+        SubGoal.objects.create(
+            activity=project,
+            order=order,
+            title=title,
+            planned_count=count,
+            count_period=period,
+            steps="Planera\nGenomföra",
+        )
+    budget = [
+        (BudgetLine.Kind.COST, "Egen personal", (935701, 969185, 1004530)),
+        (BudgetLine.Kind.COST, "Indirekta kostnader", (93570, 96919, 100453)),
+        (BudgetLine.Kind.FINANCING, "Regionens 1:1-medel", (350000, 350000, 350000)),
+        (BudgetLine.Kind.FINANCING, "Regionens rambudgetmedel", (679271, 716104, 754983)),
+    ]
+    for order, (kind, label, amounts) in enumerate(budget):
+        for year, amount in zip((2024, 2025, 2026), amounts, strict=True):
+            BudgetLine.objects.create(
+                activity=project, kind=kind, year=year, label=label, amount=amount, order=order
+            )
+    return project
+
+
+def council_make(programme: Programme) -> tuple[Body, User]:
+    """The programme's digitalisation council (a governing body: its members comment) and its
+    chair, from the municipality, who keeps the council's meetings."""
+    from actionplans.access import access_sync
+
+    council = BodyFactory(
+        name=f"Digitaliseringsrådet {programme.region.name}",
+        slug=f"{programme.strategy.slug}-council",
+        kind=Body.Kind.DIGITALISATION_COUNCIL,
+        organisation=programme.region,
+    )
+    programme.strategy.governing_bodies.add(council)
+    chair = UserFactory(
+        username=f"{programme.strategy.slug}-council-chair", organisation=programme.municipality
+    )
+    MembershipFactory(user=chair, body=council, role=Membership.Role.CHAIR)
+    access_sync(strategy=programme.strategy)
+    return council, chair
+
+
+def municipalities_make(programme: Programme, *names: str) -> list[User]:
+    """A collaborating municipality per name (``"Norrby"`` -> Norrby kommun), each with a
+    contact person who answers its offers; returns the contacts, in the order of the names
+    (``contact.organisation`` is the municipality)."""
+    from portal.access import contact_access_sync
+
+    contacts = []
+    for name in names:
+        municipality = OrganisationFactory(
+            name=f"{name} kommun", kind=Organisation.Kind.MUNICIPALITY
+        )
+        contact = UserFactory(
+            username=f"{programme.strategy.slug}-contact-{slugify(name)}",
+            organisation=municipality,
+            is_contact=True,
+        )
+        contact_access_sync(user=contact)
+        contacts.append(contact)
+    return contacts

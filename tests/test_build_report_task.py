@@ -159,7 +159,7 @@ def test_a_transient_error_is_raised_for_the_retry(report, media, monkeypatch):
 
     monkeypatch.setattr(render, "render_pdf", flaky)
 
-    with pytest.raises(OperationalError):
+    with pytest.raises(OperationalError, match="the database went away"):
         build_report(report.pk)
 
     report.refresh_from_db()

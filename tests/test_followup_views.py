@@ -8,22 +8,22 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from followup.models import ActivityReport, FollowUpRound, Report
-from tests.conftest import demo_user
-
-LEAD = "insatsledare-digital-infrastruktur"
+from tests.factories import BodyFactory, activities_make, project_make
 
 
 @pytest.fixture
-def round_(published_plan, open_round):
-    return open_round(published_plan)
+def published_plan(programme):
+    activities_make(programme)
+    return programme.published_plan
 
 
-def _login(client, username):
-    client.force_login(demo_user(username))
+@pytest.fixture
+def round_(published_plan, programme_round):
+    return programme_round(published_plan)
 
 
-def test_the_coordinator_opens_a_round_from_the_plan(client, published_plan):
-    _login(client, "samordnare")
+def test_the_coordinator_opens_a_round_from_the_plan(client, programme, published_plan):
+    client.force_login(programme.coordinator)
     url = f"/planarbete/{published_plan.pk}/uppfoljning/"
     page = client.get(url)
     assert "Öppna uppföljningen" in page.content.decode()
@@ -43,8 +43,8 @@ def test_the_coordinator_opens_a_round_from_the_plan(client, published_plan):
     assert FollowUpRound.objects.filter(plan=published_plan).count() == 1
 
 
-def test_others_see_no_open_form(client, published_plan):
-    _login(client, "styrgrupp")
+def test_others_see_no_open_form(client, programme, published_plan):
+    client.force_login(programme.steering)
     page = client.get(f"/planarbete/{published_plan.pk}/uppfoljning/").content.decode()
     assert "Öppna uppföljningen" not in page
     response = client.post(
@@ -58,11 +58,11 @@ def _form(report, **data):
     return {"version": report.version, "status": "", "progress": ""} | data
 
 
-def test_the_lead_saves_a_draft_then_submits(client, round_):
+def test_the_lead_saves_a_draft_then_submits(client, programme, round_):
     report = round_.reports.filter(
         activity__collaboration_area__name="Digital infrastruktur"
     ).first()
-    _login(client, LEAD)
+    client.force_login(programme.lead)
     url = report.get_absolute_url()
     assert client.get(url).status_code == 200
     response = client.post(url, _form(report, progress=20, work_done="Kartläggning", save="1"))
@@ -107,11 +107,11 @@ def test_the_lead_saves_a_draft_then_submits(client, round_):
     assert "Leverantören" not in round_page  # the comment is on the report's own page
 
 
-def test_a_stale_form_is_refused_and_keeps_the_text(client, round_):
+def test_a_stale_form_is_refused_and_keeps_the_text(client, programme, round_):
     report = round_.reports.filter(
         activity__collaboration_area__name="Digital infrastruktur"
     ).first()
-    _login(client, LEAD)
+    client.force_login(programme.lead)
     stale = _form(report, progress=50, work_done="Min text", save="1")
     client.post(report.get_absolute_url(), _form(report, progress=10, save="1"))
     response = client.post(report.get_absolute_url(), stale)
@@ -123,8 +123,8 @@ def test_a_stale_form_is_refused_and_keeps_the_text(client, round_):
     assert report.progress == 10
 
 
-def test_the_pdf_page_polls_while_building_and_then_offers_the_file(client, round_):
-    _login(client, "samordnare")
+def test_the_pdf_page_polls_while_building_and_then_offers_the_file(client, programme, round_):
+    client.force_login(programme.coordinator)
     response = client.post(f"/uppfoljning/{round_.pk}/ny-rapport/")
     report = Report.objects.get(round=round_)
     assert response["Location"] == report.get_absolute_url()
@@ -153,11 +153,11 @@ def test_the_pdf_page_polls_while_building_and_then_offers_the_file(client, roun
     assert "frame-ancestors 'self'" in inline["Content-Security-Policy"]
 
 
-def test_the_steering_group_approves_in_the_browser(client, round_):
+def test_the_steering_group_approves_in_the_browser(client, programme, round_):
     report = Report(round=round_, version=1, state=Report.State.DONE, sha256="c" * 64, pages=4)
     report.file.save("v1.pdf", ContentFile(b"%PDF"), save=False)
     report.save()
-    _login(client, "styrgrupp")
+    client.force_login(programme.steering)
     page = client.get(report.get_absolute_url()).content.decode()
     assert "Godkänn rapporten" in page
     response = client.post(
@@ -171,29 +171,31 @@ def test_the_steering_group_approves_in_the_browser(client, round_):
     assert "Godkänn rapporten" not in client.get(report.get_absolute_url()).content.decode()
 
 
-def test_home_lists_reports_to_fill_and_to_review(client, round_):
-    _login(client, LEAD)
+def test_home_lists_reports_to_fill_and_to_review(client, programme, round_):
+    client.force_login(programme.lead)
     assert "Uppföljningsrapporter att fylla i" in client.get("/hem/").content.decode()
     report = Report(round=round_, version=1, state=Report.State.DONE, pages=1)
     report.file.save("v1.pdf", ContentFile(b"%PDF"), save=False)
     report.save()
-    _login(client, "styrgrupp")
+    client.force_login(programme.steering)
     page = client.get("/hem/").content.decode()
     assert "Uppföljningsrapporter att granska" in page
     assert report.get_absolute_url() in page
 
 
-def test_meetings_held_for_a_sub_goal_count_as_performed(client, draft_plan, open_round):
+def test_meetings_held_for_a_sub_goal_count_as_performed(client, programme, programme_round):
     from datetime import datetime, timedelta
 
     from django.utils import timezone
 
     from portal.models import Body, Meeting
 
-    round = open_round(draft_plan)  # 2024: the project's sub-goals
+    draft_plan = programme.draft_plan
+    project_make(programme)
+    round = programme_round(draft_plan)  # 2024: the project's sub-goals
     report = round.reports.select_related("activity").get()
     council_meetings = report.activity.sub_goals.order_by("order").first()
-    council = Body.objects.get(kind=Body.Kind.DIGITALISATION_COUNCIL)
+    council = BodyFactory(kind=Body.Kind.DIGITALISATION_COUNCIL, organisation=programme.region)
     zone = timezone.get_current_timezone()
     for month in (3, 5, 9):
         starts = datetime(2024, month, 10, 13, tzinfo=zone)
@@ -207,7 +209,7 @@ def test_meetings_held_for_a_sub_goal_count_as_performed(client, draft_plan, ope
             body=council, title="Rådsmöte 2023", starts_at=other_year, ends_at=other_year
         )
     )
-    _login(client, "samordnare")
+    client.force_login(programme.coordinator)
     page = client.get(report.get_absolute_url()).content.decode()
     assert "3 möten hållna i portalen" in page
     assert (
@@ -215,13 +217,13 @@ def test_meetings_held_for_a_sub_goal_count_as_performed(client, draft_plan, ope
         in page
     )
     # A spring-term round counts the spring meetings only.
-    spring = open_round(draft_plan, term="spring")
+    spring = programme_round(draft_plan, term="spring")
     spring_report = spring.reports.get()
     page = client.get(spring_report.get_absolute_url()).content.decode()
     assert "2 möten hållna i portalen" in page
 
 
-def test_the_round_page_charts_indicators_against_their_targets(client, round_):
+def test_the_round_page_charts_indicators_against_their_targets(client, programme, round_):
     from decimal import Decimal
 
     from followup.models import IndicatorValue
@@ -237,7 +239,7 @@ def test_the_round_page_charts_indicators_against_their_targets(client, round_):
     for year, target, value in ((2022, 20, 18), (2023, 30, 31)):
         IndicatorTarget.objects.create(indicator=indicator, year=year, value=target)
         IndicatorValue.objects.create(indicator=indicator, year=year, value=Decimal(value))
-    _login(client, "styrgrupp")
+    client.force_login(programme.steering)
     page = client.get(round_.get_absolute_url()).content.decode()
     assert "Indikatorer mot målvärden" in page
     assert "Andel &lt;e-tjänster&gt;" in page  # escaped

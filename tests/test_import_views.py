@@ -11,7 +11,14 @@ from actionplans.access import ImportAccess
 from actionplans.models import PlanImport
 from actionplans.services import imports
 from actionplans.spreadsheet.export import plan_xlsx
-from tests.conftest import demo_user
+from tests.factories import activities_make, project_make
+
+
+@pytest.fixture
+def draft_plan(programme):
+    """The 2024 draft with its one activity, the project."""
+    project_make(programme)
+    return programme.draft_plan
 
 
 def _file(plan, title=None, name="plan.xlsx"):
@@ -31,10 +38,10 @@ def _upload(client, plan, **kwargs):
     return client.post(f"/planarbete/{plan.pk}/importera/", {"file": _file(plan, **kwargs)})
 
 
-def test_upload_preview_and_save(client, draft_plan):
-    client.force_login(demo_user("samordnare"))
+def test_upload_preview_and_save(client, programme, draft_plan):
+    client.force_login(programme.coordinator)
     response = _upload(client, draft_plan, title="Ny titel via Excel")
-    plan_import = PlanImport.objects.get()
+    plan_import = PlanImport.objects.get(plan=draft_plan)
     assert response["Location"] == plan_import.get_absolute_url()
     assert plan_import.state == "ready"
     html = client.get(plan_import.get_absolute_url()).content.decode()
@@ -49,20 +56,20 @@ def test_upload_preview_and_save(client, draft_plan):
     assert activity.history.filter(title="Ny titel via Excel").count() == 1
 
 
-def test_a_file_that_is_not_xlsx_gets_a_message(client, draft_plan):
-    client.force_login(demo_user("samordnare"))
+def test_a_file_that_is_not_xlsx_gets_a_message(client, programme, draft_plan):
+    client.force_login(programme.coordinator)
     upload = io.BytesIO(b"ID;Titel\n")
     upload.name = "plan.csv"
     client.post(f"/planarbete/{draft_plan.pk}/importera/", {"file": upload})
-    plan_import = PlanImport.objects.get()
+    plan_import = PlanImport.objects.get(plan=draft_plan)
     assert plan_import.state == "invalid"
     html = client.get(plan_import.get_absolute_url()).content.decode()
     assert "xlsx" in html and 'role="alert"' in html
 
 
-def test_a_large_file_is_checked_by_the_worker(client, draft_plan, settings):
+def test_a_large_file_is_checked_by_the_worker(client, programme, draft_plan, settings):
     settings.IMPORT_SYNC_MAX_BYTES = 10
-    client.force_login(demo_user("samordnare"))
+    client.force_login(programme.coordinator)
     sent = []
     original = tasks.check_import.delay_on_commit
     tasks.check_import.delay_on_commit = lambda *args: sent.append(args)
@@ -70,7 +77,7 @@ def test_a_large_file_is_checked_by_the_worker(client, draft_plan, settings):
         _upload(client, draft_plan, title="Stor fil")
     finally:
         tasks.check_import.delay_on_commit = original
-    plan_import = PlanImport.objects.get()
+    plan_import = PlanImport.objects.get(plan=draft_plan)
     assert sent == [(plan_import.pk,)] and plan_import.state == "checking"
     html = client.get(plan_import.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 2s"' in html  # the page polls while the worker checks
@@ -82,10 +89,10 @@ def test_a_large_file_is_checked_by_the_worker(client, draft_plan, settings):
     assert draft_plan.activities.get().title == "Stor fil"
 
 
-def test_a_failed_save_can_be_checked_again(client, draft_plan):
-    client.force_login(demo_user("samordnare"))
+def test_a_failed_save_can_be_checked_again(client, programme, draft_plan):
+    client.force_login(programme.coordinator)
     _upload(client, draft_plan, title="Från filen")
-    plan_import = PlanImport.objects.get()
+    plan_import = PlanImport.objects.get(plan=draft_plan)
     activity = draft_plan.activities.get()
     activity.version += 1
     activity.save()
@@ -98,17 +105,19 @@ def test_a_failed_save_can_be_checked_again(client, draft_plan):
     assert plan_import.state == "ready"
 
 
-def test_others_do_not_see_an_import(client, draft_plan):
-    client.force_login(demo_user("samordnare"))
+def test_others_do_not_see_an_import(client, programme, draft_plan):
+    client.force_login(programme.coordinator)
     _upload(client, draft_plan)
-    plan_import = PlanImport.objects.get()
-    for username in ("kontakt-kumla", "styrgrupp"):
-        client.force_login(demo_user(username))
+    plan_import = PlanImport.objects.get(plan=draft_plan)
+    for user in (programme.contact, programme.steering):
+        client.force_login(user)
         assert client.get(plan_import.get_absolute_url()).status_code == 404
         assert client.post(f"/importer/{plan_import.pk}/spara/").status_code == 404
 
 
-def test_exports(client, published_plan, draft_plan):
+def test_exports(client, programme, draft_plan):
+    published_plan = programme.published_plan
+    activities_make(programme)
     response = client.get(f"{published_plan.get_absolute_url()}export.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -116,14 +125,14 @@ def test_exports(client, published_plan, draft_plan):
     assert client.get(f"{published_plan.get_absolute_url()}export.pdf").status_code == 404
     # A draft is exported only to those who work on it.
     assert client.get(f"/planarbete/{draft_plan.pk}/export.xlsx").status_code == 302
-    client.force_login(demo_user("kontakt-kumla"))
+    client.force_login(programme.contact)
     assert client.get(f"/planarbete/{draft_plan.pk}/export.xlsx").status_code == 404
-    client.force_login(demo_user("styrgrupp"))
+    client.force_login(programme.steering)
     assert client.get(f"/planarbete/{draft_plan.pk}/export.csv").status_code == 200
 
 
 def test_a_small_file_is_checked_by_the_request_through_the_service(
-    client, draft_plan, monkeypatch
+    client, programme, draft_plan, monkeypatch
 ):
     """The request calls the service the worker calls; it never runs the task."""
 
@@ -132,7 +141,7 @@ def test_a_small_file_is_checked_by_the_request_through_the_service(
 
     monkeypatch.setattr(tasks, "check_import", not_in_a_request)
     monkeypatch.setattr(tasks, "apply_import", not_in_a_request)
-    client.force_login(demo_user("samordnare"))
+    client.force_login(programme.coordinator)
     _upload(client, draft_plan, title="Liten fil")
     plan_import = PlanImport.objects.get()
     assert plan_import.state == "ready"
@@ -141,8 +150,8 @@ def test_a_small_file_is_checked_by_the_request_through_the_service(
     assert plan_import.state == "done"
 
 
-def test_only_the_uploader_saves_or_checks_again(draft_plan):
-    uploader, other = demo_user("samordnare"), demo_user("styrgrupp")
+def test_only_the_uploader_saves_or_checks_again(programme, draft_plan):
+    uploader, other = programme.coordinator, programme.steering
     plan_import = PlanImport(
         plan=draft_plan, uploaded_by=uploader, size=1, sha256="0" * 64, state="ready"
     )
@@ -170,15 +179,16 @@ def test_only_the_uploader_saves_or_checks_again(draft_plan):
     assert plan_import.state == "ready"
 
 
-def test_an_import_is_only_created_for_a_draft_by_those_who_add_activities(
-    published_plan, draft_plan, as_user
-):
-    user, access = as_user("samordnare", published_plan)
+def test_an_import_is_only_created_for_a_draft_by_those_who_add_activities(programme, draft_plan):
+    published_plan = programme.published_plan
+    user = programme.coordinator
+    access = programme.access(user, published_plan)
     with pytest.raises(ValidationError, match="utkast"):
         imports.plan_import_create(
             plan=published_plan, user=user, access=access, upload=_file(published_plan)
         )
-    user, access = as_user("styrgrupp", draft_plan)
+    user = programme.steering
+    access = programme.access(user, draft_plan)
     with pytest.raises(PermissionDenied, match="add activities"):
         imports.plan_import_create(
             plan=draft_plan, user=user, access=access, upload=_file(draft_plan)

@@ -1,6 +1,7 @@
 """The intake of initiatives (actionplans.services.initiatives, the rules in
 actionplans.access): the preparation process from submission to decision."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,22 +14,53 @@ from actionplans.access import initiative_access
 from actionplans.models import ActionPlan, Initiative, InitiativeEvent
 from actionplans.services import initiatives as intake
 from actionplans.tasks import send_initiative_notice
-from portal.models import Body, Decision, Meeting
-from strategy.models import CollaborationArea, Strategy
-from tests.conftest import demo_user
+from portal.models import Decision, Meeting
+from tests.factories import (
+    FocusAreaFactory,
+    OrganisationFactory,
+    council_make,
+    municipalities_make,
+)
 
-COUNTY = "orebro-lan-2021-2026"
 SCORES = dict.fromkeys(Initiative.CRITERIA, 4)
 
 
 @pytest.fixture
-def county(demo):
-    return Strategy.objects.get(slug=COUNTY)
+def county(programme):
+    """The programme's strategy with a second focus area and a steering group meeting to
+    come."""
+    FocusAreaFactory(strategy=programme.strategy, title="Digital kompetens")
+    starts = timezone.now() + timedelta(days=30)
+    Meeting.objects.create(
+        body=programme.steering_group,
+        title="Programstyrgruppens möte",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )
+    return programme.strategy
 
 
-def _submit(county, username="kontakt-laxa", **overrides):
+@pytest.fixture
+def people(programme, county):
+    """Who is who in these tests: the programme's people (``contact``, a municipality's
+    contact, submits), the council's chair, who prepares as the strategy group does, and a
+    contact of another municipality, whom an initiative does not concern."""
+    _council, chair = council_make(programme)
+    (other_contact,) = municipalities_make(programme, "Norrby")
+    return {
+        "submitter": programme.contact,
+        "commenter": programme.commenter,
+        "council chair": chair,
+        "coordinator": programme.coordinator,
+        "steering": programme.steering,
+        "lead": programme.lead,
+        "other contact": other_contact,
+    }
+
+
+def _submit(county, user, **overrides):
     values = {
-        "user": demo_user(username),
+        "user": user,
         "strategy": county,
         "title": "Gemensam e-tjänst för bygglov",
         "problem": "Varje kommun bygger sin egen e-tjänst.",
@@ -40,27 +72,26 @@ def _submit(county, username="kontakt-laxa", **overrides):
     return intake.initiative_submit(**values).initiative
 
 
-def _as(username, initiative):
-    user = demo_user(username)
+def _as(user, initiative):
     return user, initiative_access(user, initiative)
 
 
-def _analysed(county):
-    initiative = _submit(county)
-    user, access = _as("strategigrupp", initiative)
+def _analysed(county, people):
+    initiative = _submit(county, people["submitter"])
+    user, access = _as(people["commenter"], initiative)
     intake.initiative_assign(initiative=initiative, user=user, access=access, preparer=user)
-    user, access = _as("strategigrupp", Initiative.objects.get(pk=initiative.pk))
+    user, access = _as(people["commenter"], Initiative.objects.get(pk=initiative.pk))
     return intake.initiative_score(
         initiative=initiative, user=user, access=access, scores=SCORES, analysis="Stark nytta."
     ).initiative
 
 
 def test_a_contact_of_a_collaborating_organisation_submits(
-    county, django_capture_on_commit_callbacks
+    programme, county, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        initiative = _submit(county)
-    assert initiative.organisation.name == "Laxå kommun"
+        initiative = _submit(county, programme.contact)
+    assert initiative.organisation == programme.municipality
     assert initiative.state == Initiative.State.SUBMITTED
     assert initiative.focus_areas.count() == 2
     assert initiative.history.count() == 1
@@ -70,66 +101,74 @@ def test_a_contact_of_a_collaborating_organisation_submits(
     assert len(callbacks) == 0
 
 
-def test_an_organisation_outside_the_collaboration_cannot_submit(county):
-    from portal.models import Organisation
-
-    user = demo_user("kontakt-laxa")
-    user.organisation = Organisation.objects.get(collaborates=False)
+def test_an_organisation_outside_the_collaboration_cannot_submit(programme, county):
+    user = programme.contact
+    user.organisation = OrganisationFactory(name="Region Utanför", collaborates=False)
     user.save()
-    with pytest.raises(PermissionDenied):
-        _submit(county)
+    with pytest.raises(PermissionDenied) as refused:
+        _submit(county, user)
+    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
+    assert not Initiative.objects.filter(strategy=county).exists()
 
 
-def test_the_form_says_what_is_missing(county):
+def test_the_form_says_what_is_missing(programme, county):
     with pytest.raises(ValidationError) as error:
-        _submit(county, title=" ", problem="", expected_benefit="")
+        _submit(county, programme.contact, title=" ", problem="", expected_benefit="")
     assert set(error.value.error_dict) == {"title", "problem", "expected_benefit"}
 
 
-def test_focus_areas_must_be_the_strategys(county):
-    other = Strategy.objects.exclude(pk=county.pk).filter(focus_areas__isnull=False).first()
-    with pytest.raises(ValidationError, match="Fokusområdena måste höra till strategin"):
-        _submit(county, focus_areas=[other.focus_areas.first()])
+def test_focus_areas_must_be_the_strategys(programme, county):
+    other = FocusAreaFactory(title="En annan strategis fokusområde")
+    assert other.strategy_id != county.pk
+    with pytest.raises(ValidationError, match="Fokusområdena måste höra till strategin") as error:
+        _submit(county, programme.contact, focus_areas=[other])
+    assert set(error.value.error_dict) == {"focus_areas"}
 
 
-def test_who_sees_an_initiative(county):
-    initiative = _submit(county)
-    for username in ("kontakt-laxa", "strategigrupp", "rad", "samordnare", "styrgrupp"):
-        assert _as(username, initiative)[1].can_view, username
-    for username in ("kontakt-kumla", "insatsledare-digital-infrastruktur"):
-        assert not _as(username, initiative)[1].can_view, username
+def test_who_sees_an_initiative(county, people):
+    initiative = _submit(county, people["submitter"])
+    for name in ("submitter", "commenter", "council chair", "coordinator", "steering"):
+        assert _as(people[name], initiative)[1].can_view, name
+    for name in ("other contact", "lead"):
+        assert not _as(people[name], initiative)[1].can_view, name
 
 
-def test_only_preparers_assign_and_only_among_themselves(county):
-    initiative = _submit(county)
-    user, access = _as("kontakt-laxa", initiative)
-    with pytest.raises(PermissionDenied):
+def test_only_preparers_assign_and_only_among_themselves(county, people):
+    initiative = _submit(county, people["submitter"])
+    user, access = _as(people["submitter"], initiative)
+    with pytest.raises(PermissionDenied) as refused:
         intake.initiative_assign(initiative=initiative, user=user, access=access, preparer=user)
-    user, access = _as("rad", initiative)
+    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
+    user, access = _as(people["council chair"], initiative)
     with pytest.raises(ValidationError, match=r"(?i)beredare"):
         intake.initiative_assign(
-            initiative=initiative, user=user, access=access, preparer=demo_user("kontakt-kumla")
+            initiative=initiative, user=user, access=access, preparer=people["other contact"]
         )
+    initiative.refresh_from_db()
+    assert (initiative.state, initiative.preparer) == (Initiative.State.SUBMITTED, None)
     assigned = intake.initiative_assign(
-        initiative=initiative, user=user, access=access, preparer=demo_user("strategigrupp")
+        initiative=initiative, user=user, access=access, preparer=people["commenter"]
     ).initiative
-    assert (assigned.state, assigned.preparer.username) == (
+    assert (assigned.state, assigned.preparer) == (
         Initiative.State.ANALYSIS,
-        "strategigrupp",
+        people["commenter"],
     )
 
 
-def test_only_the_preparer_scores_and_every_criterion_counts(county):
-    initiative = _submit(county)
-    user, access = _as("strategigrupp", initiative)
+def test_only_the_preparer_scores_and_every_criterion_counts(county, people):
+    initiative = _submit(county, people["submitter"])
+    user, access = _as(people["commenter"], initiative)
     intake.initiative_assign(initiative=initiative, user=user, access=access, preparer=user)
     initiative.refresh_from_db()
-    other, other_access = _as("rad", initiative)
-    with pytest.raises(PermissionDenied):
+    other, other_access = _as(people["council chair"], initiative)
+    with pytest.raises(PermissionDenied) as refused:
         intake.initiative_score(
             initiative=initiative, user=other, access=other_access, scores=SCORES, analysis="x"
         )
-    user, access = _as("strategigrupp", initiative)
+    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
+    initiative.refresh_from_db()
+    assert initiative.total_score is None  # nothing was scored
+    user, access = _as(people["commenter"], initiative)
     with pytest.raises(ValidationError) as error:
         intake.initiative_score(
             initiative=initiative,
@@ -145,12 +184,14 @@ def test_only_the_preparer_scores_and_every_criterion_counts(county):
     assert scored.total_score == 20
 
 
-def test_prioritised_into_next_years_plan_in_a_meeting(county, django_capture_on_commit_callbacks):
-    initiative = _analysed(county)
-    meeting = Meeting.objects.filter(body__kind=Body.Kind.STEERING_GROUP).first()
-    area = CollaborationArea.objects.get(strategy=county, name="Välfärdstjänster")
+def test_prioritised_into_next_years_plan_in_a_meeting(
+    programme, county, people, django_capture_on_commit_callbacks
+):
+    initiative = _analysed(county, people)
+    meeting = Meeting.objects.get(body=programme.steering_group)
+    area = programme.other_area
     assert not ActionPlan.objects.filter(strategy=county, year=2025).exists()
-    user, access = _as("styrgrupp", initiative)
+    user, access = _as(people["steering"], initiative)
     decided = intake.initiative_decide(
         initiative=initiative,
         user=user,
@@ -165,8 +206,8 @@ def test_prioritised_into_next_years_plan_in_a_meeting(county, django_capture_on
     assert plan.state == ActionPlan.State.DRAFT
     activity = decided.activity
     assert (activity.plan, activity.title, activity.kind) == (plan, initiative.title, "prestudy")
-    assert activity.lead_organisation.name == "Laxå kommun"
-    assert activity.contact.username == "kontakt-laxa"
+    assert activity.lead_organisation == programme.municipality
+    assert activity.contact == programme.contact
     assert set(activity.focus_areas.all()) == set(initiative.focus_areas.all())
     assert activity.history.count() == 1
     decision = Decision.objects.get(subject_id=initiative.pk, subject_type__model="initiative")
@@ -175,8 +216,8 @@ def test_prioritised_into_next_years_plan_in_a_meeting(county, django_capture_on
     assert "2025" in decision.title and initiative.title in decision.title
     assert decided.decision == decision
     # A second initiative for 2025 goes into the same draft.
-    second = _analysed(county)
-    user, access = _as("styrgrupp", second)
+    second = _analysed(county, people)
+    user, access = _as(people["steering"], second)
     intake.initiative_decide(
         initiative=second,
         user=user,
@@ -190,10 +231,11 @@ def test_prioritised_into_next_years_plan_in_a_meeting(county, django_capture_on
     assert plan.activities.count() == 2
 
 
-def test_a_plan_past_its_draft_is_not_changed_by_a_decision(county, draft_plan):
+def test_a_plan_past_its_draft_is_not_changed_by_a_decision(programme, county, people):
+    draft_plan = programme.draft_plan
     ActionPlan.objects.filter(pk=draft_plan.pk).update(state=ActionPlan.State.APPROVED)
-    initiative = _analysed(county)
-    user, access = _as("styrgrupp", initiative)
+    initiative = _analysed(county, people)
+    user, access = _as(people["steering"], initiative)
     with pytest.raises(ValidationError, match="2024"):
         intake.initiative_decide(
             initiative=initiative,
@@ -207,13 +249,14 @@ def test_a_plan_past_its_draft_is_not_changed_by_a_decision(county, draft_plan):
 
 
 @pytest.mark.parametrize("outcome", ["parked", "rejected"])
-def test_parked_or_rejected_with_a_reason(county, outcome):
-    initiative = _analysed(county)
-    user, access = _as("styrgrupp", initiative)
-    with pytest.raises(ValidationError, match="Ange motiveringen till beslutet"):
+def test_parked_or_rejected_with_a_reason(county, people, outcome):
+    initiative = _analysed(county, people)
+    user, access = _as(people["steering"], initiative)
+    with pytest.raises(ValidationError, match="Ange motiveringen till beslutet") as error:
         intake.initiative_decide(
             initiative=initiative, user=user, access=access, outcome=outcome, reason=""
         )
+    assert set(error.value.error_dict) == {"reason"}
     decided = intake.initiative_decide(
         initiative=initiative, user=user, access=access, outcome=outcome, reason="Inte nu."
     ).initiative
@@ -221,24 +264,27 @@ def test_parked_or_rejected_with_a_reason(county, outcome):
     assert decided.decision.text == "Inte nu."
 
 
-def test_only_the_steering_group_decides_and_only_after_analysis(county):
-    initiative = _submit(county)
-    user, access = _as("styrgrupp", initiative)
+def test_only_the_steering_group_decides_and_only_after_analysis(county, people):
+    initiative = _submit(county, people["submitter"])
+    user, access = _as(people["steering"], initiative)
     with pytest.raises(ValidationError, match="Bara ett analyserat och poängsatt initiativ"):
         intake.initiative_decide(
             initiative=initiative, user=user, access=access, outcome="rejected", reason="Nej"
         )
-    analysed = _analysed(county)
-    for username in ("strategigrupp", "samordnare", "kontakt-laxa"):
-        user, access = _as(username, analysed)
-        with pytest.raises(PermissionDenied):
+    analysed = _analysed(county, people)
+    for name in ("commenter", "coordinator", "submitter"):
+        user, access = _as(people[name], analysed)
+        with pytest.raises(PermissionDenied) as refused:
             intake.initiative_decide(
                 initiative=analysed, user=user, access=access, outcome="rejected", reason="Nej"
             )
+        assert refused.type is PermissionDenied, name  # the rule's own, not a subclass
+    analysed.refresh_from_db()
+    assert (analysed.state, analysed.decision) == (Initiative.State.ANALYSIS, None)
 
 
-def test_the_submitter_is_told_of_each_step_once(county):
-    initiative = _analysed(county)
+def test_the_submitter_is_told_of_each_step_once(programme, county, people):
+    initiative = _analysed(county, people)
     mail.outbox.clear()
     events = list(initiative.events.all())
     assert [e.kind for e in events] == ["submitted", "assigned", "scored"]
@@ -246,17 +292,17 @@ def test_the_submitter_is_told_of_each_step_once(county):
         assert send_initiative_notice(event.pk) is True
         assert send_initiative_notice(event.pk) is False  # a retry sends nothing more
     assert len(mail.outbox) == 3
-    assert all(m.to == ["kontakt-laxa@example.org"] for m in mail.outbox)
+    assert all(m.to == [programme.contact.email] for m in mail.outbox)
     assert initiative.title in mail.outbox[0].subject
     assert initiative.get_absolute_url() in mail.outbox[2].body
 
 
-def test_on_the_agenda_of_a_coming_meeting_once(county):
+def test_on_the_agenda_of_a_coming_meeting_once(county, people):
     from portal.models import AgendaItem
 
-    initiative = _analysed(county)
+    initiative = _analysed(county, people)
     meeting = selectors.coming_steering_meetings(county).first()
-    user, access = _as("strategigrupp", initiative)
+    user, access = _as(people["commenter"], initiative)
     for _ in range(2):
         intake.initiative_to_agenda(
             initiative=initiative, user=user, access=access, meeting=meeting
@@ -264,13 +310,15 @@ def test_on_the_agenda_of_a_coming_meeting_once(county):
     item = AgendaItem.objects.get(meeting=meeting)
     assert item.subject == initiative
     assert item.subject_url == initiative.get_absolute_url()
-    user, access = _as("kontakt-laxa", initiative)
-    with pytest.raises(PermissionDenied):
+    user, access = _as(people["submitter"], initiative)
+    with pytest.raises(PermissionDenied) as refused:
         intake.initiative_to_agenda(
             initiative=initiative, user=user, access=access, meeting=meeting
         )
+    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
+    assert AgendaItem.objects.filter(meeting=meeting).count() == 1
     # Deciding at that meeting keeps the one item.
-    user, access = _as("styrgrupp", initiative)
+    user, access = _as(people["steering"], initiative)
     intake.initiative_decide(
         initiative=initiative,
         user=user,
@@ -282,33 +330,33 @@ def test_on_the_agenda_of_a_coming_meeting_once(county):
     assert AgendaItem.objects.filter(meeting=meeting).count() == 1
 
 
-def test_what_each_role_is_offered_follows_the_state(county):
-    def offered(username, initiative):
-        access = _as(username, initiative)[1]
+def test_what_each_role_is_offered_follows_the_state(county, people):
+    def offered(role, initiative):
+        access = _as(people[role], initiative)[1]
         steps = ("can_assign", "can_score", "can_put_on_agenda", "can_decide", "can_comment")
         return {step for step in steps if getattr(access, step)}
 
-    submitted = _submit(county)
-    assert offered("strategigrupp", submitted) == {"can_assign", "can_comment"}
-    assert offered("kontakt-laxa", submitted) == {"can_comment"}
-    analysed = _analysed(county)  # strategigrupp is its preparer
-    assert offered("strategigrupp", analysed) == {
+    submitted = _submit(county, people["submitter"])
+    assert offered("commenter", submitted) == {"can_assign", "can_comment"}
+    assert offered("submitter", submitted) == {"can_comment"}
+    analysed = _analysed(county, people)  # the commenter is its preparer
+    assert offered("commenter", analysed) == {
         "can_assign",
         "can_score",
         "can_put_on_agenda",
         "can_comment",
     }
-    assert offered("styrgrupp", analysed) == {
+    assert offered("steering", analysed) == {
         "can_assign",
         "can_put_on_agenda",
         "can_decide",
         "can_comment",
     }
-    user, access = _as("styrgrupp", analysed)
+    user, access = _as(people["steering"], analysed)
     decided = intake.initiative_decide(
         initiative=analysed, user=user, access=access, outcome="parked", reason="Senare"
     ).initiative
-    assert offered("styrgrupp", decided) == {"can_comment"}
-    assert offered("strategigrupp", decided) == {"can_comment"}
+    assert offered("steering", decided) == {"can_comment"}
+    assert offered("commenter", decided) == {"can_comment"}
     # What the role allows stays: a late post is answered by the service's message.
-    assert _as("strategigrupp", decided)[1].may_score
+    assert _as(people["commenter"], decided)[1].may_score

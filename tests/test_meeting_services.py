@@ -13,20 +13,20 @@ from portal import services
 from portal.access import bodies_kept_by, can_manage_meetings
 from portal.agenda import agenda_subjects
 from portal.models import AgendaItem, Body, Meeting
-from tests.conftest import demo_user
+from tests.factories import BodyFactory, council_make
 
 
 @pytest.fixture
-def steering(demo) -> Body:
-    return Body.objects.get(slug="programstyrgruppen")
+def steering(programme) -> Body:
+    return programme.steering_group
 
 
 @pytest.fixture
-def meeting(steering) -> Meeting:
+def meeting(programme, steering) -> Meeting:
     starts = timezone.now() + timedelta(days=3)
     return services.meeting_create(
         body=steering,
-        user=demo_user("samordnare"),
+        user=programme.coordinator,
         title=" Styrgruppsmöte ",
         starts_at=starts,
         ends_at=starts + timedelta(hours=1),
@@ -37,8 +37,8 @@ def _titles(meeting: Meeting) -> list[str]:
     return list(meeting.items.order_by("order").values_list("title", flat=True))
 
 
-def test_moving_and_removing_items_keeps_the_order_dense(meeting):
-    user = demo_user("samordnare")
+def test_moving_and_removing_items_keeps_the_order_dense(programme, meeting):
+    user = programme.coordinator
     first, second, third = (
         services.agenda_item_add(meeting=meeting, title=title, user=user)
         for title in ("Ett", "Två", "Tre")
@@ -54,43 +54,43 @@ def test_moving_and_removing_items_keeps_the_order_dense(meeting):
         ("Tre", 1),
         ("Två", 2),
     ]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Okänd riktning"):
         services.agenda_item_move(item=third, user=user, direction="sideways")
 
 
-def test_a_decision_can_only_link_to_an_item_of_its_own_meeting(meeting, steering):
+def test_a_decision_can_only_link_to_an_item_of_its_own_meeting(programme, meeting, steering):
     other = Meeting.objects.create(
         body=steering, title="Annat", starts_at=meeting.starts_at, ends_at=meeting.ends_at
     )
     item = AgendaItem.objects.create(meeting=other, title="Annan punkt", order=1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="inte på det här mötets dagordning"):
         services.meeting_decision_record(
-            meeting=meeting, user=demo_user("samordnare"), title="Beslut", item=item
+            meeting=meeting, user=programme.coordinator, title="Beslut", item=item
         )
     assert not meeting.decisions.exists()
 
 
-def _initiative(plan, title: str, **fields) -> Initiative:
-    laxa = demo_user("kontakt-laxa")
+def _initiative(programme, title: str, **fields) -> Initiative:
+    contact = programme.contact
     return Initiative.objects.create(
-        strategy=plan.strategy,
+        strategy=programme.strategy,
         title=title,
         problem="Problem",
         expected_benefit="Nytta",
         proposed_kind="prestudy",
-        organisation=laxa.organisation,
-        submitted_by=laxa,
+        organisation=contact.organisation,
+        submitted_by=contact,
         **fields,
     )
 
 
-def test_what_awaits_the_steering_group(steering, published_plan, open_round, client):
-    round = open_round(published_plan)
+def test_what_awaits_the_steering_group(programme, steering, programme_round, client):
+    round = programme_round(programme.published_plan)
     report = Report.objects.create(
         round=round, version=1, state=Report.State.DONE, review=Report.Review.PENDING
     )
-    initiative = _initiative(published_plan, "Gemensam e-arkivlösning")
-    decided = _initiative(published_plan, "Redan beslutat", state=Initiative.State.DECIDED)
+    initiative = _initiative(programme, "Gemensam e-arkivlösning")
+    decided = _initiative(programme, "Redan beslutat", state=Initiative.State.DECIDED)
 
     found = {subject.object: subject for subject in agenda_subjects(steering)}
 
@@ -98,12 +98,13 @@ def test_what_awaits_the_steering_group(steering, published_plan, open_round, cl
     assert found[report].url == report.get_absolute_url()
     assert found[initiative].title == "Gemensam e-arkivlösning"
     # A body that governs no strategy has nothing waiting.
-    assert agenda_subjects(Body.objects.get(slug="kommunchefsnatverket")) == []
+    network = BodyFactory(kind=Body.Kind.NETWORK, organisation=programme.region)
+    assert agenda_subjects(network) == []
 
 
-def test_who_keeps_which_bodies_meetings(steering):
-    council = Body.objects.get(slug="digitaliseringsradet")
-    coordinator, chair, member = (demo_user(name) for name in ("samordnare", "rad", "styrgrupp"))
+def test_who_keeps_which_bodies_meetings(programme, steering):
+    council, chair = council_make(programme)
+    coordinator, member = programme.coordinator, programme.steering
     assert can_manage_meetings(coordinator, steering) and can_manage_meetings(coordinator, council)
     assert can_manage_meetings(chair, council) and not can_manage_meetings(chair, steering)
     assert not can_manage_meetings(member, steering)

@@ -8,15 +8,27 @@ import pytest
 from django.utils import timezone
 
 from actionplans.models import ActionPlan
-from portal.models import AgendaItem, Body, Decision, Meeting, Membership
-from tests.conftest import demo_user
-
-STEERING = "/organ/programstyrgruppen"
+from portal.models import AgendaItem, Body, Decision, Meeting, Membership, User
+from tests.factories import council_make
 
 
 @pytest.fixture
-def steering(demo) -> Body:
-    return Body.objects.get(slug="programstyrgruppen")
+def steering(programme) -> Body:
+    return programme.steering_group
+
+
+@pytest.fixture
+def council(programme) -> tuple[Body, User]:
+    """The digitalisation council and its chair."""
+    return council_make(programme)
+
+
+def _person(programme, council, role: str) -> User:
+    return council[1] if role == "council chair" else getattr(programme, role)
+
+
+def _body(body: Body) -> str:
+    return f"/organ/{body.slug}"
 
 
 @pytest.fixture
@@ -33,54 +45,53 @@ def meeting(steering) -> Meeting:
 
 
 def _page(meeting: Meeting) -> str:
-    return f"{STEERING}/moten/{meeting.pk}/"
+    return f"{_body(meeting.body)}/moten/{meeting.pk}/"
 
 
-def test_anyone_reads_the_meeting_but_draft_minutes_are_for_insiders(client, meeting):
+def test_anyone_reads_the_meeting_but_draft_minutes_are_for_insiders(client, programme, meeting):
     html = client.get(_page(meeting)).content.decode()
     assert "Styrgruppsmöte december" in html and "Regionens hus, rum 4" in html
     assert "Utkast: styrgruppen" not in html
     assert "Redigera" not in html and "Lägg till på dagordningen" not in html
 
-    client.force_login(demo_user("styrgrupp"))  # a member reads the draft, keeps nothing
+    client.force_login(programme.steering)  # a member reads the draft, keeps nothing
     html = client.get(_page(meeting)).content.decode()
     assert "Utkast: styrgruppen" in html
     assert "Lägg till på dagordningen" not in html
 
-    client.force_login(demo_user("samordnare"))  # the secretariat keeps the meeting
+    client.force_login(programme.coordinator)  # the secretariat keeps the meeting
     html = client.get(_page(meeting)).content.decode()
     assert "Lägg till på dagordningen" in html and "Registrera ett beslut" in html
 
 
-def test_a_meeting_of_another_body_is_not_found_under_this_one(client, meeting):
-    assert client.get(f"/organ/strategigruppen/moten/{meeting.pk}/").status_code == 404
+def test_a_meeting_of_another_body_is_not_found_under_this_one(client, programme, meeting):
+    other = _body(programme.strategy_group)
+    assert client.get(f"{other}/moten/{meeting.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize(
-    ("username", "expected"),
-    [("samordnare", 200), ("styrgrupp", 403), ("rad", 403), ("kontakt-kumla", 403)],
+    ("role", "expected"),
+    [("coordinator", 200), ("steering", 403), ("council chair", 403), ("contact", 403)],
 )
-def test_who_may_add_a_meeting(client, steering, username, expected):
-    client.force_login(demo_user(username))
-    assert client.get(f"{STEERING}/moten/nytt/").status_code == expected
+def test_who_may_add_a_meeting(client, programme, council, steering, role, expected):
+    client.force_login(_person(programme, council, role))
+    assert client.get(f"{_body(steering)}/moten/nytt/").status_code == expected
 
 
-def test_the_chair_or_secretary_keeps_their_own_body_only(client, demo):
-    client.force_login(demo_user("rad"))  # chair of the council
-    assert client.get("/organ/digitaliseringsradet/moten/nytt/").status_code == 200
-    assert client.get(f"{STEERING}/moten/nytt/").status_code == 403
-    secretary = demo_user("styrgrupp")
-    Membership.objects.filter(user=secretary, body__slug="programstyrgruppen").update(
-        role=Membership.Role.SECRETARY
-    )
+def test_the_chair_or_secretary_keeps_their_own_body_only(client, programme, council, steering):
+    client.force_login(council[1])  # chair of the council
+    assert client.get(f"{_body(council[0])}/moten/nytt/").status_code == 200
+    assert client.get(f"{_body(steering)}/moten/nytt/").status_code == 403
+    secretary = programme.steering
+    Membership.objects.filter(user=secretary, body=steering).update(role=Membership.Role.SECRETARY)
     client.force_login(secretary)
-    assert client.get(f"{STEERING}/moten/nytt/").status_code == 200
+    assert client.get(f"{_body(steering)}/moten/nytt/").status_code == 200
 
 
-def test_adding_a_meeting(client, steering):
-    client.force_login(demo_user("samordnare"))
+def test_adding_a_meeting(client, programme, steering):
+    client.force_login(programme.coordinator)
     response = client.post(
-        f"{STEERING}/moten/nytt/",
+        f"{_body(steering)}/moten/nytt/",
         {
             "title": "Extra styrgruppsmöte",
             "starts_at": "2026-12-15T13:00",
@@ -92,17 +103,20 @@ def test_adding_a_meeting(client, steering):
     assert response.status_code == 302 and response["Location"] == _page(meeting)
     assert meeting.body == steering and meeting.location == "Teams"
     assert timezone.localtime(meeting.starts_at).hour == 13
-    assert meeting.history.first().history_user.username == "samordnare"
+    assert meeting.history.first().history_user == programme.coordinator
     # On the body's page, linked, and in the calendar feed.
-    assert _page(meeting) in client.get(f"{STEERING}/").content.decode()
-    assert "Extra styrgruppsmöte" in client.get(f"{STEERING}/kalender.ics").content.decode()
+    assert _page(meeting) in client.get(f"{_body(steering)}/").content.decode()
+    calendar = client.get(f"{_body(steering)}/kalender.ics").content.decode()
+    assert "Extra styrgruppsmöte" in calendar
 
 
-def test_a_meeting_that_ends_before_it_starts_is_refused_with_a_message(client, steering):
-    client.force_login(demo_user("samordnare"))
+def test_a_meeting_that_ends_before_it_starts_is_refused_with_a_message(
+    client, programme, steering
+):
+    client.force_login(programme.coordinator)
     count = Meeting.objects.count()
     response = client.post(
-        f"{STEERING}/moten/nytt/",
+        f"{_body(steering)}/moten/nytt/",
         {"title": "Fel", "starts_at": "2026-12-15T13:00", "ends_at": "2026-12-15T12:00"},
     )
     assert response.status_code == 200
@@ -110,9 +124,10 @@ def test_a_meeting_that_ends_before_it_starts_is_refused_with_a_message(client, 
     assert Meeting.objects.count() == count
 
 
-def test_setting_the_agenda_with_htmx(client, meeting, draft_plan):
+def test_setting_the_agenda_with_htmx(client, programme, meeting):
+    draft_plan = programme.draft_plan
     ActionPlan.objects.filter(pk=draft_plan.pk).update(state=ActionPlan.State.REVIEW)
-    client.force_login(demo_user("samordnare"))
+    client.force_login(programme.coordinator)
     url = f"{_page(meeting)}dagordning/"
     # The plan awaiting approval is offered; choosing it links the item to it.
     html = client.get(_page(meeting)).content.decode()
@@ -150,9 +165,10 @@ def test_setting_the_agenda_with_htmx(client, meeting, draft_plan):
     assert list(meeting.items.values_list("title", "order")) == [("Övriga frågor", 1)]
 
 
-def test_an_item_chosen_in_english_is_stored_in_swedish(client, meeting, draft_plan):
+def test_an_item_chosen_in_english_is_stored_in_swedish(client, programme, meeting):
+    draft_plan = programme.draft_plan
     ActionPlan.objects.filter(pk=draft_plan.pk).update(state=ActionPlan.State.REVIEW)
-    client.force_login(demo_user("samordnare"))
+    client.force_login(programme.coordinator)
     client.cookies["django_language"] = "en"
     subject = _choices(client, meeting)[1]
     assert subject[1] == f"Plan awaiting approval: {draft_plan.title}"
@@ -160,7 +176,8 @@ def test_an_item_chosen_in_english_is_stored_in_swedish(client, meeting, draft_p
     assert meeting.items.get().title == f"Plan som väntar på godkännande: {draft_plan.title}"
 
 
-def test_what_an_item_concerns_is_linked_for_insiders_only(client, meeting, draft_plan):
+def test_what_an_item_concerns_is_linked_for_insiders_only(client, programme, meeting):
+    draft_plan = programme.draft_plan
     AgendaItem.objects.create(
         meeting=meeting,
         title="Handlingsplanen",
@@ -169,10 +186,10 @@ def test_what_an_item_concerns_is_linked_for_insiders_only(client, meeting, draf
         subject_url=draft_plan.get_edit_url(),
     )
     link = f'href="{draft_plan.get_edit_url()}"'
-    for page in (_page(meeting), f"{STEERING}/"):
+    for page in (_page(meeting), f"{_body(meeting.body)}/"):
         assert link not in client.get(page).content.decode()  # it would only ask to sign in
-    client.force_login(demo_user("styrgrupp"))
-    for page in (_page(meeting), f"{STEERING}/"):
+    client.force_login(programme.steering)
+    for page in (_page(meeting), f"{_body(meeting.body)}/"):
         assert link in client.get(page).content.decode()
 
 
@@ -181,8 +198,8 @@ def _choices(client, meeting):
     return response.context["agenda_form"].fields["subject"].choices
 
 
-def test_an_empty_agenda_item_is_refused_with_a_message(client, meeting):
-    client.force_login(demo_user("samordnare"))
+def test_an_empty_agenda_item_is_refused_with_a_message(client, programme, meeting):
+    client.force_login(programme.coordinator)
     response = client.post(
         f"{_page(meeting)}dagordning/", {"agenda-title": "  "}, HTTP_HX_REQUEST="true"
     )
@@ -191,27 +208,29 @@ def test_an_empty_agenda_item_is_refused_with_a_message(client, meeting):
     assert not meeting.items.exists()
 
 
-def test_without_htmx_the_agenda_form_returns_to_the_page(client, meeting):
-    client.force_login(demo_user("samordnare"))
+def test_without_htmx_the_agenda_form_returns_to_the_page(client, programme, meeting):
+    client.force_login(programme.coordinator)
     response = client.post(f"{_page(meeting)}dagordning/", {"agenda-title": "Information"})
     assert response.status_code == 302
     assert response["Location"] == f"{_page(meeting)}#agenda-heading"
 
 
-def test_an_item_of_another_meeting_cannot_be_moved_from_here(client, meeting, steering):
+def test_an_item_of_another_meeting_cannot_be_moved_from_here(client, programme, meeting, steering):
     other = Meeting.objects.create(
         body=steering, title="Annat", starts_at=meeting.starts_at, ends_at=meeting.ends_at
     )
     item = AgendaItem.objects.create(meeting=other, title="Annan punkt", order=1)
-    client.force_login(demo_user("samordnare"))
+    client.force_login(programme.coordinator)
     response = client.post(f"{_page(meeting)}dagordning/", {"item": item.pk, "remove": "1"})
     assert response.status_code == 404
     assert AgendaItem.objects.filter(pk=item.pk).exists()
 
 
-@pytest.mark.parametrize("username", ["styrgrupp", "rad", "kontakt-kumla"])
-def test_others_cannot_change_the_agenda_or_record_decisions(client, meeting, username):
-    client.force_login(demo_user(username))
+@pytest.mark.parametrize("role", ["steering", "council chair", "contact"])
+def test_others_cannot_change_the_agenda_or_record_decisions(
+    client, programme, council, meeting, role
+):
+    client.force_login(_person(programme, council, role))
     assert client.post(f"{_page(meeting)}dagordning/", {"agenda-title": "X"}).status_code == 403
     assert client.post(f"{_page(meeting)}beslut/", {"decision-title": "X"}).status_code == 403
     assert client.post(f"{_page(meeting)}andra/", {"delete": "1"}).status_code == 403
@@ -224,7 +243,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, meeting):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_recording_a_decision_links_it_to_the_items_subject(client, meeting, draft_plan):
+def test_recording_a_decision_links_it_to_the_items_subject(client, programme, meeting):
+    draft_plan = programme.draft_plan
     item = AgendaItem.objects.create(
         meeting=meeting,
         title="Handlingsplanen",
@@ -232,7 +252,7 @@ def test_recording_a_decision_links_it_to_the_items_subject(client, meeting, dra
         subject=draft_plan,
         subject_url=draft_plan.get_edit_url(),
     )
-    client.force_login(demo_user("samordnare"))
+    client.force_login(programme.coordinator)
     response = client.post(
         f"{_page(meeting)}beslut/",
         {
@@ -253,8 +273,8 @@ def test_recording_a_decision_links_it_to_the_items_subject(client, meeting, dra
     assert "Planen återremitteras" not in client.get(_page(meeting)).content.decode()
 
 
-def test_a_decision_needs_a_title(client, meeting):
-    client.force_login(demo_user("samordnare"))
+def test_a_decision_needs_a_title(client, programme, meeting):
+    client.force_login(programme.coordinator)
     response = client.post(
         f"{_page(meeting)}beslut/", {"decision-title": "", "decision-is_public": "on"}
     )
@@ -276,8 +296,8 @@ def _edit(client, meeting, **changes):
     return client.post(f"{_page(meeting)}andra/", data)
 
 
-def test_publishing_the_minutes(client, meeting):
-    client.force_login(demo_user("samordnare"))
+def test_publishing_the_minutes(client, programme, meeting):
+    client.force_login(programme.coordinator)
     response = _edit(
         client, meeting, minutes="Protokoll: budgeten fastställdes.", minutes_published="on"
     )
@@ -288,8 +308,8 @@ def test_publishing_the_minutes(client, meeting):
     assert "Protokoll: budgeten fastställdes." in client.get(_page(meeting)).content.decode()
 
 
-def test_two_secretaries_editing_at_once_do_not_overwrite_each_other(client, meeting):
-    client.force_login(demo_user("samordnare"))
+def test_two_secretaries_editing_at_once_do_not_overwrite_each_other(client, programme, meeting):
+    client.force_login(programme.coordinator)
     assert _edit(client, meeting, minutes="Först sparat.").status_code == 302
     # The second editor loaded the form before that save (version 1).
     response = _edit(client, meeting, minutes="Mitt utkast.")
@@ -306,8 +326,8 @@ def test_two_secretaries_editing_at_once_do_not_overwrite_each_other(client, mee
     assert meeting.minutes == "Mitt utkast." and meeting.version == 3
 
 
-def test_minutes_cannot_be_published_empty(client, meeting):
-    client.force_login(demo_user("samordnare"))
+def test_minutes_cannot_be_published_empty(client, programme, meeting):
+    client.force_login(programme.coordinator)
     response = _edit(client, meeting, minutes="", minutes_published="on")
     assert response.status_code == 200
     assert "Det finns inget protokoll att publicera." in response.content.decode()
@@ -315,8 +335,8 @@ def test_minutes_cannot_be_published_empty(client, meeting):
     assert not meeting.minutes_published and meeting.version == 1
 
 
-def test_removing_a_meeting_unless_decisions_were_taken(client, meeting):
-    client.force_login(demo_user("samordnare"))
+def test_removing_a_meeting_unless_decisions_were_taken(client, programme, meeting):
+    client.force_login(programme.coordinator)
     Decision.objects.create(
         body=meeting.body, meeting=meeting, decided_on=timezone.localdate(), title="Beslut"
     )
@@ -326,5 +346,5 @@ def test_removing_a_meeting_unless_decisions_were_taken(client, meeting):
 
     meeting.decisions.all().delete()
     response = client.post(f"{_page(meeting)}andra/", {"delete": "1"})
-    assert response.status_code == 302 and response["Location"] == f"{STEERING}/"
+    assert response.status_code == 302 and response["Location"] == f"{_body(meeting.body)}/"
     assert not Meeting.objects.filter(pk=meeting.pk).exists()

@@ -2,23 +2,32 @@
 
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 
 from actionplans import tasks
 from actionplans.models import ActionPlan, Offer, Participation
 from portal.dates import today
-from portal.models import Organisation, User
-from tests.conftest import demo_user
+from portal.models import User
+from tests.factories import activities_make, municipalities_make
 
 
-def _send(client, plan, deadline_days=10):
-    client.force_login(demo_user("samordnare"))
+@pytest.fixture
+def published_plan(programme):
+    activities_make(programme)
+    return programme.published_plan
+
+
+@pytest.fixture
+def contacts(programme) -> list[User]:
+    """The contacts of three municipalities: Norrby's, Söderby's and the programme's own."""
+    return [*municipalities_make(programme, "Norrby", "Söderby"), programme.contact]
+
+
+def _send(client, programme, plan, contacts, deadline_days=10):
+    client.force_login(programme.coordinator)
     activities = list(plan.activities.order_by("pk").values_list("pk", flat=True)[:2])
-    organisations = list(
-        Organisation.objects.filter(
-            slug__in=["kumla-kommun", "nora-kommun", "orebro-kommun"]
-        ).values_list("pk", flat=True)
-    )
+    organisations = [contact.organisation_id for contact in contacts]
     response = client.post(
         f"/planarbete/{plan.pk}/nytt-erbjudande/",
         {
@@ -42,37 +51,39 @@ def _answer_data(offer, **answers):
     return data
 
 
-def test_send_answer_and_see_the_matrix(client, published_plan, django_capture_on_commit_callbacks):
-    User.objects.filter(is_contact=True).update(email="kontakt@example.org")
+def test_send_answer_and_see_the_matrix(
+    client, programme, published_plan, contacts, django_capture_on_commit_callbacks
+):
+    norrby, soderby, _own = contacts
     with django_capture_on_commit_callbacks() as callbacks:
-        response = _send(client, published_plan)
-    offer = Offer.objects.latest("sent_at")
+        response = _send(client, programme, published_plan, contacts)
+    offer = Offer.objects.get(plan=published_plan)
     assert response["Location"] == offer.get_absolute_url()
     assert len(callbacks) == 1  # the mails are queued for the worker once the offer is saved
     tasks.send_offer_mails(offer.pk)  # what the worker runs
-    assert len(mail.outbox) == 3  # Kumla, Nora and Örebro each have a contact
+    assert len(mail.outbox) == 3  # the three municipalities each have a contact
 
-    client.force_login(demo_user("kontakt-kumla"))
+    client.force_login(norrby)
     page = client.get(f"/erbjudanden/{offer.pk}/svara/")
-    assert page.status_code == 200 and "Kumla kommun" in page.content.decode()
+    assert page.status_code == 200 and norrby.organisation.name in page.content.decode()
     client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes", a1="no"))
-    client.force_login(demo_user("kontakt-nora"))
+    client.force_login(soderby)
     client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes"))
     assert Participation.objects.filter(offer=offer, answer="yes").count() == 2
 
-    client.force_login(demo_user("samordnare"))
+    client.force_login(programme.coordinator)
     html = client.get(offer.get_absolute_url()).content.decode()
-    assert "Kumla kommun" in html and "Nora kommun" in html
+    assert norrby.organisation.name in html and soderby.organisation.name in html
     assert "2 av 3" in html or "2 of 3" in html  # organisations that have answered
     export = client.get(f"/erbjudanden/{offer.pk}/export.xlsx")
     assert export.status_code == 200
 
 
-def test_a_late_answer_is_refused_with_a_clear_message(client, published_plan):
-    _send(client, published_plan)
-    offer = Offer.objects.latest("sent_at")
+def test_a_late_answer_is_refused_with_a_clear_message(client, programme, published_plan, contacts):
+    _send(client, programme, published_plan, contacts)
+    offer = Offer.objects.get(plan=published_plan)
     Offer.objects.filter(pk=offer.pk).update(deadline=today() - timedelta(days=1))
-    client.force_login(demo_user("kontakt-kumla"))
+    client.force_login(contacts[0])
     response = client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -81,52 +92,56 @@ def test_a_late_answer_is_refused_with_a_clear_message(client, published_plan):
     assert not Participation.objects.filter(offer=offer).exists()
 
 
-def test_contacts_see_totals_until_the_plan_is_published(client, published_plan):
-    _send(client, published_plan)
-    offer = Offer.objects.latest("sent_at")
-    client.force_login(demo_user("kontakt-nora"))
+def test_contacts_see_totals_until_the_plan_is_published(
+    client, programme, published_plan, contacts
+):
+    norrby, soderby, _own = contacts
+    _send(client, programme, published_plan, contacts)
+    offer = Offer.objects.get(plan=published_plan)
+    client.force_login(soderby)
     client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes"), follow=True)
     ActionPlan.objects.filter(pk=published_plan.pk).update(state=ActionPlan.State.APPROVED)
-    client.force_login(demo_user("kontakt-kumla"))
+    client.force_login(norrby)
     html = client.get(offer.get_absolute_url()).content.decode()
-    assert "Nora kommun" not in html  # not by name
+    assert soderby.organisation.name not in html  # not by name
     assert "1 deltar" in html or "1 take part" in html  # but in the totals
     assert client.get(f"/erbjudanden/{offer.pk}/export.xlsx").status_code == 403
     ActionPlan.objects.filter(pk=published_plan.pk).update(state=ActionPlan.State.PUBLISHED)
-    assert "Nora kommun" in client.get(offer.get_absolute_url()).content.decode()
+    assert soderby.organisation.name in client.get(offer.get_absolute_url()).content.decode()
 
 
-def test_commitments_page(client, published_plan):
-    _send(client, published_plan)
-    offer = Offer.objects.latest("sent_at")
-    client.force_login(demo_user("kontakt-kumla"))
+def test_commitments_page(client, programme, published_plan, contacts):
+    norrby = contacts[0]
+    _send(client, programme, published_plan, contacts)
+    offer = Offer.objects.get(plan=published_plan)
+    client.force_login(norrby)
     client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes"))
     client.logout()
-    html = client.get("/organisationer/kumla-kommun/atagande/").content.decode()
+    html = client.get(f"/organisationer/{norrby.organisation.slug}/atagande/").content.decode()
     assert offer.activities.order_by("pk").first().title in html
 
 
-def test_a_contact_cannot_answer_for_another_organisation_through_the_url(client, demo):
-    """kontakt-kumla cannot change Örebro's answers in the demo offer."""
-    offer = Offer.objects.get(title="Erbjudande om deltagande i Aktiviteter 2023")
-    orebro_before = list(
-        Participation.objects.filter(offer=offer, organisation__slug="orebro-kommun")
-        .order_by("pk")
-        .values_list("answer", flat=True)
-    )
-    client.force_login(demo_user("kontakt-kumla"))
+def test_a_contact_cannot_answer_for_another_organisation_through_the_url(
+    client, programme, published_plan, contacts
+):
+    """Norrby's contact cannot change another municipality's answers in the offer."""
+    norrby, _soderby, other = contacts
+    _send(client, programme, published_plan, contacts)
+    offer = Offer.objects.get(plan=published_plan)
+    client.force_login(other)
+    client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes", a1="no"))
+    others = Participation.objects.filter(offer=offer, organisation=other.organisation)
+    before = list(others.order_by("pk").values_list("answer", flat=True))
+    assert before == ["yes", "no"]
+    client.force_login(norrby)
     data = {}
     for activity in offer.activities.all():
         data[f"a{activity.pk}-answer"] = "no"
         data[f"a{activity.pk}-contact"] = ""
         data[f"a{activity.pk}-comment"] = ""
-    client.post(f"/erbjudanden/{offer.pk}/svara/?organisation=orebro-kommun", data)
-    after = list(
-        Participation.objects.filter(offer=offer, organisation__slug="orebro-kommun")
-        .order_by("pk")
-        .values_list("answer", flat=True)
-    )
-    assert after == orebro_before
-    # What was posted became Kumla's own answers.
-    kumla = Participation.objects.filter(offer=offer, organisation__slug="kumla-kommun")
-    assert kumla.count() == offer.activities.count()
+    client.post(f"/erbjudanden/{offer.pk}/svara/?organisation={other.organisation.slug}", data)
+    after = list(others.order_by("pk").values_list("answer", flat=True))
+    assert after == before
+    # What was posted became Norrby's own answers.
+    own = Participation.objects.filter(offer=offer, organisation=norrby.organisation)
+    assert own.count() == offer.activities.count()

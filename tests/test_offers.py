@@ -10,37 +10,42 @@ from django.http import Http404
 
 from actionplans import selectors, tasks
 from actionplans.access import offer_access
-from actionplans.models import OfferMail, Participation
+from actionplans.models import Offer, OfferMail, Participation
 from actionplans.services.offers import AnswerRow, offer_send, participation_answer
 from portal.dates import today
-from portal.models import Organisation, User
-from tests.conftest import demo_user
+from portal.models import User
+from tests.factories import activities_make, municipalities_make, project_make
 
 
 @pytest.fixture
-def offer(published_plan, as_user, django_capture_on_commit_callbacks):
-    user, access = as_user("samordnare", published_plan)
-    user.email = "samordnare@example.org"
-    user.save()
-    for contact in User.objects.filter(is_contact=True):
-        contact.email = f"{contact.username}@example.org"
-        contact.save()
+def contacts(programme) -> list[User]:
+    """The contacts of three collaborating municipalities: the programme's own, Norrby's and
+    Söderby's (``contact.organisation`` is the municipality)."""
+    return [programme.contact, *municipalities_make(programme, "Norrby", "Söderby")]
+
+
+@pytest.fixture
+def offer(programme, contacts, django_capture_on_commit_callbacks):
+    """An offer of three activities of the published plan to the three municipalities and to
+    the region, which has no contact."""
+    activities_make(programme)
+    plan = programme.published_plan
+    user = programme.coordinator
     with django_capture_on_commit_callbacks(execute=False):
         return offer_send(
-            plan=published_plan,
+            plan=plan,
             user=user,
-            access=access,
+            access=programme.access(user, plan),
             title="Erbjudande 2023",
             text="Välj de aktiviteter ni vill delta i.",
             deadline=today() + timedelta(days=10),
             reminder_days=7,
-            activities=list(published_plan.activities.order_by("pk")[:3]),
-            organisations=list(Organisation.objects.filter(collaborates=True)),
+            activities=list(plan.activities.order_by("pk")[:3]),
+            organisations=[programme.region, *(contact.organisation for contact in contacts)],
         )
 
 
-def answer(offer, username, **answers):
-    user = demo_user(username)
+def answer(offer, user, **answers):
     access = offer_access(user, offer)
     organisation = access.answers_for or user.organisation
     rows = [
@@ -52,78 +57,84 @@ def answer(offer, username, **answers):
     )
 
 
-def test_only_coordinators_send_and_only_approved_plans(draft_plan, published_plan, as_user):
-    user, access = as_user("styrgrupp", published_plan)
-    with pytest.raises(PermissionDenied):
+def test_only_coordinators_send_and_only_approved_plans(programme):
+    published_plan, draft_plan = programme.published_plan, programme.draft_plan
+    activities_make(programme)
+    project_make(programme)
+    user = programme.steering
+    with pytest.raises(PermissionDenied) as refused:
         offer_send(
             plan=published_plan,
             user=user,
-            access=access,
+            access=programme.access(user, published_plan),
             title="x",
             text="",
             deadline=today(),
             reminder_days=1,
             activities=list(published_plan.activities.all()[:1]),
-            organisations=list(Organisation.objects.all()[:1]),
+            organisations=[programme.municipality],
         )
-    user, access = as_user("samordnare", draft_plan)
-    with pytest.raises(ValidationError, match="godkänd eller publicerad plan"):
+    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
+    user = programme.coordinator
+    with pytest.raises(ValidationError, match="godkänd eller publicerad plan kan erbjudas"):
         offer_send(
             plan=draft_plan,
             user=user,
-            access=access,
+            access=programme.access(user, draft_plan),
             title="x",
             text="",
             deadline=today(),
             reminder_days=1,
             activities=list(draft_plan.activities.all()),
-            organisations=list(Organisation.objects.all()[:1]),
+            organisations=[programme.municipality],
         )
+    assert not Offer.objects.filter(plan__strategy=programme.strategy).exists()
 
 
-def test_contacts_answer_for_their_own_organisation(offer):
-    answer(offer, "kontakt-kumla", a0="yes", a1="no")
-    answer(offer, "kontakt-nora", a0="yes", a2="undecided")
-    kumla = Participation.objects.filter(organisation__slug="kumla-kommun", offer=offer)
-    assert sorted(kumla.values_list("answer", flat=True)) == ["no", "yes"]
+def test_contacts_answer_for_their_own_organisation(offer, contacts):
+    _own, norrby, soderby = contacts
+    answer(offer, norrby, a0="yes", a1="no")
+    answer(offer, soderby, a0="yes", a2="undecided")
+    answers = Participation.objects.filter(organisation=norrby.organisation, offer=offer)
+    assert sorted(answers.values_list("answer", flat=True)) == ["no", "yes"]
     matrix = selectors.offer_matrix(offer)
     assert matrix.totals == {"yes": 2, "no": 1, "undecided": 1}
     assert matrix.rows[0].counts["yes"] == 2
     assert len(matrix.answered) == 2
 
 
-def test_a_contact_cannot_answer_for_another_organisation(offer):
-    kumla = demo_user("kontakt-kumla")
-    access = offer_access(kumla, offer)
-    orebro = Organisation.objects.get(slug="orebro-kommun")
-    with pytest.raises(PermissionDenied):
+def test_a_contact_cannot_answer_for_another_organisation(offer, contacts):
+    other, norrby, _soderby = contacts
+    access = offer_access(norrby, offer)
+    with pytest.raises(PermissionDenied) as refused:
         participation_answer(
             offer=offer,
-            organisation=orebro,
-            user=kumla,
+            organisation=other.organisation,
+            user=norrby,
             access=access,
             rows=[AnswerRow(activity=offer.activities.first(), answer="no")],
         )
-    assert not Participation.objects.filter(offer=offer, organisation=orebro).exists()
+    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
+    assert not Participation.objects.filter(offer=offer, organisation=other.organisation).exists()
 
 
-def test_a_late_answer_is_refused_but_the_coordinator_may_change_it(offer):
-    answer(offer, "kontakt-kumla", a0="yes")
+def test_a_late_answer_is_refused_but_the_coordinator_may_change_it(programme, offer, contacts):
+    norrby = contacts[1]
+    answer(offer, norrby, a0="yes")
     offer.deadline = today() - timedelta(days=1)
     offer.save()
-    with pytest.raises(ValidationError, match=r"[Ss]amordnare"):
-        answer(offer, "kontakt-kumla", a0="no")
-    coordinator = demo_user("samordnare")
+    with pytest.raises(ValidationError, match=r"Sista svarsdag var .*Be samordnaren"):
+        answer(offer, norrby, a0="no")
+    coordinator = programme.coordinator
     access = offer_access(coordinator, offer)
-    kumla = Organisation.objects.get(slug="kumla-kommun")
     participation_answer(
         offer=offer,
-        organisation=kumla,
+        organisation=norrby.organisation,
         user=coordinator,
         access=access,
         rows=[AnswerRow(activity=offer.activities.order_by("pk").first(), answer="no")],
     )
-    participation = Participation.objects.get(offer=offer, organisation=kumla)
+    participation = Participation.objects.get(offer=offer, organisation=norrby.organisation)
     assert participation.answer == "no"
     assert participation.history.first().history_user == coordinator
     assert participation.history.count() == 2
@@ -131,52 +142,57 @@ def test_a_late_answer_is_refused_but_the_coordinator_may_change_it(offer):
 
 def test_those_it_does_not_concern_get_404(offer):
     outsider = User.objects.create_user("utanfor", is_contact=True)
-    with pytest.raises(Http404):
+    with pytest.raises(Http404) as refused:
         offer_access(outsider, offer)
+    assert refused.type is Http404  # the access rule's own, not a subclass from elsewhere
 
 
-def test_the_offer_mail_goes_once_to_each_contact(offer):
+def test_the_offer_mail_goes_once_to_each_contact(offer, contacts):
+    norrby = contacts[1]
     with_contacts = offer.recipients.filter(organisation__users__is_contact=True).distinct()
-    assert tasks.send_offer_mails(offer.pk) == with_contacts.count() == 12
+    assert tasks.send_offer_mails(offer.pk) == with_contacts.count() == len(contacts) == 3
     assert tasks.send_offer_mails(offer.pk) == 0  # a retry sends nothing again
     to = sorted(address for message in mail.outbox for address in message.to)
-    assert "kontakt-kumla@example.org" in to
-    assert len(to) == len(set(to)) == User.objects.filter(is_contact=True).count()
-    message = next(m for m in mail.outbox if "kontakt-kumla@example.org" in m.to)
+    assert norrby.email in to
+    assert len(to) == len(set(to)) == len(contacts)
+    assert set(to) == {contact.email for contact in contacts}
+    message = next(m for m in mail.outbox if norrby.email in m.to)
     assert message.subject == "Erbjudande: Erbjudande 2023"
-    assert "Kumla kommun" in message.body
+    assert norrby.organisation.name in message.body
     assert f"/erbjudanden/{offer.pk}/svara/" in message.body
     html = message.alternatives[0][0]
     assert 'lang="sv"' in html and f"/erbjudanden/{offer.pk}/svara/" in html
 
 
-def test_reminders_go_to_those_who_have_not_answered(offer):
-    answer(offer, "kontakt-kumla", a0="yes")
+def test_reminders_go_to_those_who_have_not_answered(offer, contacts):
+    _own, norrby, soderby = contacts
+    answer(offer, norrby, a0="yes")
     assert tasks.send_offer_reminders() == 0  # ten days left, reminders at seven
     offer.deadline = today() + timedelta(days=7)
     offer.save()
     sent = tasks.send_offer_reminders()
-    assert sent == 12 - 1  # the municipalities' contacts, but Kumla has answered
+    assert sent == len(contacts) - 1  # the municipalities' contacts, but Norrby has answered
     assert tasks.send_offer_reminders() == 0
     reminded = {address for m in mail.outbox for address in m.to}
-    assert "kontakt-kumla@example.org" not in reminded
-    assert "kontakt-nora@example.org" in reminded
+    assert norrby.email not in reminded
+    assert soderby.email in reminded
 
 
-def test_the_summary_goes_to_the_coordinator_once_after_the_deadline(offer):
-    answer(offer, "kontakt-kumla", a0="yes")
+def test_the_summary_goes_to_the_coordinator_once_after_the_deadline(programme, offer, contacts):
+    _own, norrby, soderby = contacts
+    answer(offer, norrby, a0="yes")
     assert tasks.send_offer_summaries() == 0
     offer.deadline = today() - timedelta(days=1)
     offer.save()
     assert tasks.send_offer_summaries() == 1
     assert tasks.send_offer_summaries() == 0
     (message,) = mail.outbox
-    assert message.to == ["samordnare@example.org"]
-    assert "Nora kommun" in message.body  # among those who have not answered
+    assert message.to == [programme.coordinator.email]
+    assert soderby.organisation.name in message.body  # among those who have not answered
     assert OfferMail.objects.filter(offer=offer, kind="summary").count() == 1
 
 
-def test_a_failed_send_is_retried_and_then_sent_once(offer, monkeypatch):
+def test_a_failed_send_is_retried_and_then_sent_once(offer, contacts, monkeypatch):
     calls = []
 
     def broken(self, fail_silently=False):
@@ -186,16 +202,17 @@ def test_a_failed_send_is_retried_and_then_sent_once(offer, monkeypatch):
     from django.core.mail import EmailMessage
 
     monkeypatch.setattr(EmailMessage, "send", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="SMTP down"):
         tasks.send_offer_mails(offer.pk)
     assert not OfferMail.objects.filter(offer=offer).exists()  # nothing marked as sent
     monkeypatch.undo()
-    assert tasks.send_offer_mails(offer.pk) == 12
+    assert tasks.send_offer_mails(offer.pk) == len(contacts)
 
 
-def test_open_offers_on_the_contacts_home_page(client, offer):
-    answer(offer, "kontakt-kumla", a0="yes")
-    client.force_login(demo_user("kontakt-kumla"))
+def test_open_offers_on_the_contacts_home_page(client, offer, contacts):
+    norrby = contacts[1]
+    answer(offer, norrby, a0="yes")
+    client.force_login(norrby)
     html = client.get("/hem/").content.decode()
     assert "Erbjudande 2023" in html and f"/erbjudanden/{offer.pk}/svara/" in html
     assert "1 av 3" in html or "1 of 3" in html

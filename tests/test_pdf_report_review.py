@@ -11,22 +11,38 @@ from followup.access import round_access
 from followup.models import FollowUpRound, Report
 from followup.tasks import send_report
 from portal.models import Body, Decision
-from tests.conftest import demo_user
+from tests.factories import BodyFactory, MembershipFactory, activities_make, council_make
 
 
 @pytest.fixture
-def round_(published_plan, open_round):
-    return open_round(published_plan)
+def round_(programme, programme_round):
+    activities_make(programme)
+    return programme_round(programme.published_plan)
 
 
-def _access(username, round):
-    user = demo_user(username)
+@pytest.fixture
+def networks(programme) -> list[Body]:
+    """Two networks that receive reports, with a distribution list; one has a member."""
+    found = [
+        BodyFactory(
+            name=f"{name} {programme.region.name}",
+            kind=Body.Kind.NETWORK,
+            organisation=programme.region,
+            email=f"{slug}@example.org",
+        )
+        for name, slug in (("Kommunchefsnätverket", "kommunchefer"), ("Samverkansrådet", "rad"))
+    ]
+    MembershipFactory(body=found[0], user__organisation=programme.municipality)
+    return found
+
+
+def _access(user, round):
     return user, round_access(user, round)
 
 
 def _finished(round, version=None) -> Report:
     """A version as the task leaves it (the build itself is tested in test_build_report_task)."""
-    user, access = _access("samordnare", round)
+    user, access = _access(round.opened_by, round)
     report = services.pdf_report_request(round=round, user=user, access=access)
     report.file.save(f"test-v{report.version}.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
     report.state = Report.State.DONE
@@ -36,8 +52,8 @@ def _finished(round, version=None) -> Report:
     return report
 
 
-def test_two_requests_make_one_report(round_, django_capture_on_commit_callbacks):
-    user, access = _access("samordnare", round_)
+def test_two_requests_make_one_report(programme, round_, django_capture_on_commit_callbacks):
+    user, access = _access(programme.coordinator, round_)
     with django_capture_on_commit_callbacks() as callbacks:
         first = services.pdf_report_request(round=round_, user=user, access=access)
         second = services.pdf_report_request(round=round_, user=user, access=access)
@@ -46,24 +62,27 @@ def test_two_requests_make_one_report(round_, django_capture_on_commit_callbacks
     assert len(callbacks) == 1  # one build queued, after the commit
 
 
-def test_a_new_request_after_a_finished_one_makes_the_next_version(round_):
+def test_a_new_request_after_a_finished_one_makes_the_next_version(programme, round_):
     _finished(round_)
-    user, access = _access("samordnare", round_)
+    user, access = _access(programme.coordinator, round_)
     assert services.pdf_report_request(round=round_, user=user, access=access).version == 2
     assert set(round_.pdf_reports.values_list("version", flat=True)) == {1, 2}
 
 
-@pytest.mark.parametrize("username", ["styrgrupp", "insatsledare-digital-infrastruktur"])
-def test_only_coordinators_generate(round_, username):
-    user, access = _access(username, round_)
-    with pytest.raises(PermissionDenied):
+@pytest.mark.parametrize("role", ["steering", "lead"])
+def test_only_coordinators_generate(programme, round_, role):
+    user, access = _access(getattr(programme, role), round_)
+    with pytest.raises(PermissionDenied) as refused:
         services.pdf_report_request(round=round_, user=user, access=access)
+    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
+    assert not round_.pdf_reports.exists()
 
 
-def test_the_steering_group_approves(round_, django_capture_on_commit_callbacks):
+def test_the_steering_group_approves(
+    programme, round_, networks, django_capture_on_commit_callbacks
+):
     report = _finished(round_)
-    user, access = _access("styrgrupp", round_)
-    networks = list(Body.objects.filter(kind=Body.Kind.NETWORK))
+    user, access = _access(programme.steering, round_)
     with django_capture_on_commit_callbacks(execute=True):
         services.pdf_report_approve(
             report=report, user=user, access=access, recipients=networks, comment="Bra läsning."
@@ -77,25 +96,25 @@ def test_the_steering_group_approves(round_, django_capture_on_commit_callbacks)
     assert round_.state == FollowUpRound.State.CLOSED
     # The decision enters the steering group's register, linked to the report.
     decision = Decision.objects.get(subject_id=report.pk, subject_type__model="report")
-    assert decision.body.kind == Body.Kind.STEERING_GROUP
+    assert decision.body == programme.steering_group
     assert "uppföljning" in decision.title.lower()
     assert decision.subject_url == report.get_absolute_url()
     # Locked: no new version, no second review.
-    samordnare, coordinator_access = _access("samordnare", round_)
-    with pytest.raises(ValidationError, match="godkänd"):
-        services.pdf_report_request(round=round_, user=samordnare, access=coordinator_access)
-    with pytest.raises(ValidationError):
+    coordinator, coordinator_access = _access(programme.coordinator, round_)
+    with pytest.raises(ValidationError, match="godkänd och låst"):
+        services.pdf_report_request(round=round_, user=coordinator, access=coordinator_access)
+    with pytest.raises(ValidationError, match="redan granskad"):
         services.pdf_report_send_back(report=report, user=user, access=access, comment="Nej")
 
 
-def test_the_approved_report_is_mailed_once_to_each_recipient_body(round_):
+def test_the_approved_report_is_mailed_once_to_each_recipient_body(programme, round_, networks):
     report = _finished(round_)
-    user, access = _access("styrgrupp", round_)
-    network = Body.objects.filter(kind=Body.Kind.NETWORK).first()
+    user, access = _access(programme.steering, round_)
+    network = networks[0]
     members = {m.user.email for m in network.memberships.select_related("user") if m.user.email} | {
         network.email
     }
-    assert network.email  # the demo's networks have a distribution list
+    assert network.email and len(members) == 2  # a distribution list and a member
     services.pdf_report_approve(report=report, user=user, access=access, recipients=[network])
     mail.outbox.clear()
     assert send_report(report.pk) == 1
@@ -108,9 +127,9 @@ def test_the_approved_report_is_mailed_once_to_each_recipient_body(round_):
     assert report.round.plan.title in message.subject
 
 
-def test_sending_back_needs_a_comment(round_):
+def test_sending_back_needs_a_comment(programme, round_):
     report = _finished(round_)
-    user, access = _access("styrgrupp", round_)
+    user, access = _access(programme.steering, round_)
     with pytest.raises(ValidationError, match="kommentar"):
         services.pdf_report_send_back(report=report, user=user, access=access, comment=" ")
     services.pdf_report_send_back(report=report, user=user, access=access, comment="Saknar budget.")
@@ -121,32 +140,37 @@ def test_sending_back_needs_a_comment(round_):
     assert _finished(round_).version == 2
 
 
-@pytest.mark.parametrize("username", ["samordnare", "strategigrupp", "rad"])
-def test_only_the_steering_group_reviews(round_, username):
+@pytest.mark.parametrize("role", ["coordinator", "commenter", "council chair"])
+def test_only_the_steering_group_reviews(programme, round_, role):
     report = _finished(round_)
-    user, access = _access(username, round_)
-    with pytest.raises(PermissionDenied):
+    person = council_make(programme)[1] if role == "council chair" else getattr(programme, role)
+    user, access = _access(person, round_)
+    assert access.can_comment  # each of them comments, but does not review
+    with pytest.raises(PermissionDenied) as refused:
         services.pdf_report_approve(report=report, user=user, access=access, recipients=[])
+    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
+    report.refresh_from_db()
+    assert report.review == Report.Review.PENDING
 
 
-def test_an_older_version_cannot_be_approved(round_):
+def test_an_older_version_cannot_be_approved(programme, round_):
     old = _finished(round_)
     _finished(round_)
-    user, access = _access("styrgrupp", round_)
+    user, access = _access(programme.steering, round_)
     with pytest.raises(ValidationError, match="nyare"):
         services.pdf_report_approve(report=old, user=user, access=access, recipients=[])
 
 
-def test_an_unfinished_report_cannot_be_reviewed(round_):
-    user, access = _access("samordnare", round_)
+def test_an_unfinished_report_cannot_be_reviewed(programme, round_):
+    user, access = _access(programme.coordinator, round_)
     queued = services.pdf_report_request(round=round_, user=user, access=access)
-    user, access = _access("styrgrupp", round_)
+    user, access = _access(programme.steering, round_)
     with pytest.raises(ValidationError, match="färdig"):
         services.pdf_report_approve(report=queued, user=user, access=access, recipients=[])
 
 
-def test_a_failed_report_can_be_retried(round_, django_capture_on_commit_callbacks):
-    user, access = _access("samordnare", round_)
+def test_a_failed_report_can_be_retried(programme, round_, django_capture_on_commit_callbacks):
+    user, access = _access(programme.coordinator, round_)
     report = services.pdf_report_request(round=round_, user=user, access=access)
     Report.objects.filter(pk=report.pk).update(state=Report.State.FAILED, error="Tidsgräns")
     with django_capture_on_commit_callbacks() as callbacks:
@@ -159,27 +183,26 @@ def test_a_failed_report_can_be_retried(round_, django_capture_on_commit_callbac
     assert callbacks == []
 
 
-def test_comments_from_those_who_comment(round_):
+def test_comments_from_those_who_comment(programme, round_):
     report = _finished(round_)
-    for username in ("strategigrupp", "styrgrupp", "samordnare"):
-        user, access = _access(username, round_)
-        services.pdf_report_comment(
-            report=report, user=user, access=access, text=f"Från {username}"
-        )
-    user, access = _access("insatsledare-digital-infrastruktur", round_)
-    with pytest.raises(PermissionDenied):
+    for role in ("commenter", "steering", "coordinator"):
+        user, access = _access(getattr(programme, role), round_)
+        services.pdf_report_comment(report=report, user=user, access=access, text=f"Från {role}")
+    user, access = _access(programme.lead, round_)
+    with pytest.raises(PermissionDenied) as refused:
         services.pdf_report_comment(report=report, user=user, access=access, text="x")
+    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     assert report.comments.count() == 3
 
 
-def test_a_stalled_build_is_given_up_so_the_round_is_not_blocked(round_):
+def test_a_stalled_build_is_given_up_so_the_round_is_not_blocked(programme, round_):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from followup.tasks import STALLED_AFTER, fail_stalled_reports
 
-    user, access = _access("samordnare", round_)
+    user, access = _access(programme.coordinator, round_)
     report = services.pdf_report_request(round=round_, user=user, access=access)
     assert fail_stalled_reports() == 0  # a fresh build is left alone
     Report.objects.filter(pk=report.pk).update(

@@ -12,6 +12,7 @@ from followup.models import Report
 from followup.pdf import render
 from followup.pdf.render import RenderedPdf
 from followup.pdf.task import build_report
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -40,16 +41,15 @@ def built_at_once(monkeypatch):
 
 
 def test_the_command_queues_a_new_version(round_, django_capture_on_commit_callbacks):
+    coordinator = UserFactory(username="kommando-samordnare")
     out = io.StringIO()
     with django_capture_on_commit_callbacks() as callbacks:
-        call_command("generate_followup_report", round_.pk, "--user", "samordnare", stdout=out)
+        call_command(
+            "generate_followup_report", round_.pk, "--user", coordinator.username, stdout=out
+        )
 
     report = Report.objects.get(round=round_)
-    assert (report.version, report.state, report.requested_by.username) == (
-        1,
-        "queued",
-        "samordnare",
-    )
+    assert (report.version, report.state, report.requested_by) == (1, "queued", coordinator)
     assert len(callbacks) == 1  # the build is sent to the worker once the request commits
     assert "v1" in out.getvalue()
 
@@ -72,12 +72,12 @@ def test_wait_fails_with_the_reports_error(round_, built_at_once, monkeypatch):
 
     monkeypatch.setattr(render, "render_pdf", broken)
 
-    with pytest.raises(CommandError, match="ValueError"):
+    with pytest.raises(CommandError, match=r"failed: .*ValueError"):
         call_command("generate_followup_report", round_.pk, "--wait", stdout=io.StringIO())
 
 
 def test_unknown_round_or_user(round_):
-    with pytest.raises(CommandError, match="No follow-up round"):
+    with pytest.raises(CommandError, match="No follow-up round 999999"):
         call_command("generate_followup_report", 999_999)
-    with pytest.raises(CommandError, match="No user"):
+    with pytest.raises(CommandError, match="No user 'nobody'"):
         call_command("generate_followup_report", round_.pk, "--user", "nobody")

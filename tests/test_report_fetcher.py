@@ -1,6 +1,7 @@
 """WeasyPrint loads only the portal's own static files and data: URLs while it renders a
 report: no local files, no other hosts, no cloud metadata address, no network at all."""
 
+import re
 import socket
 from pathlib import Path
 
@@ -36,30 +37,36 @@ def no_network(monkeypatch):
     assert attempts == []
 
 
+OTHER_ORIGIN = "not the portal's static files"
+OUTSIDE = "outside the static files"
+NOT_PLAIN = "not a plain path below the static files"
+
+
 @pytest.mark.parametrize(
-    "url",
+    ("url", "reason"),
     [
-        "file:///etc/passwd",
-        "FILE:///etc/passwd",
-        "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
-        "https://169.254.169.254/static/followup/report.css",
-        "https://evil.example/x.css",
-        "http://portal.invalid/static/followup/report.css",
-        "ftp://portal.invalid/static/followup/report.css",
-        "https://user:secret@portal.invalid/static/followup/report.css",
-        "https://portal.invalid/static/../../etc/passwd",
-        "https://portal.invalid/static/followup/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-        "https://portal.invalid/static/followup/..%2f..%2f..%2fportal%2fsettings.py",
-        "https://portal.invalid/static//etc/passwd",
-        "https://portal.invalid/staticx/followup/report.css",
-        "https://portal.invalid/media/followup/reports/1/round-1/report-v1.pdf",
-        "https://portal.invalid/static/followup/missing.css",
-        "https://portal.invalid/static/vendor/htmx/htmx-2.0.11.min.js",
-        "https://portal.invalid/static/vendor/htmx/README.md",
+        ("file:///etc/passwd", OTHER_ORIGIN),
+        ("FILE:///etc/passwd", OTHER_ORIGIN),
+        ("http://169.254.169.254/latest/meta-data/iam/security-credentials/", OTHER_ORIGIN),
+        ("https://169.254.169.254/static/followup/report.css", OTHER_ORIGIN),
+        ("https://evil.example/x.css", OTHER_ORIGIN),
+        ("http://portal.invalid/static/followup/report.css", OTHER_ORIGIN),
+        ("ftp://portal.invalid/static/followup/report.css", OTHER_ORIGIN),
+        # The credentials make the host part another origin's.
+        ("https://user:secret@portal.invalid/static/followup/report.css", OTHER_ORIGIN),
+        ("https://portal.invalid/static/../../etc/passwd", NOT_PLAIN),
+        ("https://portal.invalid/static/followup/%2e%2e/%2e%2e/%2e%2e/etc/passwd", NOT_PLAIN),
+        ("https://portal.invalid/static/followup/..%2f..%2f..%2fportal%2fsettings.py", NOT_PLAIN),
+        ("https://portal.invalid/static//etc/passwd", NOT_PLAIN),
+        ("https://portal.invalid/staticx/followup/report.css", OUTSIDE),
+        ("https://portal.invalid/media/followup/reports/1/round-1/report-v1.pdf", OUTSIDE),
+        ("https://portal.invalid/static/followup/missing.css", "no such static file"),
+        ("https://portal.invalid/static/vendor/htmx/htmx-2.0.11.min.js", "file type not used"),
+        ("https://portal.invalid/static/vendor/htmx/README.md", "file type not used"),
     ],
 )
-def test_the_fetcher_refuses(url, caplog):
-    with pytest.raises(URLFetchingError):
+def test_the_fetcher_refuses(url, reason, caplog):
+    with pytest.raises(URLFetchingError, match=re.escape(reason)):
         PortalURLFetcher().fetch(url)
     assert "refused to load" in caplog.text
 

@@ -10,7 +10,7 @@ from followup.access import round_access
 from followup.models import ActivityReport, IndicatorValue
 from followup.services import ReportConflict, ReportInput, report_save, round_close
 from strategy.models import Indicator, IndicatorTarget
-from tests.conftest import demo_user
+from tests.factories import activities_make, project_make
 
 COMPLETE = {
     "status": "ongoing",
@@ -21,14 +21,20 @@ COMPLETE = {
 
 
 @pytest.fixture
-def project_report(draft_plan, open_round):
+def published_plan(programme):
+    activities_make(programme)
+    return programme.published_plan
+
+
+@pytest.fixture
+def project_report(programme, programme_round):
     """The 2024 project's report (sub-goals and a budget for 2024), its plan approved."""
-    round = open_round(draft_plan)
+    project_make(programme)
+    round = programme_round(programme.draft_plan)
     return round.reports.select_related("round", "activity").get()
 
 
-def _save(report, username="samordnare", *, submit=False, version=None, **data):
-    user = demo_user(username)
+def _save(report, user, *, submit=False, version=None, **data):
     return report_save(
         report=report,
         user=user,
@@ -39,35 +45,41 @@ def _save(report, username="samordnare", *, submit=False, version=None, **data):
     )
 
 
-def test_a_draft_may_be_incomplete(project_report):
-    saved = _save(project_report, progress=10)
+def test_a_draft_may_be_incomplete(programme, project_report):
+    saved = _save(project_report, programme.coordinator, progress=10)
     assert saved.state == ActivityReport.State.DRAFT
     assert saved.progress == 10
     assert saved.version == project_report.version + 1
 
 
-def test_submitting_asks_for_status_light_progress_and_work_done(project_report):
+def test_submitting_asks_for_status_light_progress_and_work_done(programme, project_report):
     with pytest.raises(ValidationError) as error:
-        _save(project_report, submit=True, progress=None)
+        _save(project_report, programme.coordinator, submit=True, progress=None)
     assert set(error.value.error_dict) == {"status", "traffic_light", "progress", "work_done"}
     project_report.refresh_from_db()
     assert project_report.state == ActivityReport.State.DRAFT
 
 
-def test_submit(project_report):
-    saved = _save(project_report, submit=True, **COMPLETE)
+def test_submit(programme, project_report):
+    saved = _save(project_report, programme.coordinator, submit=True, **COMPLETE)
     assert saved.state == ActivityReport.State.SUBMITTED
-    assert saved.submitted_by.username == "samordnare"
+    assert saved.submitted_by == programme.coordinator
     assert saved.submitted_at is not None
 
 
 @pytest.mark.parametrize("submit", [False, True])
-def test_a_red_light_needs_a_comment_even_in_a_draft(project_report, submit):
-    with pytest.raises(ValidationError) as error:
-        _save(project_report, submit=submit, **(COMPLETE | {"traffic_light": "red"}))
+def test_a_red_light_needs_a_comment_even_in_a_draft(programme, project_report, submit):
+    with pytest.raises(ValidationError, match="Ett rött ljus behöver en kommentar") as error:
+        _save(
+            project_report,
+            programme.coordinator,
+            submit=submit,
+            **(COMPLETE | {"traffic_light": "red"}),
+        )
     assert "traffic_light_comment" in error.value.error_dict
     saved = _save(
         project_report,
+        programme.coordinator,
         submit=submit,
         **(
             COMPLETE
@@ -77,22 +89,23 @@ def test_a_red_light_needs_a_comment_even_in_a_draft(project_report, submit):
     assert saved.traffic_light == "red"
 
 
-def test_a_save_from_an_older_version_is_refused(project_report):
-    _save(project_report, progress=10)
+def test_a_save_from_an_older_version_is_refused(programme, project_report):
+    _save(project_report, programme.coordinator, progress=10)
     with pytest.raises(ReportConflict) as conflict:
-        _save(project_report, progress=20, version=project_report.version)
+        _save(project_report, programme.coordinator, progress=20, version=project_report.version)
     assert conflict.value.stored.progress == 10
     project_report.refresh_from_db()
     assert project_report.progress == 10
 
 
-def test_performed_counts_and_budget_outcome(project_report):
+def test_performed_counts_and_budget_outcome(programme, project_report):
     activity = project_report.activity
     sub_goals = list(activity.sub_goals.order_by("order"))
     line = activity.budget_lines.filter(year=2024).first()
     later_line = activity.budget_lines.filter(year=2025).first()
     saved = _save(
         project_report,
+        programme.coordinator,
         progress=30,
         outcomes={sub_goals[0].pk: (2, "Mars och maj"), sub_goals[1].pk: (None, "")},
         budget={line.pk: Decimal(120000)},
@@ -106,22 +119,29 @@ def test_performed_counts_and_budget_outcome(project_report):
     assert saved.budget_outcomes.get().amount == 120000
     # Saving the same values again writes no history rows for them.
     before = outcome.history.count()
-    _save(saved, progress=30, outcomes={sub_goals[0].pk: (2, "Mars och maj")})
+    _save(
+        saved, programme.coordinator, progress=30, outcomes={sub_goals[0].pk: (2, "Mars och maj")}
+    )
     assert outcome.history.count() == before
     # A line of another year is not this round's to report.
     with pytest.raises(ValidationError, match="budgetrad"):
-        _save(saved, budget={later_line.pk: Decimal(1)}, version=saved.version + 1)
+        _save(
+            saved,
+            programme.coordinator,
+            budget={later_line.pk: Decimal(1)},
+            version=saved.version + 1,
+        )
 
 
-def test_a_sub_goal_of_another_activity_is_refused(project_report, published_plan):
+def test_a_sub_goal_of_another_activity_is_refused(programme, project_report, published_plan):
     from actionplans.models import SubGoal
 
     other = SubGoal.objects.create(activity=published_plan.activities.first(), title="Annat")
     with pytest.raises(ValidationError, match="delmål"):
-        _save(project_report, outcomes={other.pk: (1, "")})
+        _save(project_report, programme.coordinator, outcomes={other.pk: (1, "")})
 
 
-def test_indicator_values_are_entered_for_the_round_year(project_report):
+def test_indicator_values_are_entered_for_the_round_year(programme, project_report):
     activity = project_report.activity
     focus_area = activity.focus_areas.first() or activity.plan.strategy.focus_areas.first()
     activity.focus_areas.add(focus_area)
@@ -137,6 +157,7 @@ def test_indicator_values_are_entered_for_the_round_year(project_report):
     IndicatorTarget.objects.create(indicator=overall, year=2024, value=50)
     _save(
         project_report,
+        programme.coordinator,
         indicators={overall.pk: (Decimal("42.5"), "Mätt i november"), per_org.pk: (Decimal(7), "")},
     )
     value = IndicatorValue.objects.get(indicator=overall)
@@ -146,59 +167,67 @@ def test_indicator_values_are_entered_for_the_round_year(project_report):
         Decimal("42.5"),
         "Mätt i november",
     )
-    assert value.entered_by.username == "samordnare"
+    assert value.entered_by == programme.coordinator
     assert IndicatorValue.objects.get(indicator=per_org).organisation == activity.lead_organisation
 
 
-def test_the_lead_reports_on_their_own_area_only(published_plan, open_round):
-    round = open_round(published_plan)
-    lead = "insatsledare-digital-infrastruktur"
+def test_the_lead_reports_on_their_own_area_only(programme, published_plan, programme_round):
+    round = programme_round(published_plan)
+    lead = programme.lead
     own = round.reports.filter(activity__collaboration_area__name="Digital infrastruktur").first()
     other = round.reports.exclude(
         activity__collaboration_area__name="Digital infrastruktur"
     ).first()
     assert _save(own, lead, submit=True, **COMPLETE).state == ActivityReport.State.SUBMITTED
-    with pytest.raises(PermissionDenied):
-        _save(other, lead, **COMPLETE)
-    with pytest.raises(PermissionDenied):
-        _save(other, "styrgrupp", **COMPLETE)
+    for user in (lead, programme.steering):
+        with pytest.raises(PermissionDenied) as refused:
+            _save(other, user, **COMPLETE)
+        assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
+    other.refresh_from_db()
+    assert (other.version, other.work_done) == (1, "")  # nothing was written
 
 
-def test_the_activity_contact_reports_without_any_other_role(published_plan, open_round):
-    round = open_round(published_plan)
+def test_the_activity_contact_reports_without_any_other_role(
+    programme, published_plan, programme_round
+):
+    round = programme_round(published_plan)
     report = round.reports.select_related("activity").first()
-    contact = demo_user("kontakt-kumla")
+    contact = programme.contact  # a municipality's contact: no role in the plan
+    assert not programme.access(contact, published_plan).can_work_on
     report.activity.contact = contact
     report.activity.save()
-    assert _save(report, "kontakt-kumla", **COMPLETE).work_done == COMPLETE["work_done"]
+    assert _save(report, contact, **COMPLETE).work_done == COMPLETE["work_done"]
 
 
-def test_a_submitted_report_is_the_coordinators_to_reopen(published_plan, open_round):
+def test_a_submitted_report_is_the_coordinators_to_reopen(
+    programme, published_plan, programme_round
+):
     from followup.services import report_reopen
 
-    round = open_round(published_plan)
-    lead = "insatsledare-digital-infrastruktur"
+    round = programme_round(published_plan)
+    lead = programme.lead
     report = round.reports.filter(
         activity__collaboration_area__name="Digital infrastruktur"
     ).first()
     submitted = _save(report, lead, submit=True, **COMPLETE)
     with pytest.raises(ValidationError, match="öppna den igen"):
         _save(submitted, lead, **COMPLETE)
-    with pytest.raises(PermissionDenied):
-        report_reopen(
-            report=submitted, user=demo_user(lead), access=round_access(demo_user(lead), round)
-        )
-    samordnare = demo_user("samordnare")
-    report_reopen(report=submitted, user=samordnare, access=round_access(samordnare, round))
+    with pytest.raises(PermissionDenied) as refused:
+        report_reopen(report=submitted, user=lead, access=round_access(lead, round))
+    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
+    submitted.refresh_from_db()
+    assert submitted.state == ActivityReport.State.SUBMITTED  # the lead could not reopen it
+    coordinator = programme.coordinator
+    report_reopen(report=submitted, user=coordinator, access=round_access(coordinator, round))
     submitted.refresh_from_db()
     assert submitted.state == ActivityReport.State.DRAFT
     assert _save(submitted, lead, **COMPLETE).state == ActivityReport.State.DRAFT
 
 
-def test_a_closed_round_takes_no_more_changes(project_report):
-    user = demo_user("samordnare")
+def test_a_closed_round_takes_no_more_changes(programme, project_report):
+    user = programme.coordinator
     round_close(
         round=project_report.round, user=user, access=round_access(user, project_report.round)
     )
     with pytest.raises(ValidationError, match="stängd"):
-        _save(project_report, **COMPLETE)
+        _save(project_report, programme.coordinator, **COMPLETE)

@@ -8,14 +8,13 @@ from django.utils import timezone
 
 from followup.models import ActivityReport, FollowUpRound
 from followup.tasks import report_recipients, send_round_opened, send_round_reminders
-from tests.conftest import demo_user
-
-LEAD = "insatsledare-digital-infrastruktur"
+from tests.factories import activities_make
 
 
 @pytest.fixture
-def round_(published_plan, open_round):
-    return open_round(published_plan)
+def round_(programme, programme_round):
+    activities_make(programme)
+    return programme_round(programme.published_plan)
 
 
 def _infra(round):
@@ -24,20 +23,20 @@ def _infra(round):
     )
 
 
-def test_the_contact_is_told_or_else_the_area_lead(round_):
+def test_the_contact_is_told_or_else_the_area_lead(programme, round_):
     report = _infra(round_).first()
-    assert report_recipients(report) == [demo_user(LEAD).email]
-    report.activity.contact = demo_user("kontakt-kumla")
+    assert report_recipients(report) == [programme.lead.email]
+    report.activity.contact = programme.contact
     report.activity.save()
     report.refresh_from_db()
-    assert report_recipients(report) == ["kontakt-kumla@example.org"]
+    assert report_recipients(report) == [programme.contact.email]
 
 
-def test_one_mail_per_person_listing_their_reports_and_only_once(round_):
+def test_one_mail_per_person_listing_their_reports_and_only_once(programme, round_):
     mail.outbox.clear()
     sent = send_round_opened(round_.pk)
     assert sent == len(mail.outbox) > 0
-    lead_mail = next(m for m in mail.outbox if m.to == [demo_user(LEAD).email])
+    lead_mail = next(m for m in mail.outbox if m.to == [programme.lead.email])
     for report in _infra(round_):
         assert report.activity.title in lead_mail.body
         assert f"/uppfoljning/rapport/{report.pk}/" in lead_mail.body
@@ -45,7 +44,7 @@ def test_one_mail_per_person_listing_their_reports_and_only_once(round_):
     assert send_round_opened(round_.pk) == 0
 
 
-def test_the_reminder_goes_when_the_day_comes_to_those_with_drafts_left(round_):
+def test_the_reminder_goes_when_the_day_comes_to_those_with_drafts_left(programme, round_):
     FollowUpRound.objects.filter(pk=round_.pk).update(
         deadline=timezone.localdate() + timedelta(days=10), reminder_days=7
     )
@@ -58,7 +57,7 @@ def test_the_reminder_goes_when_the_day_comes_to_those_with_drafts_left(round_):
     _infra(round_).update(state=ActivityReport.State.SUBMITTED)
     sent = send_round_reminders()
     assert sent == len(mail.outbox) > 0
-    assert all(m.to != [demo_user(LEAD).email] for m in mail.outbox)
+    assert all(m.to != [programme.lead.email] for m in mail.outbox)
     assert send_round_reminders() == 0
 
 

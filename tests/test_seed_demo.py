@@ -247,3 +247,66 @@ def test_an_open_offer_with_some_answers(demo):
     assert len(matrix.answered) == 3
     # Loading the demo mails nobody: its offer mails count as sent.
     assert offer.mails.count() == offer.recipients.count()
+
+
+def test_the_demo_years_report(published_plan):
+    """The follow-up report of the demo's Aktiviteter 2023 (moved here from
+    test_report_render: it is about the demo's content, its ten activities)."""
+    import subprocess
+
+    from django.utils import translation
+    from django.utils.formats import number_format
+
+    from bench.followup_data import sample_round
+    from followup.pdf.content import report_context
+    from followup.pdf.render import render_html, render_pdf
+    from tests.pdf_helpers import normalise as pdf_normalise
+    from tests.pdf_helpers import pdf_objects, pdf_text
+
+    def sek(amount) -> str:
+        with translation.override("sv"):
+            return pdf_normalise(
+                number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)
+            )
+
+    round = sample_round(published_plan)
+    context = report_context(round)
+
+    pdf = render_pdf(render_html(round, version=3))
+
+    text = pdf_text(pdf.data)
+    assert pdf.pages > 1
+    assert f"2 / {pdf.pages}" in text  # the footer's page numbers
+    assert published_plan.title in text and published_plan.strategy.title in text  # cover
+    titles = list(
+        published_plan.activities.filter(removed_at__isnull=True).values_list("title", flat=True)
+    )
+    assert len(titles) == 10
+    for title in titles:
+        assert pdf_normalise(title) in text
+    for total in context["budget_totals"]:
+        assert total.planned > 0
+        assert sek(total.planned) in text and sek(total.outcome) in text
+    # Each activity's sub-goals and budget lines are there, as text (no table per activity).
+    with translation.override("sv"):
+        for entry in context["entries"]:
+            for row in entry.sub_goals:
+                assert pdf_normalise(f"{row.name}: {row.outcome_text}") in text
+            for row in entry.budget:  # budget / outcome, "–" without one
+                outcome = "–" if row.outcome is None else sek(row.outcome)
+                assert f"{pdf_normalise(row.label)} {sek(row.planned)} / {outcome}" in text
+    for row in context["participation"]:
+        assert row.organisation in text
+    objects = pdf_objects(pdf.data)
+    assert b'pdfuaid:part="1"' in objects  # PDF/UA-1 declared in the XMP metadata
+    assert b"/Lang (sv)" in objects
+    assert b"/StructTreeRoot" in objects
+    assert b"/DisplayDocTitle true" in objects
+    info = subprocess.run(
+        ["pdfinfo", "-"],  # noqa: S607 - poppler-utils
+        input=pdf.data,
+        capture_output=True,
+        check=True,
+    )
+    assert f"Title: {published_plan.title}" in pdf_normalise(info.stdout.decode())
+    assert "Tagged: yes" in pdf_normalise(info.stdout.decode())
