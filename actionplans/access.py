@@ -2,8 +2,8 @@
 
 Permissions are django-guardian object permissions on the strategy (edit, comment on and
 approve its plans) and on a collaboration area (edit its activities). They are granted
-from the bodies people sit in by :func:`access_sync`, so a membership is all an
-administrator maintains:
+from the bodies people sit in (``actionplans.services.permissions.access_sync``), so a
+membership is all an administrator maintains:
 
 - members of the strategy's coordinators body edit every plan of the strategy;
 - the lead (insatsledare) of a collaboration group edits that area's activities;
@@ -15,19 +15,13 @@ Everyone else, anonymous readers included, reads published plans only.
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 
 from actionplans.models import ActionPlan, Activity
-from portal.models import Body, Membership, User
-from strategy.models import (
-    CollaborationArea,
-    CollaborationAreaUserObjectPermission,
-    Strategy,
-    StrategyUserObjectPermission,
-)
+from portal.models import Body, User
+from strategy.models import CollaborationAreaUserObjectPermission, StrategyUserObjectPermission
 
 EDIT = "edit_plans"
 COMMENT = "comment_plans"
@@ -138,94 +132,3 @@ def get_activity_for_user(
     if edit and not access.can_edit_area(activity.collaboration_area_id):
         raise PermissionDenied
     return activity, access
-
-
-def plans_for_user(user: User) -> list[ActionPlan]:
-    """Every plan the user works on, newest first: those of the strategies they hold a
-    permission on, through the strategy or one of its areas."""
-    if user.is_superuser:
-        strategies = Strategy.objects.all()
-    else:
-        strategies = Strategy.objects.filter(
-            pk__in=StrategyUserObjectPermission.objects.filter(user=user).values(
-                "content_object_id"
-            )
-        ) | Strategy.objects.filter(
-            pk__in=CollaborationAreaUserObjectPermission.objects.filter(user=user).values(
-                "content_object__strategy_id"
-            )
-        )
-    return list(
-        ActionPlan.objects.filter(strategy__in=strategies)
-        .select_related("strategy")
-        .order_by("strategy__title", "-year", "-revision")
-    )
-
-
-@transaction.atomic
-def access_sync(*, strategy: Strategy) -> dict[str, int]:
-    """Grant exactly the permissions the memberships call for on the strategy and its areas.
-
-    Permissions granted by hand on these objects are replaced: membership of a body is the
-    one way in, so that removing someone from a body also takes their access away.
-    Returns how many grants were added and removed.
-    """
-    permissions = {
-        p.codename: p
-        for p in Permission.objects.filter(
-            content_type__app_label="strategy", codename__in=(*STRATEGY_PERMISSIONS, EDIT_AREA)
-        )
-    }
-    wanted: set[tuple[int, str]] = set()
-    memberships = Membership.objects.filter(
-        body__in=strategy.governing_bodies.all(), user__is_active=True
-    ).select_related("body")
-    for membership in memberships:
-        for codename in BODY_PERMISSIONS.get(membership.body.kind, ()):
-            wanted.add((membership.user_id, codename))
-    added, removed = _replace(
-        StrategyUserObjectPermission, strategy, wanted, permissions, STRATEGY_PERMISSIONS
-    )
-
-    for area in CollaborationArea.objects.filter(strategy=strategy).select_related("group"):
-        leads = set()
-        if area.group_id:
-            leads = {
-                (user_id, EDIT_AREA)
-                for user_id in Membership.objects.filter(
-                    body_id=area.group_id, role=Membership.Role.LEAD, user__is_active=True
-                ).values_list("user_id", flat=True)
-            }
-        area_added, area_removed = _replace(
-            CollaborationAreaUserObjectPermission, area, leads, permissions, (EDIT_AREA,)
-        )
-        added += area_added
-        removed += area_removed
-    return {"added": added, "removed": removed}
-
-
-def _replace(model, obj, wanted: set[tuple[int, str]], permissions, codenames) -> tuple[int, int]:
-    existing = {
-        (row.user_id, row.permission.codename): row
-        for row in model.objects.filter(
-            content_object=obj, permission__codename__in=codenames
-        ).select_related("permission")
-    }
-    surplus = [row.pk for key, row in existing.items() if key not in wanted]
-    missing = [
-        model(user_id=user_id, permission=permissions[codename], content_object=obj)
-        for user_id, codename in wanted - set(existing)
-    ]
-    model.objects.filter(pk__in=surplus).delete()
-    model.objects.bulk_create(missing)
-    return len(missing), len(surplus)
-
-
-def access_sync_for_body(*, body: Body) -> None:
-    """After a body or its members changed: resync every strategy it touches."""
-    strategies = set(body.governed_strategies.all())
-    area = CollaborationArea.objects.filter(group=body).select_related("strategy").first()
-    if area:
-        strategies.add(area.strategy)
-    for strategy in strategies:
-        access_sync(strategy=strategy)

@@ -1,4 +1,5 @@
-"""Reads of action plans. Anonymous readers see published and closed plans only."""
+"""Reads of action plans. Anonymous readers see published and closed plans only; those who
+work on a plan see it in every state."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,8 +26,16 @@ from django.utils.text import slugify
 
 from actionplans.budget import budget_table
 from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, SubGoal
-from portal.models import Organisation
-from strategy.models import CollaborationArea, EffectGoal, FocusArea, StrategicDirection
+from portal.models import Organisation, User
+from strategy.models import (
+    CollaborationArea,
+    CollaborationAreaUserObjectPermission,
+    EffectGoal,
+    FocusArea,
+    StrategicDirection,
+    Strategy,
+    StrategyUserObjectPermission,
+)
 
 
 def public_plans() -> QuerySet[ActionPlan]:
@@ -54,6 +63,28 @@ def public_plan(*, strategy_slug: str, year: int) -> ActionPlan:
         ).select_related("strategy", "strategy__owner"),
         strategy__slug=strategy_slug,
         year=year,
+    )
+
+
+def plans_for_user(user: User) -> list[ActionPlan]:
+    """Every plan the user works on, newest first: those of the strategies they hold a
+    permission on, through the strategy or one of its areas."""
+    if user.is_superuser:
+        strategies = Strategy.objects.all()
+    else:
+        strategies = Strategy.objects.filter(
+            pk__in=StrategyUserObjectPermission.objects.filter(user=user).values(
+                "content_object_id"
+            )
+        ) | Strategy.objects.filter(
+            pk__in=CollaborationAreaUserObjectPermission.objects.filter(user=user).values(
+                "content_object__strategy_id"
+            )
+        )
+    return list(
+        ActionPlan.objects.filter(strategy__in=strategies)
+        .select_related("strategy")
+        .order_by("strategy__title", "-year", "-revision")
     )
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from actionplans.access import access_sync
 from actionplans.models import (
     ActionPlan,
     Activity,
@@ -17,6 +16,7 @@ from actionplans.models import (
     Participation,
     SubGoal,
 )
+from actionplans.services.permissions import access_sync
 from portal.models import Organisation, User
 from portal.seeding import Seeder, read_yaml, text
 from strategy.models import CollaborationArea, FocusArea, StrategicDirection, Strategy

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from actionplans import selectors
-from actionplans.access import get_activity_for_user, get_plan_for_user, plans_for_user
+from actionplans.access import get_activity_for_user, get_plan_for_user
 from actionplans.forms import CommentForm, RolloverForm, TransitionForm, activity_forms
 from actionplans.history import activity_history
 from actionplans.models import Activity
@@ -39,7 +39,9 @@ def _error_text(error: ValidationError) -> str:
 @require_GET
 def workspace_list(request: SignedInRequest) -> HttpResponse:
     return render(
-        request, "actionplans/workspace_list.html", {"plans": plans_for_user(request.user)}
+        request,
+        "actionplans/workspace_list.html",
+        {"plans": selectors.plans_for_user(request.user)},
     )
 
 
