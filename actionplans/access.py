@@ -46,6 +46,8 @@ class PlanAccess:
     #: Collaboration areas whose activities the user may edit (as their lead).
     area_ids: frozenset[int] = field(default_factory=frozenset)
     is_superuser: bool = False
+    #: The plan's state when the access was worked out.
+    plan_state: str = ""
 
     @property
     def can_edit_plan(self) -> bool:
@@ -74,13 +76,50 @@ class PlanAccess:
     def can_add_activities(self) -> bool:
         return self.can_edit_plan or bool(self.area_ids)
 
+    # The rules below also depend on the plan's state (as it was when the access was worked
+    # out); the services check the state again under a row lock.
+
+    @property
+    def plan_is_editable(self) -> bool:
+        return self.plan_state in ActionPlan.EDITABLE_STATES
+
+    @property
+    def can_edit_activities(self) -> bool:
+        """May add activities (and import them from a spreadsheet) now: in a draft."""
+        return self.plan_is_editable and self.can_add_activities
+
+    @property
+    def can_revise(self) -> bool:
+        return self.can_edit_plan and self.plan_state in ActionPlan.REVISABLE_STATES
+
+    @property
+    def can_offer(self) -> bool:
+        return self.can_edit_plan and self.plan_state in ActionPlan.OFFERABLE_STATES
+
+    def for_activity(self, activity: Activity) -> "ActivityAccess":
+        return ActivityAccess(plan=self, area_id=activity.collaboration_area_id)
+
+
+@dataclass(frozen=True)
+class ActivityAccess:
+    """What one user may do with one activity of the plan."""
+
+    plan: PlanAccess
+    area_id: int
+
+    @property
+    def can_edit(self) -> bool:
+        """Edit, move, remove, restore or revert it: in a draft, as an editor of the plan or
+        the lead of the activity's collaboration area."""
+        return self.plan.plan_is_editable and self.plan.can_edit_area(self.area_id)
+
 
 def plan_access(user: User | AnonymousUser, plan: ActionPlan) -> PlanAccess:
     """Two indexed queries: the user's permissions on the strategy and on its areas."""
     if not user.is_authenticated or not user.is_active:
-        return PlanAccess()
+        return PlanAccess(plan_state=plan.state)
     if user.is_superuser:
-        return PlanAccess(is_superuser=True)
+        return PlanAccess(is_superuser=True, plan_state=plan.state)
     strategy_perms = frozenset(
         StrategyUserObjectPermission.objects.filter(
             user=user, content_object_id=plan.strategy_id
@@ -93,7 +132,7 @@ def plan_access(user: User | AnonymousUser, plan: ActionPlan) -> PlanAccess:
             content_object__strategy_id=plan.strategy_id,
         ).values_list("content_object_id", flat=True)
     )
-    return PlanAccess(strategy_perms=strategy_perms, area_ids=area_ids)
+    return PlanAccess(strategy_perms=strategy_perms, area_ids=area_ids, plan_state=plan.state)
 
 
 def can_view_plan(plan: ActionPlan, access: PlanAccess) -> bool:

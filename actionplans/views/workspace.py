@@ -16,14 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from actionplans import selectors
-from actionplans.access import get_activity_for_user, get_plan_for_user
+from actionplans.access import PlanAccess, get_activity_for_user, get_plan_for_user
 from actionplans.forms import CommentForm, RolloverForm, TransitionForm, activity_forms
 from actionplans.history import activity_history
-from actionplans.models import Activity
-from actionplans.offers import OFFERABLE_STATES
+from actionplans.models import ActionPlan, Activity
 from actionplans.services import activities as activity_services
 from actionplans.services import plans as plan_services
-from actionplans.workflow import REVISABLE_STATES, available_transitions
+from actionplans.workflow import available_transitions
 from portal.http import SignedInRequest
 
 
@@ -45,22 +44,26 @@ def workspace_list(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def _workspace_context(plan, access) -> dict:
+def _with_access(activities: list[Activity], access: PlanAccess) -> list:
+    """(activity, what the user may do with it) pairs, for the cards' buttons."""
+    return [(activity, access.for_activity(activity)) for activity in activities]
+
+
+def _workspace_context(plan: ActionPlan, access: PlanAccess) -> dict:
     activities = selectors.workspace_activities(plan)
     active = [a for a in activities if a.removed_at is None]
     return {
         "plan": plan,
         "access": access,
-        "areas": selectors.group_by_area(active),
-        "removed": [a for a in activities if a.removed_at is not None],
+        "areas": [
+            (area, _with_access(items, access)) for area, items in selectors.group_by_area(active)
+        ],
+        "removed": _with_access([a for a in activities if a.removed_at is not None], access),
         "transitions": available_transitions(plan, access),
         "transition_form": TransitionForm(),
         "comment_form": CommentForm(),
         "events": selectors.plan_events(plan),
-        "can_revise": access.can_edit_plan and plan.state in REVISABLE_STATES,
-        "can_rollover": access.can_edit_plan,
         "offers": list(plan.offers.order_by("-sent_at")),
-        "can_offer": access.can_edit_plan and plan.state in OFFERABLE_STATES,
     }
 
 
@@ -80,11 +83,16 @@ def _back_to_plan(plan_id: int, activity_id: int | None = None) -> HttpResponse:
     return redirect(f"{url}#activity-{activity_id}" if activity_id else url)
 
 
-def _activity_response(request, activity: Activity, access) -> HttpResponse:
+def _activity_response(request, activity: Activity, access: PlanAccess) -> HttpResponse:
     """After an in-place change: the card (htmx) or the plan page."""
     if request.htmx:
         card = selectors.workspace_activity(activity.pk)
-        context = {"activity": card, "plan": card.plan, "access": access}
+        context = {
+            "activity": card,
+            "activity_access": access.for_activity(card),
+            "plan": card.plan,
+            "access": access,
+        }
         return render(request, "actionplans/workspace.html#activity-card", context)
     return _back_to_plan(activity.plan_id, activity.pk)
 
@@ -238,10 +246,9 @@ def activity_history_view(request: SignedInRequest, activity_id: int) -> HttpRes
     activity, access = get_activity_for_user(request.user, activity_id, edit=False)
     context = {
         "activity": activity,
+        "activity_access": access.for_activity(activity),
         "plan": activity.plan,
         "entries": activity_history(activity),
-        "can_restore": activity.plan.is_editable
-        and access.can_edit_area(activity.collaboration_area_id),
     }
     return render(request, "actionplans/activity_history.html", context)
 
