@@ -30,6 +30,10 @@ def _has_errors(form, formsets) -> bool:
     return form.is_bound and (bool(form.errors) or any(f.total_error_count() for f in formsets))
 
 
+def _all_valid(form, formsets) -> bool:
+    return form.is_valid() and all(f.is_valid() for f in formsets)
+
+
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -97,6 +101,23 @@ def _activity_response(request, activity: Activity, access: PlanAccess) -> HttpR
     return _back_to_plan(activity.plan_id, activity.pk)
 
 
+def _activity_form_page(
+    request, plan: ActionPlan, form, formsets, *, activity: Activity | None, conflict=None
+) -> HttpResponse:
+    """The activity's form: in place of its card (htmx, when editing) or as a page."""
+    context = {
+        "plan": plan,
+        "form": form,
+        "formsets": formsets,
+        "activity": activity,
+        "conflict": conflict,
+        "has_errors": _has_errors(form, formsets),
+    }
+    if activity is not None and request.htmx:
+        return render(request, "actionplans/activity_form.html#form", context)
+    return render(request, "actionplans/activity_form.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
@@ -111,7 +132,7 @@ def activity_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
     form, formsets = activity_forms(plan=plan, access=access, instance=None, data=data)
     if data is None and request.GET.get("area", "").isdigit():
         form.initial["collaboration_area"] = int(request.GET["area"])
-    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
+    if data is not None and _all_valid(form, formsets):
         try:
             activity = activity_services.activity_save(
                 form=form,
@@ -125,14 +146,7 @@ def activity_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The activity “%s” was added.") % activity.title)
             return _back_to_plan(plan.pk, activity.pk)
-    context = {
-        "plan": plan,
-        "form": form,
-        "formsets": formsets,
-        "activity": None,
-        "has_errors": _has_errors(form, formsets),
-    }
-    return render(request, "actionplans/activity_form.html", context)
+    return _activity_form_page(request, plan, form, formsets, activity=None)
 
 
 @login_required
@@ -147,7 +161,7 @@ def activity_edit(request: SignedInRequest, activity_id: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form, formsets = activity_forms(plan=plan, access=access, instance=activity, data=data)
     conflict = None
-    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
+    if data is not None and _all_valid(form, formsets):
         try:
             saved = activity_services.activity_save(
                 form=form,
@@ -167,17 +181,7 @@ def activity_edit(request: SignedInRequest, activity_id: int) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, _("The activity “%s” was saved.") % saved.title)
             return _activity_response(request, saved, access)
-    context = {
-        "plan": plan,
-        "form": form,
-        "formsets": formsets,
-        "activity": activity,
-        "conflict": conflict,
-        "has_errors": _has_errors(form, formsets),
-    }
-    if request.htmx:
-        return render(request, "actionplans/activity_form.html#form", context)
-    return render(request, "actionplans/activity_form.html", context)
+    return _activity_form_page(request, plan, form, formsets, activity=activity, conflict=conflict)
 
 
 @login_required
