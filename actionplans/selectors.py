@@ -88,7 +88,7 @@ def plans_for_user(user: User) -> list[ActionPlan]:
     )
 
 
-# One statement for the whole stamp. Built with the ORM it was three queries whose
+# One statement for the whole content version. Built with the ORM it was three queries whose
 # compilation cost more than running them, and the plan page asks for it on every view.
 _CONTENT_VERSION_SQL = """
 SELECT
@@ -133,7 +133,7 @@ def _content_version_sql() -> str:
 
 
 def plan_content_version(plan: ActionPlan) -> str:
-    """A stamp that changes whenever anything shown in the plan's activity list changes.
+    """A version that changes whenever anything shown in the plan's activity list changes.
 
     Every write to these models leaves a history row (simple-history, also for bulk writes
     through the *_with_history helpers and for deletions), so the newest history date of
@@ -142,15 +142,16 @@ def plan_content_version(plan: ActionPlan) -> str:
     with connection.cursor() as cursor:
         cursor.execute(_content_version_sql(), {"plan": plan.pk, "strategy": plan.strategy_id})
         row = cursor.fetchone()
-    return "-".join(_stamp(value) for value in row)
+    return "-".join(_version_part(value) for value in row)
 
 
-def _stamp(value: datetime | str | None) -> str:
+def _version_part(value: datetime | str | None) -> str:
+    """One newest history date of the content version, as digits."""
     if value is None:
         return "0"
     if isinstance(value, datetime):
         return f"{value.timestamp():.6f}"
-    # SQLite hands the dates of a raw query back as text: its digits are as good a stamp.
+    # SQLite hands the dates of a raw query back as text: its digits serve as well.
     return "".join(ch for ch in value if ch.isdigit())
 
 
