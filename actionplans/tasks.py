@@ -20,8 +20,8 @@ from actionplans.access import plan_access
 from actionplans.models import InitiativeEvent, Offer, OfferMail, PlanImport
 from actionplans.spreadsheet import importer
 from actionplans.spreadsheet.safety import FileRefused
-from portal.access import answering_users
 from portal.mail import mail_message, send_once
+from portal.selectors import answering_users
 
 log = logging.getLogger(__name__)
 State = PlanImport.State

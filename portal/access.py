@@ -1,16 +1,14 @@
-"""Who is asking: the client's address behind our proxies; who answers for an organisation;
-and who keeps a body's meetings. (Per-object access checks of each app live in that app's
-``access.py``.)"""
+"""Who is asking: the client's address behind our proxies; and who keeps a body's meetings.
+(Per-object access checks of each app live in that app's ``access.py``; who answers offers
+for an organisation is granted by ``portal.services.contact_access_sync``.)"""
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from portal.models import Body, Meeting, Membership, OrganisationUserObjectPermission, User
+from portal.models import Body, Meeting, Membership
 
 ANSWER_OFFERS = "answer_offers"
 
@@ -33,37 +31,6 @@ def client_ip(request: HttpRequest) -> str:
     return forwarded[-count]
 
 
-@transaction.atomic
-def contact_access_sync(*, user: User) -> None:
-    """Grant the user the right to answer offers for their organisation exactly while they
-    are its active contact (``User.is_contact``); the flag is what administrators set."""
-    grants = OrganisationUserObjectPermission.objects.filter(
-        user=user, permission__codename=ANSWER_OFFERS
-    )
-    wanted = user.organisation_id if user.is_active and user.is_contact else None
-    grants.exclude(content_object_id=wanted).delete()
-    if wanted and not grants.filter(content_object_id=wanted).exists():
-        OrganisationUserObjectPermission.objects.create(
-            user=user,
-            content_object_id=wanted,
-            permission=Permission.objects.get(
-                content_type__app_label="portal", codename=ANSWER_OFFERS
-            ),
-        )
-
-
-def answering_users(organisation_ids) -> "dict[int, list[User]]":
-    """organisation id -> the active users who may answer offers for it."""
-    found: dict[int, list[User]] = {}
-    for grant in OrganisationUserObjectPermission.objects.filter(
-        content_object_id__in=list(organisation_ids),
-        permission__codename=ANSWER_OFFERS,
-        user__is_active=True,
-    ).select_related("user"):
-        found.setdefault(grant.content_object_id, []).append(grant.user)
-    return found
-
-
 def can_manage_meetings(user, body: Body) -> bool:
     """The body's chair and secretary keep its meetings: agendas, minutes and decisions. So
     do the coordinators of the body's hosting organisation, who are the programme's
@@ -77,28 +44,6 @@ def can_manage_meetings(user, body: Body) -> bool:
         | Q(body__kind=Body.Kind.COORDINATORS, body__organisation_id=body.organisation_id),
         user=user,
     ).exists()
-
-
-def bodies_kept_by(user) -> list[Body]:
-    """The bodies whose meetings the user keeps (see can_manage_meetings): they read the
-    bodies' draft minutes and non-public decisions as the members do."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    if user.is_superuser:
-        return list(Body.objects.all())
-    return list(
-        Body.objects.filter(
-            Q(
-                memberships__user=user,
-                memberships__role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY],
-            )
-            | Q(
-                organisation__in=Body.objects.filter(
-                    kind=Body.Kind.COORDINATORS, memberships__user=user
-                ).values("organisation")
-            )
-        ).distinct()
-    )
 
 
 def get_body_for_manager(user, slug: str) -> Body:

@@ -19,12 +19,7 @@ from actionplans.selectors import public_plans
 from followup.access import reports_to_fill, reviewed_strategies
 from followup.selectors import reports_awaiting_review
 from portal import selectors, services
-from portal.access import (
-    bodies_kept_by,
-    can_manage_meetings,
-    get_body_for_manager,
-    get_meeting_for_manager,
-)
+from portal.access import can_manage_meetings, get_body_for_manager, get_meeting_for_manager
 from portal.agenda import AgendaSubject, agenda_subjects
 from portal.forms import (
     AgendaItemForm,
@@ -329,7 +324,10 @@ def decision_register(request: PortalRequest) -> HttpResponse:
         "decisions": selectors.decisions(
             body=body,
             year=year_number,
-            member_of={*selectors.member_bodies(request.user), *bodies_kept_by(request.user)},
+            member_of={
+                *selectors.member_bodies(request.user),
+                *selectors.bodies_kept_by(request.user),
+            },
         ),
     }
     return render(request, "portal/decision_register.html", context)
