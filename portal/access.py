@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from portal.models import Body, Meeting, Membership
+from portal.models import AgendaItem, Body, Meeting, Membership
 
 ANSWER_OFFERS = "answer_offers"
 
@@ -58,3 +58,12 @@ def get_body_for_manager(user, slug: str) -> Body:
 def get_meeting_for_manager(user, slug: str, meeting_id: int) -> Meeting:
     body = get_body_for_manager(user, slug)
     return get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id, body=body)
+
+
+def get_agenda_item_for_manager(
+    user, slug: str, meeting_id: int, item_id: int
+) -> tuple[Meeting, AgendaItem]:
+    """An item on the meeting's agenda, for someone who keeps the meeting; 404 for an item
+    of another meeting."""
+    meeting = get_meeting_for_manager(user, slug, meeting_id)
+    return meeting, get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
