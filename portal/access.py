@@ -1,14 +1,18 @@
-"""Who is asking: the client's address behind our proxies; and who keeps a body's meetings.
-(Per-object access checks of each app live in that app's ``access.py``; who answers offers
-for an organisation is granted by ``portal.services.contact_access_sync``.)"""
+"""Who is asking: the client's address behind our proxies; who keeps a body's meetings and
+who reads what its members read. (Per-object access checks of each app live in that app's
+``access.py``; who answers offers for an organisation is granted by
+``portal.services.contact_access_sync``.)"""
+
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from portal.models import AgendaItem, Body, Meeting, Membership
+from portal.models import AgendaItem, Body, Decision, Meeting, Membership, User
 
 ANSWER_OFFERS = "answer_offers"
 
@@ -44,6 +48,35 @@ def can_manage_meetings(user, body: Body) -> bool:
         | Q(body__kind=Body.Kind.COORDINATORS, body__organisation_id=body.organisation_id),
         user=user,
     ).exists()
+
+
+def is_member(user: User | AnonymousUser, body: Body) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or body.memberships.filter(user=user).exists()
+    )
+
+
+@dataclass(frozen=True)
+class BodyAccess:
+    """What one user may do with one body's meetings, worked out once per request."""
+
+    #: Keeps the meetings (see can_manage_meetings).
+    can_manage: bool = False
+    #: Reads what the members read: draft minutes, non-public decisions and the pages the
+    #: agenda items concern.
+    is_insider: bool = False
+
+    def can_read_minutes(self, meeting: Meeting) -> bool:
+        return meeting.minutes_published or self.is_insider
+
+    def can_read_decision(self, decision: Decision) -> bool:
+        return decision.is_public or self.is_insider
+
+
+def body_access(user: User | AnonymousUser, body: Body) -> BodyAccess:
+    can_manage = can_manage_meetings(user, body)
+    # Those who keep the meetings read what the members read (and need no second query).
+    return BodyAccess(can_manage=can_manage, is_insider=can_manage or is_member(user, body))
 
 
 def get_body_for_manager(user, slug: str) -> Body:

@@ -30,12 +30,6 @@ def body_members(body: Body) -> list[Membership]:
     )
 
 
-def is_member(user: User | AnonymousUser, body: Body) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or body.memberships.filter(user=user).exists()
-    )
-
-
 def body_meetings(body: Body) -> list[Meeting]:
     """The body's meetings with their agenda items and the decisions taken at them."""
     return list(

@@ -20,7 +20,7 @@ from followup.access import reports_to_fill, reviewed_strategies
 from followup.selectors import reports_awaiting_review
 from portal import selectors, services
 from portal.access import (
-    can_manage_meetings,
+    body_access,
     get_agenda_item_for_manager,
     get_body_for_manager,
     get_meeting_for_manager,
@@ -91,19 +91,18 @@ def favicon(request: PortalRequest) -> HttpResponse:
 @require_GET
 def body_detail(request: PortalRequest, slug: str) -> HttpResponse:
     body = get_object_or_404(Body, slug=slug)
-    can_manage = can_manage_meetings(request.user, body)
-    # Those who keep the meetings read what the members read.
-    member = can_manage or selectors.is_member(request.user, body)
+    access = body_access(request.user, body)
     now = timezone.now()
     meetings = selectors.body_meetings(body)
     context = {
         "body": body,
-        "member": member,
+        "access": access,
         "members": selectors.body_members(body),
         "upcoming": [m for m in reversed(meetings) if m.ends_at >= now],
         "past": [m for m in meetings if m.ends_at < now],
-        "decisions": selectors.decisions(body=body, member_of=[body] if member else [])[:20],
-        "can_manage": can_manage,
+        "decisions": selectors.decisions(body=body, member_of=[body] if access.is_insider else [])[
+            :20
+        ],
     }
     return render(request, "portal/body_detail.html", context)
 
@@ -121,20 +120,18 @@ def _meeting_page(
     oob: bool = False,
 ) -> HttpResponse:
     body = meeting.body
-    manager = can_manage_meetings(request.user, body)
-    insider = manager or selectors.is_member(request.user, body)
+    access = body_access(request.user, body)
     items = list(meeting.items.order_by("order", "pk"))
     context = {
         "body": body,
         "meeting": meeting,
         "items": items,
-        "insider": insider,
-        "can_manage": manager,
-        "decisions": [d for d in meeting.decisions.order_by("pk") if d.is_public or insider],
-        "show_minutes": bool(meeting.minutes) and (meeting.minutes_published or insider),
+        "access": access,
+        "decisions": [d for d in meeting.decisions.order_by("pk") if access.can_read_decision(d)],
+        "show_minutes": bool(meeting.minutes) and access.can_read_minutes(meeting),
         "oob": oob,
     }
-    if manager:
+    if access.can_manage:
         context["agenda_form"] = agenda_form or AgendaItemForm(subjects=agenda_subjects(body))
         context["decision_form"] = decision_form or MeetingDecisionForm(items=items)
     return render(request, template, context)
