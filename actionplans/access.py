@@ -2,8 +2,8 @@
 
 Permissions are django-guardian object permissions on the strategy (edit, comment on and
 approve its plans) and on a collaboration area (edit its activities). They are granted
-from the bodies people sit in by :func:`access_sync`, so a membership is all an
-administrator maintains:
+from the bodies people sit in (``actionplans.services.permissions.access_sync``), so a
+membership is all an administrator maintains:
 
 - members of the strategy's coordinators body edit every plan of the strategy;
 - the lead (insatsledare) of a collaboration group edits that area's activities;
@@ -15,22 +15,16 @@ Everyone else, anonymous readers included, reads published plans only.
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from actionplans.models import ActionPlan, Activity, Initiative, Offer, PlanImport
 from portal.access import ANSWER_OFFERS
 from portal.dates import today
-from portal.models import Body, Membership, Organisation, OrganisationUserObjectPermission, User
-from strategy.models import (
-    CollaborationArea,
-    CollaborationAreaUserObjectPermission,
-    Strategy,
-    StrategyUserObjectPermission,
-)
+from portal.models import Body, Organisation, OrganisationUserObjectPermission, User
+from strategy.models import CollaborationAreaUserObjectPermission, StrategyUserObjectPermission
 
 EDIT = "edit_plans"
 COMMENT = "comment_plans"
@@ -55,6 +49,8 @@ class PlanAccess:
     #: Collaboration areas whose activities the user may edit (as their lead).
     area_ids: frozenset[int] = field(default_factory=frozenset)
     is_superuser: bool = False
+    #: The plan's state when the access was worked out.
+    plan_state: str = ""
 
     @property
     def can_edit_plan(self) -> bool:
@@ -83,13 +79,50 @@ class PlanAccess:
     def can_add_activities(self) -> bool:
         return self.can_edit_plan or bool(self.area_ids)
 
+    # The rules below also depend on the plan's state (as it was when the access was worked
+    # out); the services check the state again under a row lock.
+
+    @property
+    def plan_is_editable(self) -> bool:
+        return self.plan_state in ActionPlan.EDITABLE_STATES
+
+    @property
+    def can_edit_activities(self) -> bool:
+        """May add activities (and import them from a spreadsheet) now: in a draft."""
+        return self.plan_is_editable and self.can_add_activities
+
+    @property
+    def can_revise(self) -> bool:
+        return self.can_edit_plan and self.plan_state in ActionPlan.REVISABLE_STATES
+
+    @property
+    def can_offer(self) -> bool:
+        return self.can_edit_plan and self.plan_state in ActionPlan.OFFERABLE_STATES
+
+    def for_activity(self, activity: Activity) -> "ActivityAccess":
+        return ActivityAccess(plan=self, area_id=activity.collaboration_area_id)
+
+
+@dataclass(frozen=True)
+class ActivityAccess:
+    """What one user may do with one activity of the plan."""
+
+    plan: PlanAccess
+    area_id: int
+
+    @property
+    def can_edit(self) -> bool:
+        """Edit, move, remove, restore or revert it: in a draft, as an editor of the plan or
+        the lead of the activity's collaboration area."""
+        return self.plan.plan_is_editable and self.plan.can_edit_area(self.area_id)
+
 
 def plan_access(user: User | AnonymousUser, plan: ActionPlan) -> PlanAccess:
     """Two indexed queries: the user's permissions on the strategy and on its areas."""
     if not user.is_authenticated or not user.is_active:
-        return PlanAccess()
+        return PlanAccess(plan_state=plan.state)
     if user.is_superuser:
-        return PlanAccess(is_superuser=True)
+        return PlanAccess(is_superuser=True, plan_state=plan.state)
     strategy_perms = frozenset(
         StrategyUserObjectPermission.objects.filter(
             user=user, content_object_id=plan.strategy_id
@@ -102,7 +135,7 @@ def plan_access(user: User | AnonymousUser, plan: ActionPlan) -> PlanAccess:
             content_object__strategy_id=plan.strategy_id,
         ).values_list("content_object_id", flat=True)
     )
-    return PlanAccess(strategy_perms=strategy_perms, area_ids=area_ids)
+    return PlanAccess(strategy_perms=strategy_perms, area_ids=area_ids, plan_state=plan.state)
 
 
 def can_view_plan(plan: ActionPlan, access: PlanAccess) -> bool:
@@ -143,101 +176,7 @@ def get_activity_for_user(
     return activity, access
 
 
-def plans_for_user(user: User) -> list[ActionPlan]:
-    """Every plan the user works on, newest first: those of the strategies they hold a
-    permission on, through the strategy or one of its areas."""
-    if user.is_superuser:
-        strategies = Strategy.objects.all()
-    else:
-        strategies = Strategy.objects.filter(
-            pk__in=StrategyUserObjectPermission.objects.filter(user=user).values(
-                "content_object_id"
-            )
-        ) | Strategy.objects.filter(
-            pk__in=CollaborationAreaUserObjectPermission.objects.filter(user=user).values(
-                "content_object__strategy_id"
-            )
-        )
-    return list(
-        ActionPlan.objects.filter(strategy__in=strategies)
-        .select_related("strategy")
-        .order_by("strategy__title", "-year", "-revision")
-    )
-
-
-@transaction.atomic
-def access_sync(*, strategy: Strategy) -> dict[str, int]:
-    """Grant exactly the permissions the memberships call for on the strategy and its areas.
-
-    Permissions granted by hand on these objects are replaced: membership of a body is the
-    one way in, so that removing someone from a body also takes their access away.
-    Returns how many grants were added and removed.
-    """
-    permissions = {
-        p.codename: p
-        for p in Permission.objects.filter(
-            content_type__app_label="strategy", codename__in=(*STRATEGY_PERMISSIONS, EDIT_AREA)
-        )
-    }
-    wanted: set[tuple[int, str]] = set()
-    memberships = Membership.objects.filter(
-        body__in=strategy.governing_bodies.all(), user__is_active=True
-    ).select_related("body")
-    for membership in memberships:
-        for codename in BODY_PERMISSIONS.get(membership.body.kind, ()):
-            wanted.add((membership.user_id, codename))
-    added, removed = _replace(
-        StrategyUserObjectPermission, strategy, wanted, permissions, STRATEGY_PERMISSIONS
-    )
-
-    for area in CollaborationArea.objects.filter(strategy=strategy).select_related("group"):
-        leads = set()
-        if area.group_id:
-            leads = {
-                (user_id, EDIT_AREA)
-                for user_id in Membership.objects.filter(
-                    body_id=area.group_id, role=Membership.Role.LEAD, user__is_active=True
-                ).values_list("user_id", flat=True)
-            }
-        area_added, area_removed = _replace(
-            CollaborationAreaUserObjectPermission, area, leads, permissions, (EDIT_AREA,)
-        )
-        added += area_added
-        removed += area_removed
-    return {"added": added, "removed": removed}
-
-
-def _replace(model, obj, wanted: set[tuple[int, str]], permissions, codenames) -> tuple[int, int]:
-    existing = {
-        (row.user_id, row.permission.codename): row
-        for row in model.objects.filter(
-            content_object=obj, permission__codename__in=codenames
-        ).select_related("permission")
-    }
-    surplus = [row.pk for key, row in existing.items() if key not in wanted]
-    missing = [
-        model(user_id=user_id, permission=permissions[codename], content_object=obj)
-        for user_id, codename in wanted - set(existing)
-    ]
-    model.objects.filter(pk__in=surplus).delete()
-    model.objects.bulk_create(missing)
-    return len(missing), len(surplus)
-
-
-def access_sync_for_body(*, body: Body) -> None:
-    """After a body or its members changed: resync every strategy it touches."""
-    strategies = set(body.governed_strategies.all())
-    area = CollaborationArea.objects.filter(group=body).select_related("strategy").first()
-    if area:
-        strategies.add(area.strategy)
-    for strategy in strategies:
-        access_sync(strategy=strategy)
-
-
 # --- Offers -----------------------------------------------------------------------------------
-
-#: Plans whose activities can be offered.
-OFFERABLE_STATES = (ActionPlan.State.APPROVED, ActionPlan.State.PUBLISHED)
 
 
 def is_open(offer: Offer) -> bool:

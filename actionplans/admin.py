@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from actionplans.access import access_sync, access_sync_for_body
 from actionplans.models import (
     ActionPlan,
     Activity,
@@ -18,6 +17,7 @@ from actionplans.models import (
     Risk,
     SubGoal,
 )
+from actionplans.services.permissions import access_sync, access_sync_for_body
 from portal.admin import BodyAdmin, MeetingAdmin, MembershipAdmin
 from portal.models import Body, Meeting, Membership
 from strategy.admin import StrategyAdmin

@@ -1,4 +1,5 @@
-"""Reads of action plans. Anonymous readers see published and closed plans only."""
+"""Reads of action plans. Anonymous readers see published and closed plans only; those who
+work on a plan see it in every state."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,6 +51,7 @@ from portal.models import (
 )
 from strategy.models import (
     CollaborationArea,
+    CollaborationAreaUserObjectPermission,
     EffectGoal,
     FocusArea,
     StrategicDirection,
@@ -86,7 +88,29 @@ def public_plan(*, strategy_slug: str, year: int) -> ActionPlan:
     )
 
 
-# One statement for the whole stamp. Built with the ORM it was three queries whose
+def plans_for_user(user: User) -> list[ActionPlan]:
+    """Every plan the user works on, newest first: those of the strategies they hold a
+    permission on, through the strategy or one of its areas."""
+    if user.is_superuser:
+        strategies = Strategy.objects.all()
+    else:
+        strategies = Strategy.objects.filter(
+            pk__in=StrategyUserObjectPermission.objects.filter(user=user).values(
+                "content_object_id"
+            )
+        ) | Strategy.objects.filter(
+            pk__in=CollaborationAreaUserObjectPermission.objects.filter(user=user).values(
+                "content_object__strategy_id"
+            )
+        )
+    return list(
+        ActionPlan.objects.filter(strategy__in=strategies)
+        .select_related("strategy")
+        .order_by("strategy__title", "-year", "-revision")
+    )
+
+
+# One statement for the whole content version. Built with the ORM it was three queries whose
 # compilation cost more than running them, and the plan page asks for it on every view.
 _CONTENT_VERSION_SQL = """
 SELECT
@@ -131,7 +155,7 @@ def _content_version_sql() -> str:
 
 
 def plan_content_version(plan: ActionPlan) -> str:
-    """A stamp that changes whenever anything shown in the plan's activity list changes.
+    """A version that changes whenever anything shown in the plan's activity list changes.
 
     Every write to these models leaves a history row (simple-history, also for bulk writes
     through the *_with_history helpers and for deletions), so the newest history date of
@@ -140,15 +164,16 @@ def plan_content_version(plan: ActionPlan) -> str:
     with connection.cursor() as cursor:
         cursor.execute(_content_version_sql(), {"plan": plan.pk, "strategy": plan.strategy_id})
         row = cursor.fetchone()
-    return "-".join(_stamp(value) for value in row)
+    return "-".join(_version_part(value) for value in row)
 
 
-def _stamp(value: datetime | str | None) -> str:
+def _version_part(value: datetime | str | None) -> str:
+    """One newest history date of the content version, as digits."""
     if value is None:
         return "0"
     if isinstance(value, datetime):
         return f"{value.timestamp():.6f}"
-    # SQLite hands the dates of a raw query back as text: its digits are as good a stamp.
+    # SQLite hands the dates of a raw query back as text: its digits serve as well.
     return "".join(ch for ch in value if ch.isdigit())
 
 

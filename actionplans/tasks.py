@@ -14,9 +14,9 @@ from django.utils import timezone
 from actionplans import selectors
 from actionplans.models import InitiativeEvent, Offer, OfferMail
 from actionplans.services import imports
-from portal.access import answering_users
 from portal.dates import today
 from portal.mail import mail_message, send_once
+from portal.selectors import answering_users
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

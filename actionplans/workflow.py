@@ -3,7 +3,8 @@
 draft → under review (the strategy group and the council comment) → approved by the
 programme steering group → published → closed after follow-up. A plan under review can be
 sent back to draft. An approved or published plan is changed through a new revision
-(``services.plans.plan_revise``); publishing that revision replaces the earlier one.
+(``services.plans.plan_revise``, from ``ActionPlan.REVISABLE_STATES``); publishing that
+revision replaces the earlier one.
 """
 
 from dataclasses import dataclass
@@ -79,9 +80,6 @@ TRANSITIONS: dict[str, Transition] = {
         ),
     )
 }
-
-#: States from which a new revision can be opened.
-REVISABLE_STATES = (State.APPROVED, State.PUBLISHED)
 
 
 def available_transitions(plan: ActionPlan, access: PlanAccess) -> list[Transition]:

@@ -1,16 +1,18 @@
-"""Who is asking: the client's address behind our proxies; who answers for an organisation;
-and who keeps a body's meetings. (Per-object access checks of each app live in that app's
-``access.py``.)"""
+"""Who is asking: the client's address behind our proxies; who keeps a body's meetings and
+who reads what its members read. (Per-object access checks of each app live in that app's
+``access.py``; who answers offers for an organisation is granted by
+``portal.services.contact_access_sync``.)"""
+
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from portal.models import Body, Meeting, Membership, OrganisationUserObjectPermission, User
+from portal.models import AgendaItem, Body, Decision, Meeting, Membership, User
 
 ANSWER_OFFERS = "answer_offers"
 
@@ -33,37 +35,6 @@ def client_ip(request: HttpRequest) -> str:
     return forwarded[-count]
 
 
-@transaction.atomic
-def contact_access_sync(*, user: User) -> None:
-    """Grant the user the right to answer offers for their organisation exactly while they
-    are its active contact (``User.is_contact``); the flag is what administrators set."""
-    grants = OrganisationUserObjectPermission.objects.filter(
-        user=user, permission__codename=ANSWER_OFFERS
-    )
-    wanted = user.organisation_id if user.is_active and user.is_contact else None
-    grants.exclude(content_object_id=wanted).delete()
-    if wanted and not grants.filter(content_object_id=wanted).exists():
-        OrganisationUserObjectPermission.objects.create(
-            user=user,
-            content_object_id=wanted,
-            permission=Permission.objects.get(
-                content_type__app_label="portal", codename=ANSWER_OFFERS
-            ),
-        )
-
-
-def answering_users(organisation_ids) -> "dict[int, list[User]]":
-    """organisation id -> the active users who may answer offers for it."""
-    found: dict[int, list[User]] = {}
-    for grant in OrganisationUserObjectPermission.objects.filter(
-        content_object_id__in=list(organisation_ids),
-        permission__codename=ANSWER_OFFERS,
-        user__is_active=True,
-    ).select_related("user"):
-        found.setdefault(grant.content_object_id, []).append(grant.user)
-    return found
-
-
 def can_manage_meetings(user, body: Body) -> bool:
     """The body's chair and secretary keep its meetings: agendas, minutes and decisions. So
     do the coordinators of the body's hosting organisation, who are the programme's
@@ -79,26 +50,33 @@ def can_manage_meetings(user, body: Body) -> bool:
     ).exists()
 
 
-def bodies_kept_by(user) -> list[Body]:
-    """The bodies whose meetings the user keeps (see can_manage_meetings): they read the
-    bodies' draft minutes and non-public decisions as the members do."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    if user.is_superuser:
-        return list(Body.objects.all())
-    return list(
-        Body.objects.filter(
-            Q(
-                memberships__user=user,
-                memberships__role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY],
-            )
-            | Q(
-                organisation__in=Body.objects.filter(
-                    kind=Body.Kind.COORDINATORS, memberships__user=user
-                ).values("organisation")
-            )
-        ).distinct()
+def is_member(user: User | AnonymousUser, body: Body) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or body.memberships.filter(user=user).exists()
     )
+
+
+@dataclass(frozen=True)
+class BodyAccess:
+    """What one user may do with one body's meetings, worked out once per request."""
+
+    #: Keeps the meetings (see can_manage_meetings).
+    can_manage: bool = False
+    #: Reads what the members read: draft minutes, non-public decisions and the pages the
+    #: agenda items concern.
+    is_insider: bool = False
+
+    def can_read_minutes(self, meeting: Meeting) -> bool:
+        return meeting.minutes_published or self.is_insider
+
+    def can_read_decision(self, decision: Decision) -> bool:
+        return decision.is_public or self.is_insider
+
+
+def body_access(user: User | AnonymousUser, body: Body) -> BodyAccess:
+    can_manage = can_manage_meetings(user, body)
+    # Those who keep the meetings read what the members read (and need no second query).
+    return BodyAccess(can_manage=can_manage, is_insider=can_manage or is_member(user, body))
 
 
 def get_body_for_manager(user, slug: str) -> Body:
@@ -113,3 +91,12 @@ def get_body_for_manager(user, slug: str) -> Body:
 def get_meeting_for_manager(user, slug: str, meeting_id: int) -> Meeting:
     body = get_body_for_manager(user, slug)
     return get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id, body=body)
+
+
+def get_agenda_item_for_manager(
+    user, slug: str, meeting_id: int, item_id: int
+) -> tuple[Meeting, AgendaItem]:
+    """An item on the meeting's agenda, for someone who keeps the meeting; 404 for an item
+    of another meeting."""
+    meeting = get_meeting_for_manager(user, slug, meeting_id)
+    return meeting, get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)

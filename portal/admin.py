@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.access import contact_access_sync
 from portal.models import AgendaItem, Body, Decision, Meeting, Membership, Organisation, User
+from portal.services import contact_access_sync
 
 
 class MembershipInline(admin.TabularInline):

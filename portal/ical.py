@@ -27,7 +27,8 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def _stamp(moment: datetime) -> str:
+def _ical_utc(moment: datetime) -> str:
+    """A date-time in UTC, as iCalendar writes it (RFC 5545 3.3.5, form 2)."""
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
@@ -49,15 +50,15 @@ def body_calendar(
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_escape(body.name)}",
     ]
-    now = _stamp(datetime.now(UTC))
+    now = _ical_utc(datetime.now(UTC))
     for meeting in meetings:
         lines += [
             "BEGIN:VEVENT",
             f"UID:meeting-{meeting.pk}@{host}",
             f"DTSTAMP:{now}",
             f"SEQUENCE:{meeting.version - 1}",
-            f"DTSTART:{_stamp(meeting.starts_at)}",
-            f"DTEND:{_stamp(meeting.ends_at)}",
+            f"DTSTART:{_ical_utc(meeting.starts_at)}",
+            f"DTEND:{_ical_utc(meeting.ends_at)}",
             f"SUMMARY:{_escape(meeting.title)}",
             f"LOCATION:{_escape(meeting.location)}",
             f"DESCRIPTION:{_escape(_description(meeting))}",

@@ -53,7 +53,7 @@ class Organisation(models.Model, HistoryAttributes):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         # Object permission (django-guardian), granted to the organisation's contacts by
-        # portal.access.contact_access_sync.
+        # portal.services.contact_access_sync.
         permissions = [("answer_offers", _("Can answer offers for the organisation"))]
 
     def __str__(self) -> str:

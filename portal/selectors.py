@@ -3,7 +3,15 @@
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
-from portal.models import Body, Decision, Meeting, Membership, User
+from portal.access import ANSWER_OFFERS
+from portal.models import (
+    Body,
+    Decision,
+    Meeting,
+    Membership,
+    OrganisationUserObjectPermission,
+    User,
+)
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -19,12 +27,6 @@ def body_members(body: Body) -> list[Membership]:
         body.memberships.select_related("user", "user__organisation").order_by(
             "role", "user__last_name", "user__first_name"
         )
-    )
-
-
-def is_member(user: User | AnonymousUser, body: Body) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or body.memberships.filter(user=user).exists()
     )
 
 
@@ -53,3 +55,37 @@ def member_bodies(user: User | AnonymousUser) -> list[Body]:
     if not user.is_authenticated:
         return []
     return list(Body.objects.filter(memberships__user=user))
+
+
+def bodies_kept_by(user) -> list[Body]:
+    """The bodies whose meetings the user keeps (see access.can_manage_meetings): they read
+    the bodies' draft minutes and non-public decisions as the members do."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return list(Body.objects.all())
+    return list(
+        Body.objects.filter(
+            Q(
+                memberships__user=user,
+                memberships__role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY],
+            )
+            | Q(
+                organisation__in=Body.objects.filter(
+                    kind=Body.Kind.COORDINATORS, memberships__user=user
+                ).values("organisation")
+            )
+        ).distinct()
+    )
+
+
+def answering_users(organisation_ids) -> "dict[int, list[User]]":
+    """organisation id -> the active users who may answer offers for it."""
+    found: dict[int, list[User]] = {}
+    for grant in OrganisationUserObjectPermission.objects.filter(
+        content_object_id__in=list(organisation_ids),
+        permission__codename=ANSWER_OFFERS,
+        user__is_active=True,
+    ).select_related("user"):
+        found.setdefault(grant.content_object_id, []).append(grant.user)
+    return found

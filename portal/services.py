@@ -1,17 +1,26 @@
 """Writes shared by the apps: a body's meetings, the items on their agendas and the
-decisions in its register."""
+decisions in its register; and who answers offers for an organisation."""
 
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import AgendaItem, Body, Decision, Meeting, User
+from portal.access import ANSWER_OFFERS
+from portal.models import (
+    AgendaItem,
+    Body,
+    Decision,
+    Meeting,
+    OrganisationUserObjectPermission,
+    User,
+)
 
 
 class OrderedRow(Protocol):
@@ -228,3 +237,25 @@ def meeting_decision_record(
         subject_url=item.subject_url if item is not None else "",
         is_public=is_public,
     )
+
+
+# --- Who answers offers for an organisation -------------------------------------------------
+
+
+@transaction.atomic
+def contact_access_sync(*, user: User) -> None:
+    """Grant the user the right to answer offers for their organisation exactly while they
+    are its active contact (``User.is_contact``); the flag is what administrators set."""
+    grants = OrganisationUserObjectPermission.objects.filter(
+        user=user, permission__codename=ANSWER_OFFERS
+    )
+    wanted = user.organisation_id if user.is_active and user.is_contact else None
+    grants.exclude(content_object_id=wanted).delete()
+    if wanted and not grants.filter(content_object_id=wanted).exists():
+        OrganisationUserObjectPermission.objects.create(
+            user=user,
+            content_object_id=wanted,
+            permission=Permission.objects.get(
+                content_type__app_label="portal", codename=ANSWER_OFFERS
+            ),
+        )

@@ -17,9 +17,24 @@ urlpatterns = [
         "organ/<slug:slug>/moten/<int:meeting_id>/andra/", views.meeting_edit, name="meeting_edit"
     ),
     path(
+        "organ/<slug:slug>/moten/<int:meeting_id>/ta-bort/",
+        views.meeting_delete,
+        name="meeting_delete",
+    ),
+    path(
         "organ/<slug:slug>/moten/<int:meeting_id>/dagordning/",
         views.meeting_agenda,
         name="meeting_agenda",
+    ),
+    path(
+        "organ/<slug:slug>/moten/<int:meeting_id>/dagordning/<int:item_id>/flytta/",
+        views.meeting_agenda_item_move,
+        name="meeting_agenda_item_move",
+    ),
+    path(
+        "organ/<slug:slug>/moten/<int:meeting_id>/dagordning/<int:item_id>/ta-bort/",
+        views.meeting_agenda_item_remove,
+        name="meeting_agenda_item_remove",
     ),
     path(
         "organ/<slug:slug>/moten/<int:meeting_id>/beslut/",

@@ -16,8 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal import panels, selectors, services
 from portal.access import (
-    bodies_kept_by,
-    can_manage_meetings,
+    body_access,
+    get_agenda_item_for_manager,
     get_body_for_manager,
     get_meeting_for_manager,
 )
@@ -32,7 +32,7 @@ from portal.forms import (
 from portal.health import check_broker, check_database
 from portal.http import PortalRequest, SignedInRequest
 from portal.ical import body_calendar as body_calendar_text
-from portal.models import AgendaItem, Body, Meeting
+from portal.models import Body, Meeting
 from portal.selectors import memberships_for_user
 
 
@@ -83,19 +83,18 @@ def favicon(request: PortalRequest) -> HttpResponse:
 @require_GET
 def body_detail(request: PortalRequest, slug: str) -> HttpResponse:
     body = get_object_or_404(Body, slug=slug)
-    can_manage = can_manage_meetings(request.user, body)
-    # Those who keep the meetings read what the members read.
-    member = can_manage or selectors.is_member(request.user, body)
+    access = body_access(request.user, body)
     now = timezone.now()
     meetings = selectors.body_meetings(body)
     context = {
         "body": body,
-        "member": member,
+        "access": access,
         "members": selectors.body_members(body),
         "upcoming": [m for m in reversed(meetings) if m.ends_at >= now],
         "past": [m for m in meetings if m.ends_at < now],
-        "decisions": selectors.decisions(body=body, member_of=[body] if member else [])[:20],
-        "can_manage": can_manage,
+        "decisions": selectors.decisions(body=body, member_of=[body] if access.is_insider else [])[
+            :20
+        ],
     }
     return render(request, "portal/body_detail.html", context)
 
@@ -113,20 +112,18 @@ def _meeting_page(
     oob: bool = False,
 ) -> HttpResponse:
     body = meeting.body
-    manager = can_manage_meetings(request.user, body)
-    insider = manager or selectors.is_member(request.user, body)
+    access = body_access(request.user, body)
     items = list(meeting.items.order_by("order", "pk"))
     context = {
         "body": body,
         "meeting": meeting,
         "items": items,
-        "insider": insider,
-        "can_manage": manager,
-        "decisions": [d for d in meeting.decisions.order_by("pk") if d.is_public or insider],
-        "show_minutes": bool(meeting.minutes) and (meeting.minutes_published or insider),
+        "access": access,
+        "decisions": [d for d in meeting.decisions.order_by("pk") if access.can_read_decision(d)],
+        "show_minutes": bool(meeting.minutes) and access.can_read_minutes(meeting),
         "oob": oob,
     }
-    if manager:
+    if access.can_manage:
         context["agenda_form"] = agenda_form or AgendaItemForm(subjects=agenda_subjects(body))
         context["decision_form"] = decision_form or MeetingDecisionForm(items=items)
     return render(request, template, context)
@@ -156,19 +153,23 @@ def meeting_create(request: SignedInRequest, slug: str) -> HttpResponse:
     return render(request, "portal/meeting_form.html", {"body": body, "form": form})
 
 
+def _meeting_initial(meeting: Meeting) -> dict:
+    return {
+        "version": meeting.version,
+        "title": meeting.title,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "ends_at": timezone.localtime(meeting.ends_at),
+        "location": meeting.location,
+        "minutes": meeting.minutes,
+        "minutes_published": meeting.minutes_published,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_manager(request.user, slug, meeting_id)
     conflict = None
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            services.meeting_delete(meeting=meeting, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("meeting_edit", slug, meeting.pk)
-        messages.success(request, _("The meeting is removed."))
-        return redirect("body_detail", slug)
     if request.method == "POST":
         form = MeetingEditForm(request.POST)
         if form.is_valid():
@@ -183,9 +184,7 @@ def meeting_edit(request: SignedInRequest, slug: str, meeting_id: int) -> HttpRe
             except services.MeetingConflict as error:
                 # Keep what was typed; show what is stored; the next save overwrites it.
                 conflict = error.stored
-                form = MeetingEditForm(
-                    data={**request.POST.dict(), "version": conflict.version},
-                )
+                form = MeetingEditForm(data={**request.POST.dict(), "version": conflict.version})
                 form.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -193,57 +192,31 @@ def meeting_edit(request: SignedInRequest, slug: str, meeting_id: int) -> HttpRe
                 messages.success(request, _("The meeting is saved."))
                 return redirect("meeting_detail", slug, meeting.pk)
     else:
-        form = MeetingEditForm(
-            initial={
-                "version": meeting.version,
-                "title": meeting.title,
-                "starts_at": timezone.localtime(meeting.starts_at),
-                "ends_at": timezone.localtime(meeting.ends_at),
-                "location": meeting.location,
-                "minutes": meeting.minutes,
-                "minutes_published": meeting.minutes_published,
-            }
-        )
+        form = MeetingEditForm(initial=_meeting_initial(meeting))
     context = {"body": meeting.body, "meeting": meeting, "form": form, "conflict": conflict}
     return render(request, "portal/meeting_form.html", context, status=409 if conflict else 200)
 
 
 @login_required
 @require_POST
-@vary_on_headers("HX-Request")
-def meeting_agenda(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
-    """Add, move or remove an agenda item; htmx gets the agenda back, others the page."""
+def meeting_delete(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_manager(request.user, slug, meeting_id)
-    form = None
-    if "item" in request.POST:
-        item = get_object_or_404(AgendaItem, pk=request.POST["item"], meeting=meeting)
-        if request.POST.get("direction") in ("up", "down"):
-            services.agenda_item_move(
-                item=item, user=request.user, direction=request.POST["direction"]
-            )
-        elif "remove" in request.POST:
-            services.agenda_item_remove(item=item, user=request.user)
-    else:
-        subjects = agenda_subjects(meeting.body)
-        form = AgendaItemForm(request.POST, subjects=subjects)
-        if form.is_valid():
-            subject = form.cleaned_data["subject"]
-            title = form.cleaned_data["title"]
-            if not title:  # the form asks for a title or a subject
-                title = _stored_title(meeting, subject)
-            services.agenda_item_add(
-                meeting=meeting,
-                user=request.user,
-                title=title,
-                subject=subject.object if subject else None,
-                subject_url=subject.url if subject else "",
-            )
-            # The next item's form, offering the same subjects (no second read of them).
-            form = AgendaItemForm(subjects=subjects)
-    added_or_moved = form is None or not form.is_bound
-    # An invalid form comes back with its errors as 200: htmx swaps no 4xx response.
+    try:
+        services.meeting_delete(meeting=meeting, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meeting_edit", slug, meeting.pk)
+    messages.success(request, _("The meeting is removed."))
+    return redirect("body_detail", slug)
+
+
+def _agenda_response(
+    request: SignedInRequest, meeting: Meeting, form: AgendaItemForm | None = None
+) -> HttpResponse:
+    """After a change to the agenda: htmx gets the agenda back, others the page."""
     if request.htmx:
-        # The agenda, and out of band the decision form's list of items.
+        # The agenda, and out of band the decision form's list of items. An invalid form
+        # comes back with its errors as 200: htmx swaps no 4xx response.
         return _meeting_page(
             request,
             meeting,
@@ -251,9 +224,63 @@ def meeting_agenda(request: SignedInRequest, slug: str, meeting_id: int) -> Http
             template="portal/meeting_detail.html#agenda",
             oob=True,
         )
-    if added_or_moved:
-        return redirect(f"{reverse('meeting_detail', args=[slug, meeting.pk])}#agenda-heading")
+    if form is None or not form.is_bound:
+        page = reverse("meeting_detail", args=[meeting.body.slug, meeting.pk])
+        return redirect(f"{page}#agenda-heading")
     return _meeting_page(request, meeting, agenda_form=form)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def meeting_agenda(request: SignedInRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """Add an item to the agenda."""
+    meeting = get_meeting_for_manager(request.user, slug, meeting_id)
+    subjects = agenda_subjects(meeting.body)
+    form = AgendaItemForm(request.POST, subjects=subjects)
+    if form.is_valid():
+        subject = form.cleaned_data["subject"]
+        title = form.cleaned_data["title"]
+        if not title:  # the form asks for a title or a subject
+            title = _stored_title(meeting, subject)
+        services.agenda_item_add(
+            meeting=meeting,
+            user=request.user,
+            title=title,
+            subject=subject.object if subject else None,
+            subject_url=subject.url if subject else "",
+        )
+        # The next item's form, offering the same subjects (no second read of them).
+        form = AgendaItemForm(subjects=subjects)
+    return _agenda_response(request, meeting, form)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def meeting_agenda_item_move(
+    request: SignedInRequest, slug: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    """Move an item one place up or down."""
+    meeting, item = get_agenda_item_for_manager(request.user, slug, meeting_id, item_id)
+    try:
+        services.agenda_item_move(
+            item=item, user=request.user, direction=request.POST.get("direction", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _agenda_response(request, meeting)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def meeting_agenda_item_remove(
+    request: SignedInRequest, slug: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    meeting, item = get_agenda_item_for_manager(request.user, slug, meeting_id, item_id)
+    services.agenda_item_remove(item=item, user=request.user)
+    return _agenda_response(request, meeting)
 
 
 def _stored_title(meeting: Meeting, subject: AgendaSubject) -> str:
@@ -321,7 +348,10 @@ def decision_register(request: PortalRequest) -> HttpResponse:
         "decisions": selectors.decisions(
             body=body,
             year=year_number,
-            member_of={*selectors.member_bodies(request.user), *bodies_kept_by(request.user)},
+            member_of={
+                *selectors.member_bodies(request.user),
+                *selectors.bodies_kept_by(request.user),
+            },
         ),
     }
     return render(request, "portal/decision_register.html", context)

@@ -55,7 +55,7 @@ class Strategy(models.Model, HistoryAttributes):
         verbose_name = _("strategy")
         verbose_name_plural = _("strategies")
         # Object permissions (django-guardian), granted from body memberships by
-        # actionplans.access.access_sync.
+        # actionplans.services.permissions.access_sync.
         permissions = [
             ("edit_plans", _("Can edit the strategy's action plans")),
             ("comment_plans", _("Can comment on the strategy's action plans")),

@@ -158,8 +158,8 @@ class Programme:
 
 def programme_make(*, name: str = "Testlän") -> Programme:
     """Everything a workflow test needs, with the permissions granted from the memberships."""
-    from actionplans.access import access_sync
-    from portal.access import contact_access_sync
+    from actionplans.services.permissions import access_sync
+    from portal.services import contact_access_sync
 
     region = OrganisationFactory(name=f"Region {name}", kind=Organisation.Kind.REGION)
     municipality = OrganisationFactory(name=f"{name} kommun", kind=Organisation.Kind.MUNICIPALITY)
@@ -312,7 +312,7 @@ def project_make(programme: Programme, plan: ActionPlan | None = None) -> Activi
 def council_make(programme: Programme) -> tuple[Body, User]:
     """The programme's digitalisation council (a governing body: its members comment) and its
     chair, from the municipality, who keeps the council's meetings."""
-    from actionplans.access import access_sync
+    from actionplans.services.permissions import access_sync
 
     council = BodyFactory(
         name=f"Digitaliseringsrådet {programme.region.name}",
@@ -333,7 +333,7 @@ def municipalities_make(programme: Programme, *names: str) -> list[User]:
     """A collaborating municipality per name (``"Norrby"`` -> Norrby kommun), each with a
     contact person who answers its offers; returns the contacts, in the order of the names
     (``contact.organisation`` is the municipality)."""
-    from portal.access import contact_access_sync
+    from portal.services import contact_access_sync
 
     contacts = []
     for name in names:

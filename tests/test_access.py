@@ -2,7 +2,9 @@
 
 import pytest
 
-from actionplans.access import access_sync, plan_access, plans_for_user
+from actionplans.access import plan_access
+from actionplans.selectors import plans_for_user
+from actionplans.services.permissions import access_sync
 from portal.models import Body, Membership
 from strategy.models import CollaborationArea
 from tests.conftest import demo_user

@@ -28,8 +28,9 @@ NOT_AUDITED = {
     "followup.ReportComment": "registered",
     # An initiative's timeline: append-only, the record of each step.
     "actionplans.InitiativeEvent": "registered",
-    # Object permissions are derived from body memberships (actionplans.access.access_sync),
-    # whose history explains every grant; they are not edited in the admin.
+    # Object permissions are derived from body memberships
+    # (actionplans.services.permissions.access_sync), whose history explains every grant;
+    # they are not edited in the admin.
     "strategy.StrategyUserObjectPermission": "unregistered",
     "strategy.StrategyGroupObjectPermission": "unregistered",
     "strategy.CollaborationAreaUserObjectPermission": "unregistered",

@@ -87,9 +87,25 @@ MATRIX = {
         ("/organ/digitaliseringsradet/moten/nytt/", keepers(200, rad=200)),
     ],
     "meeting_edit": [("/organ/programstyrgruppen/moten/{meeting}/andra/", keepers(200))],
+    "meeting_delete": [("/organ/programstyrgruppen/moten/{meeting}/ta-bort/", keepers(302), POST)],
     # The matrix's post has neither an item nor a title: the form comes back with its error.
     "meeting_agenda": [
         ("/organ/programstyrgruppen/moten/{meeting}/dagordning/", keepers(200), POST)
+    ],
+    # {item} is the meeting's one agenda item.
+    "meeting_agenda_item_move": [
+        (
+            "/organ/programstyrgruppen/moten/{meeting}/dagordning/{item}/flytta/",
+            keepers(302),
+            POST,
+        )
+    ],
+    "meeting_agenda_item_remove": [
+        (
+            "/organ/programstyrgruppen/moten/{meeting}/dagordning/{item}/ta-bort/",
+            keepers(302),
+            POST,
+        )
     ],
     "meeting_decision": [("/organ/programstyrgruppen/moten/{meeting}/beslut/", keepers(200), POST)],
     "decision_register": [("/beslut/?organ=programstyrgruppen&ar=2026", everyone(200))],
@@ -337,7 +353,7 @@ def _objects() -> dict[str, int]:
         organisation=Organisation.objects.get(slug="laxa-kommun"),
         submitted_by=User.objects.get(username="kontakt-laxa"),
     )
-    from portal.models import Meeting
+    from portal.models import AgendaItem, Meeting
 
     meeting = Meeting.objects.create(
         body=Body.objects.get(slug="programstyrgruppen"),
@@ -345,8 +361,10 @@ def _objects() -> dict[str, int]:
         starts_at=timezone.now(),
         ends_at=timezone.now() + timedelta(hours=1),
     )
+    item = AgendaItem.objects.create(meeting=meeting, title="Matrispunkt", order=1)
     return {
         "meeting": meeting.pk,
+        "item": item.pk,
         "initiative": initiative.pk,
         **offer_ids,
         **_followup_objects(published, infra),

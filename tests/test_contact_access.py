@@ -1,8 +1,8 @@
 """Who answers offers for an organisation: a guardian object permission that follows the
 contact flag."""
 
-from portal.access import contact_access_sync
 from portal.models import Organisation
+from portal.services import contact_access_sync
 from tests.conftest import demo_user
 
 

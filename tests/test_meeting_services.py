@@ -10,9 +10,10 @@ from django.utils import timezone
 from actionplans.models import Initiative
 from followup.models import Report
 from portal import services
-from portal.access import bodies_kept_by, can_manage_meetings
+from portal.access import can_manage_meetings
 from portal.agenda import agenda_subjects
 from portal.models import AgendaItem, Body, Meeting
+from portal.selectors import bodies_kept_by
 from tests.factories import BodyFactory, council_make
 
 

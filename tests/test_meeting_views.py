@@ -156,12 +156,12 @@ def test_setting_the_agenda_with_htmx(client, programme, meeting):
     ]
     assert items[0].subject == draft_plan and items[0].subject_url == draft_plan.get_edit_url()
 
-    client.post(url, {"item": items[1].pk, "direction": "up"}, HTTP_HX_REQUEST="true")
+    client.post(f"{url}{items[1].pk}/flytta/", {"direction": "up"}, HTTP_HX_REQUEST="true")
     assert list(meeting.items.order_by("order").values_list("title", flat=True)) == [
         "Övriga frågor",
         f"Plan som väntar på godkännande: {draft_plan.title}",
     ]
-    client.post(url, {"item": items[0].pk, "remove": "1"}, HTTP_HX_REQUEST="true")
+    client.post(f"{url}{items[0].pk}/ta-bort/", HTTP_HX_REQUEST="true")
     assert list(meeting.items.values_list("title", "order")) == [("Övriga frågor", 1)]
 
 
@@ -221,7 +221,9 @@ def test_an_item_of_another_meeting_cannot_be_moved_from_here(client, programme,
     )
     item = AgendaItem.objects.create(meeting=other, title="Annan punkt", order=1)
     client.force_login(programme.coordinator)
-    response = client.post(f"{_page(meeting)}dagordning/", {"item": item.pk, "remove": "1"})
+    response = client.post(f"{_page(meeting)}dagordning/{item.pk}/ta-bort/")
+    assert response.status_code == 404
+    response = client.post(f"{_page(meeting)}dagordning/{item.pk}/flytta/", {"direction": "up"})
     assert response.status_code == 404
     assert AgendaItem.objects.filter(pk=item.pk).exists()
 
@@ -233,7 +235,7 @@ def test_others_cannot_change_the_agenda_or_record_decisions(
     client.force_login(_person(programme, council, role))
     assert client.post(f"{_page(meeting)}dagordning/", {"agenda-title": "X"}).status_code == 403
     assert client.post(f"{_page(meeting)}beslut/", {"decision-title": "X"}).status_code == 403
-    assert client.post(f"{_page(meeting)}andra/", {"delete": "1"}).status_code == 403
+    assert client.post(f"{_page(meeting)}ta-bort/").status_code == 403
     assert not meeting.items.exists() and not meeting.decisions.exists()
     assert Meeting.objects.filter(pk=meeting.pk).exists()
 
@@ -340,11 +342,11 @@ def test_removing_a_meeting_unless_decisions_were_taken(client, programme, meeti
     Decision.objects.create(
         body=meeting.body, meeting=meeting, decided_on=timezone.localdate(), title="Beslut"
     )
-    response = client.post(f"{_page(meeting)}andra/", {"delete": "1"}, follow=True)
+    response = client.post(f"{_page(meeting)}ta-bort/", follow=True)
     assert "stannar i registret" in response.content.decode()
     assert Meeting.objects.filter(pk=meeting.pk).exists()
 
     meeting.decisions.all().delete()
-    response = client.post(f"{_page(meeting)}andra/", {"delete": "1"})
+    response = client.post(f"{_page(meeting)}ta-bort/")
     assert response.status_code == 302 and response["Location"] == f"{_body(meeting.body)}/"
     assert not Meeting.objects.filter(pk=meeting.pk).exists()

@@ -108,7 +108,7 @@ def build_plan(n: int) -> str:
 
 def _coordinator_of(strategy):
     """A signed-in coordinator of the strategy, with the permissions the workspace checks."""
-    from actionplans.access import access_sync
+    from actionplans.services.permissions import access_sync
     from portal.models import Body
 
     membership = MembershipFactory(body__kind=Body.Kind.COORDINATORS, role="coordinator")

@@ -4,7 +4,6 @@ holds the 2024–2026 project with its sub-goals and budget."""
 from datetime import timedelta
 from pathlib import Path
 
-from actionplans.access import access_sync
 from actionplans.models import (
     ActionPlan,
     Activity,
@@ -15,6 +14,7 @@ from actionplans.models import (
     Participation,
     SubGoal,
 )
+from actionplans.services.permissions import access_sync
 from portal.dates import today
 from portal.models import Organisation, User
 from portal.seeding import Seeder, read_yaml, text

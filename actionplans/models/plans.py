@@ -45,6 +45,10 @@ class ActionPlan(models.Model, HistoryAttributes):
     EDITABLE_STATES = (State.DRAFT,)
     #: States of a revision that is still being worked on.
     OPEN_STATES = (State.DRAFT, State.REVIEW)
+    #: States from which a new revision can be opened.
+    REVISABLE_STATES = (State.APPROVED, State.PUBLISHED)
+    #: States in which the plan's activities can be offered to the organisations.
+    OFFERABLE_STATES = (State.APPROVED, State.PUBLISHED)
 
     class Meta:
         ordering = ["strategy", "-year", "-revision"]

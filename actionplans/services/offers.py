@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from actionplans.access import OFFERABLE_STATES, OfferAccess, PlanAccess, is_open
+from actionplans.access import OfferAccess, PlanAccess, is_open
 from actionplans.models import ActionPlan, Activity, Offer, OfferRecipient, Participation
 from portal.dates import today
 from portal.models import Organisation, User
@@ -33,7 +33,7 @@ def offer_send(
     """Create the offer with its recipients; the caller queues the mails."""
     if not access.can_edit_plan:
         raise PermissionDenied
-    if plan.state not in OFFERABLE_STATES:
+    if plan.state not in ActionPlan.OFFERABLE_STATES:
         raise ValidationError(_("Only activities of an approved or published plan can be offered."))
     if deadline < today():
         raise ValidationError(_("The deadline has passed already."))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, Risk, SubGoal
 from actionplans.services.activities import ACTIVITY_COPY_FIELDS, CHILD_FIELDS, HistoryWriter
-from actionplans.workflow import REVISABLE_STATES, TRANSITIONS
+from actionplans.workflow import TRANSITIONS
 from portal.dates import today
 from portal.models import Body, User
 from portal.services import decision_record
@@ -112,7 +112,7 @@ def plan_revise(*, plan: ActionPlan, user: User, access: PlanAccess) -> ActionPl
     if not access.can_edit_plan:
         raise PermissionDenied
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.state not in REVISABLE_STATES:
+    if plan.state not in ActionPlan.REVISABLE_STATES:
         raise ValidationError(_("Only an approved or published plan can be revised."))
     if ActionPlan.objects.filter(
         strategy_id=plan.strategy_id, year=plan.year, state__in=ActionPlan.OPEN_STATES

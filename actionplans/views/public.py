@@ -8,7 +8,6 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from actionplans import selectors
-from actionplans.access import plans_for_user
 from portal.http import PortalRequest
 
 
@@ -47,7 +46,7 @@ def search(request: PortalRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     plan_ids = None
     if request.user.is_authenticated:
-        plan_ids = [plan.pk for plan in plans_for_user(request.user)]
+        plan_ids = [plan.pk for plan in selectors.plans_for_user(request.user)]
     results = selectors.search_activities(query=query, plan_ids=plan_ids) if query else []
     context = {"query": query, "results": results, "limit": 50}
     return render(request, "actionplans/search.html", context)

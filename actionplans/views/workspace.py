@@ -16,23 +16,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from actionplans import selectors
-from actionplans.access import (
-    OFFERABLE_STATES,
-    get_activity_for_user,
-    get_plan_for_user,
-    plans_for_user,
-)
+from actionplans.access import PlanAccess, get_activity_for_user, get_plan_for_user
 from actionplans.forms import CommentForm, RolloverForm, TransitionForm, activity_forms
 from actionplans.history import activity_history
-from actionplans.models import Activity
+from actionplans.models import ActionPlan, Activity
 from actionplans.services import activities as activity_services
 from actionplans.services import plans as plan_services
-from actionplans.workflow import REVISABLE_STATES, available_transitions
+from actionplans.workflow import available_transitions
 from portal.http import SignedInRequest
 
 
 def _has_errors(form, formsets) -> bool:
     return form.is_bound and (bool(form.errors) or any(f.total_error_count() for f in formsets))
+
+
+def _all_valid(form, formsets) -> bool:
+    return form.is_valid() and all(f.is_valid() for f in formsets)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -43,26 +42,32 @@ def _error_text(error: ValidationError) -> str:
 @require_GET
 def workspace_list(request: SignedInRequest) -> HttpResponse:
     return render(
-        request, "actionplans/workspace_list.html", {"plans": plans_for_user(request.user)}
+        request,
+        "actionplans/workspace_list.html",
+        {"plans": selectors.plans_for_user(request.user)},
     )
 
 
-def _workspace_context(plan, access) -> dict:
+def _with_access(activities: list[Activity], access: PlanAccess) -> list:
+    """(activity, what the user may do with it) pairs, for the cards' buttons."""
+    return [(activity, access.for_activity(activity)) for activity in activities]
+
+
+def _workspace_context(plan: ActionPlan, access: PlanAccess) -> dict:
     activities = selectors.workspace_activities(plan)
     active = [a for a in activities if a.removed_at is None]
     return {
         "plan": plan,
         "access": access,
-        "areas": selectors.group_by_area(active),
-        "removed": [a for a in activities if a.removed_at is not None],
+        "areas": [
+            (area, _with_access(items, access)) for area, items in selectors.group_by_area(active)
+        ],
+        "removed": _with_access([a for a in activities if a.removed_at is not None], access),
         "transitions": available_transitions(plan, access),
         "transition_form": TransitionForm(),
         "comment_form": CommentForm(),
         "events": selectors.plan_events(plan),
-        "can_revise": access.can_edit_plan and plan.state in REVISABLE_STATES,
-        "can_rollover": access.can_edit_plan,
         "offers": list(plan.offers.order_by("-sent_at")),
-        "can_offer": access.can_edit_plan and plan.state in OFFERABLE_STATES,
     }
 
 
@@ -82,13 +87,35 @@ def _back_to_plan(plan_id: int, activity_id: int | None = None) -> HttpResponse:
     return redirect(f"{url}#activity-{activity_id}" if activity_id else url)
 
 
-def _activity_response(request, activity: Activity, access) -> HttpResponse:
+def _activity_response(request, activity: Activity, access: PlanAccess) -> HttpResponse:
     """After an in-place change: the card (htmx) or the plan page."""
     if request.htmx:
         card = selectors.workspace_activity(activity.pk)
-        context = {"activity": card, "plan": card.plan, "access": access}
+        context = {
+            "activity": card,
+            "activity_access": access.for_activity(card),
+            "plan": card.plan,
+            "access": access,
+        }
         return render(request, "actionplans/workspace.html#activity-card", context)
     return _back_to_plan(activity.plan_id, activity.pk)
+
+
+def _activity_form_page(
+    request, plan: ActionPlan, form, formsets, *, activity: Activity | None, conflict=None
+) -> HttpResponse:
+    """The activity's form: in place of its card (htmx, when editing) or as a page."""
+    context = {
+        "plan": plan,
+        "form": form,
+        "formsets": formsets,
+        "activity": activity,
+        "conflict": conflict,
+        "has_errors": _has_errors(form, formsets),
+    }
+    if activity is not None and request.htmx:
+        return render(request, "actionplans/activity_form.html#form", context)
+    return render(request, "actionplans/activity_form.html", context)
 
 
 @login_required
@@ -105,7 +132,7 @@ def activity_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
     form, formsets = activity_forms(plan=plan, access=access, instance=None, data=data)
     if data is None and request.GET.get("area", "").isdigit():
         form.initial["collaboration_area"] = int(request.GET["area"])
-    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
+    if data is not None and _all_valid(form, formsets):
         try:
             activity = activity_services.activity_save(
                 form=form,
@@ -119,14 +146,7 @@ def activity_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The activity “%s” was added.") % activity.title)
             return _back_to_plan(plan.pk, activity.pk)
-    context = {
-        "plan": plan,
-        "form": form,
-        "formsets": formsets,
-        "activity": None,
-        "has_errors": _has_errors(form, formsets),
-    }
-    return render(request, "actionplans/activity_form.html", context)
+    return _activity_form_page(request, plan, form, formsets, activity=None)
 
 
 @login_required
@@ -141,7 +161,7 @@ def activity_edit(request: SignedInRequest, activity_id: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form, formsets = activity_forms(plan=plan, access=access, instance=activity, data=data)
     conflict = None
-    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
+    if data is not None and _all_valid(form, formsets):
         try:
             saved = activity_services.activity_save(
                 form=form,
@@ -161,17 +181,7 @@ def activity_edit(request: SignedInRequest, activity_id: int) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, _("The activity “%s” was saved.") % saved.title)
             return _activity_response(request, saved, access)
-    context = {
-        "plan": plan,
-        "form": form,
-        "formsets": formsets,
-        "activity": activity,
-        "conflict": conflict,
-        "has_errors": _has_errors(form, formsets),
-    }
-    if request.htmx:
-        return render(request, "actionplans/activity_form.html#form", context)
-    return render(request, "actionplans/activity_form.html", context)
+    return _activity_form_page(request, plan, form, formsets, activity=activity, conflict=conflict)
 
 
 @login_required
@@ -240,10 +250,9 @@ def activity_history_view(request: SignedInRequest, activity_id: int) -> HttpRes
     activity, access = get_activity_for_user(request.user, activity_id, edit=False)
     context = {
         "activity": activity,
+        "activity_access": access.for_activity(activity),
         "plan": activity.plan,
         "entries": activity_history(activity),
-        "can_restore": activity.plan.is_editable
-        and access.can_edit_area(activity.collaboration_area_id),
     }
     return render(request, "actionplans/activity_history.html", context)
 

@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from django.utils.text import slugify
 
-from portal.access import contact_access_sync
 from portal.models import Body, Meeting, Membership, Organisation, User
 from portal.seeding import Seeder, read_yaml, text
+from portal.services import contact_access_sync
 
 DATA = Path(__file__).parent
 
