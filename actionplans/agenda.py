@@ -4,7 +4,7 @@ it governs that await approval, and their initiatives that await a decision."""
 from django.utils.translation import gettext as _
 
 from actionplans.models import ActionPlan
-from actionplans.selectors import initiatives_awaiting_decision
+from actionplans.selectors.initiatives import initiatives_awaiting_decision
 from portal.agenda import AgendaSubject
 from portal.models import Body
 

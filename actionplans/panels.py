@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actionplans.selectors import open_offers_for, public_plans
+from actionplans.selectors.offers import open_offers_for
+from actionplans.selectors.plans import public_plans
 from portal.models import User
 from portal.panels import (
     Link,

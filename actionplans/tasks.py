@@ -11,8 +11,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from actionplans import selectors
 from actionplans.models import InitiativeEvent, Offer, OfferMail
+from actionplans.selectors import offers as offer_selectors
 from actionplans.services import imports
 from portal.dates import today
 from portal.mail import mail_message, send_once
@@ -108,7 +108,7 @@ def send_offer_summaries() -> int:
     """Daily (beat): once an offer's deadline has passed, its summary to the coordinator."""
     sent = 0
     for offer in Offer.objects.filter(deadline__lt=today()).select_related("sent_by"):
-        matrix = selectors.offer_matrix(offer)
+        matrix = offer_selectors.offer_matrix(offer)
         context = {
             "offer": offer,
             "matrix": matrix,

@@ -3,7 +3,7 @@
 import pytest
 
 from actionplans.access import plan_access
-from actionplans.selectors import plans_for_user
+from actionplans.selectors.plans import plans_for_user
 from actionplans.services.permissions import access_sync
 from portal.models import Body, Membership
 from strategy.models import CollaborationArea

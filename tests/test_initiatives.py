@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from actionplans import selectors
 from actionplans.access import initiative_access
 from actionplans.models import ActionPlan, Initiative, InitiativeEvent
+from actionplans.selectors import initiatives as initiative_selectors
 from actionplans.services import initiatives as intake
 from actionplans.tasks import send_initiative_notice
 from portal.models import Decision, Meeting
@@ -301,7 +301,7 @@ def test_on_the_agenda_of_a_coming_meeting_once(county, people):
     from portal.models import AgendaItem
 
     initiative = _analysed(county, people)
-    meeting = selectors.coming_steering_meetings(county).first()
+    meeting = initiative_selectors.coming_steering_meetings(county).first()
     user, access = _as(people["commenter"], initiative)
     for _ in range(2):
         intake.initiative_to_agenda(

@@ -8,9 +8,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from actionplans import selectors, tasks
+from actionplans import tasks
 from actionplans.access import offer_access
 from actionplans.models import Offer, OfferMail, Participation
+from actionplans.selectors import offers as offer_selectors
 from actionplans.services.offers import AnswerRow, offer_send, participation_answer
 from portal.dates import today
 from portal.models import User
@@ -97,7 +98,7 @@ def test_contacts_answer_for_their_own_organisation(offer, contacts):
     answer(offer, soderby, a0="yes", a2="undecided")
     answers = Participation.objects.filter(organisation=norrby.organisation, offer=offer)
     assert sorted(answers.values_list("answer", flat=True)) == ["no", "yes"]
-    matrix = selectors.offer_matrix(offer)
+    matrix = offer_selectors.offer_matrix(offer)
     assert matrix.totals == {"yes": 2, "no": 1, "undecided": 1}
     assert matrix.rows[0].counts["yes"] == 2
     assert len(matrix.answered) == 2

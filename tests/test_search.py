@@ -3,7 +3,7 @@ in the plans the reader may see."""
 
 import pytest
 
-from actionplans.selectors import search_activities
+from actionplans.selectors.plans import search_activities
 from tests.conftest import demo_user
 
 DRAFT_PROJECT = "Regional digitaliseringsutveckling"

@@ -235,14 +235,14 @@ def test_the_seed_repairs_what_was_changed(demo):
 
 
 def test_an_open_offer_with_some_answers(demo):
-    from actionplans import selectors
     from actionplans.access import is_open
     from actionplans.models import Offer
+    from actionplans.selectors import offers as offer_selectors
 
     offer = Offer.objects.get(plan__strategy__slug=COUNTY, plan__year=2023)
     assert is_open(offer)
     assert offer.activities.count() == 10
-    matrix = selectors.offer_matrix(offer)
+    matrix = offer_selectors.offer_matrix(offer)
     assert matrix.totals == {"yes": 6, "no": 1, "undecided": 2}
     assert len(matrix.answered) == 3
     # Loading the demo mails nobody: its offer mails count as sent.

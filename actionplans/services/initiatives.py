@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from actionplans.access import InitiativeAccess, can_submit
 from actionplans.models import ActionPlan, Activity, Initiative, InitiativeEvent, PlanEvent
-from actionplans.selectors import preparers, steering_meetings
+from actionplans.selectors.initiatives import preparers, steering_meetings
 from actionplans.services.activities import next_activity_order
 from portal.models import Body, Meeting, User
 from portal.services import agenda_item_add, decision_record

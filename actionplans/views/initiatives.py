@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplans import selectors
 from actionplans.access import InitiativeAccess, can_submit, get_initiative_for_user
 from actionplans.initiative_forms import (
     AgendaForm,
@@ -25,6 +24,7 @@ from actionplans.initiative_forms import (
     ScoreForm,
 )
 from actionplans.models import Initiative, InitiativeEvent
+from actionplans.selectors import initiatives as initiative_selectors
 from actionplans.services import initiatives as initiative_services
 from actionplans.tasks import send_initiative_notice
 from portal.forms import add_service_errors
@@ -38,7 +38,7 @@ def initiative_list(request: SignedInRequest) -> HttpResponse:
         request,
         "actionplans/initiative_list.html",
         {
-            "initiatives": selectors.initiatives_for(request.user),
+            "initiatives": initiative_selectors.initiatives_for(request.user),
             "can_submit": can_submit(request.user),
         },
     )
@@ -80,7 +80,7 @@ def initiative_create(request: SignedInRequest) -> HttpResponse:
 def _assign_form(initiative: Initiative, data=None) -> AssignForm:
     return AssignForm(
         data,
-        preparers=selectors.preparers(initiative.strategy),
+        preparers=initiative_selectors.preparers(initiative.strategy),
         initial={"preparer": initiative.preparer_id},
     )
 
@@ -91,18 +91,20 @@ def _score_form(initiative: Initiative, data=None) -> ScoreForm:
 
 
 def _agenda_form(initiative: Initiative, data=None) -> AgendaForm:
-    return AgendaForm(data, meetings=selectors.coming_steering_meetings(initiative.strategy))
+    return AgendaForm(
+        data, meetings=initiative_selectors.coming_steering_meetings(initiative.strategy)
+    )
 
 
 def _decide_form(initiative: Initiative, data=None) -> DecideForm:
-    meetings = selectors.steering_meetings(initiative.strategy)
+    meetings = initiative_selectors.steering_meetings(initiative.strategy)
     return DecideForm(
         data,
         initiative=initiative,
         meetings=meetings,
         initial={
             "year": timezone.localdate().year + 1,
-            "meeting": selectors.decision_meeting_id(initiative, meetings),
+            "meeting": initiative_selectors.decision_meeting_id(initiative, meetings),
         },
     )
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
-from actionplans import selectors, tasks
+from actionplans import tasks
 from actionplans.access import (
     get_answering_organisation,
     get_offer_for_user,
@@ -22,6 +22,7 @@ from actionplans.access import (
 )
 from actionplans.forms import AnswerForm, OfferForm
 from actionplans.models import Offer, Participation
+from actionplans.selectors import offers as offer_selectors
 from actionplans.services.offers import AnswerResult, offer_send, participation_answer
 from actionplans.views.spreadsheet import XLSX
 from portal.http import PortalRequest, SignedInRequest
@@ -68,7 +69,7 @@ def offer_detail(request: SignedInRequest, offer_id: int) -> HttpResponse:
     answer = answer if answer in Participation.Answer.values else ""
     kind = request.GET.get("typ", "")
     kind = kind if kind in Organisation.Kind.values else ""
-    matrix = selectors.offer_matrix(offer, answer=answer, organisation_kind=kind)
+    matrix = offer_selectors.offer_matrix(offer, answer=answer, organisation_kind=kind)
     cells = _cells_html(matrix) if access.sees_names else [""] * len(matrix.rows)
     context = {
         "offer": offer,
@@ -85,12 +86,14 @@ def offer_detail(request: SignedInRequest, offer_id: int) -> HttpResponse:
         # Contacts see the others' answers only as totals until the plan is published.
         "names_visible": access.sees_names,
         # Organisations the offer cannot reach by mail: the coordinator should know.
-        "without_contact": selectors.recipients_without_contact(offer) if access.manages else [],
+        "without_contact": offer_selectors.recipients_without_contact(offer)
+        if access.manages
+        else [],
     }
     return render(request, "actionplans/offer_detail.html", context)
 
 
-def _cells_html(matrix: selectors.Matrix) -> list[str]:
+def _cells_html(matrix: offer_selectors.Matrix) -> list[str]:
     """Each row's answer cells as HTML, built here: a matrix of 300 activities × 20
     organisations is 6 000 cells, which the template language renders ten times slower."""
     labels = {code: str(label) for code, label in Participation.Answer.choices}
@@ -120,7 +123,7 @@ def offer_export(request: SignedInRequest, offer_id: int) -> HttpResponse:
     offer, access = get_offer_for_user(request.user, offer_id)
     if not access.sees_names:
         raise PermissionDenied
-    matrix = selectors.offer_matrix(offer)
+    matrix = offer_selectors.offer_matrix(offer)
     book = Workbook()
     sheet = book.active
     sheet.title = "Deltagande"
@@ -153,7 +156,7 @@ def offer_answer(request: SignedInRequest, offer_id: int) -> HttpResponse:
     organisation = get_answering_organisation(access, request.GET.get("organisation", ""))
     if organisation is None:
         return redirect(offer)  # a coordinator picks the organisation on the offer page
-    activities, current = selectors.offer_answer_form_data(offer, organisation)
+    activities, current = offer_selectors.offer_answer_form_data(offer, organisation)
     form = AnswerForm(request.POST or None, activities=activities, current=current)
     if request.method == "POST" and form.is_valid():
         try:
@@ -191,7 +194,7 @@ def _answers_saved(result: AnswerResult, offer: Offer, organisation: Organisatio
 def organisation_commitments(request: PortalRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     own = is_own_organisation(request.user, organisation)
-    commitments = selectors.commitments_for(organisation, own=own)
+    commitments = offer_selectors.commitments_for(organisation, own=own)
     if not commitments and not own and not organisation.collaborates:
         raise Http404
     context = {"organisation": organisation, "commitments": commitments, "own": own}

@@ -7,13 +7,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from actionplans import selectors
+from actionplans.selectors import plans as plan_selectors
 from portal.http import PortalRequest
 
 
 @require_GET
 def plan_list(request: PortalRequest) -> HttpResponse:
-    plans = selectors.public_plans()
+    plans = plan_selectors.public_plans()
     strategy_slug = request.GET.get("strategi", "")
     if strategy_slug:
         plans = plans.filter(strategy__slug=strategy_slug)
@@ -22,16 +22,16 @@ def plan_list(request: PortalRequest) -> HttpResponse:
 
 @require_GET
 def plan_detail(request: PortalRequest, strategy_slug: str, year: int) -> HttpResponse:
-    plan = selectors.public_plan(strategy_slug=strategy_slug, year=year)
-    filters = selectors.PlanFilters.from_query(request.GET)
+    plan = plan_selectors.public_plan(strategy_slug=strategy_slug, year=year)
+    filters = plan_selectors.PlanFilters.from_query(request.GET)
     # The activity list is the heavy part (hundreds of activities at national scale) and
     # the same for every reader: render it once per version of its content, language and
     # filter choice.
-    version = selectors.plan_content_version(plan)
+    version = plan_selectors.plan_content_version(plan)
     key = f"plan-activities:{plan.pk}:{version}:{get_language()}:{filters.key}"
     activities_html = cache.get(key)
     if activities_html is None:
-        context = selectors.plan_overview(plan, filters)
+        context = plan_selectors.plan_overview(plan, filters)
         activities_html = render_to_string(
             "actionplans/plan_detail.html#activities", context, request=request
         )
@@ -46,7 +46,7 @@ def search(request: PortalRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     plan_ids = None
     if request.user.is_authenticated:
-        plan_ids = [plan.pk for plan in selectors.plans_for_user(request.user)]
-    results = selectors.search_activities(query=query, plan_ids=plan_ids) if query else []
+        plan_ids = [plan.pk for plan in plan_selectors.plans_for_user(request.user)]
+    results = plan_selectors.search_activities(query=query, plan_ids=plan_ids) if query else []
     context = {"query": query, "results": results, "limit": 50}
     return render(request, "actionplans/search.html", context)

@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from actionplans import selectors, tasks
+from actionplans import tasks
 from actionplans.access import get_import_for_user, get_plan_for_import, get_plan_for_user
 from actionplans.models import ActionPlan, PlanImport
+from actionplans.selectors import imports as import_selectors
+from actionplans.selectors import plans as plan_selectors
 from actionplans.services import imports
 from actionplans.spreadsheet.export import plan_csv, plan_xlsx
 from portal.http import PortalRequest, SignedInRequest
@@ -43,7 +45,7 @@ def plan_export(request: SignedInRequest, plan_id: int, fmt: str) -> HttpRespons
 
 @require_GET
 def public_export(request: PortalRequest, strategy_slug: str, year: int, fmt: str) -> HttpResponse:
-    plan = selectors.public_plan(strategy_slug=strategy_slug, year=year)
+    plan = plan_selectors.public_plan(strategy_slug=strategy_slug, year=year)
     return _download(plan, fmt)
 
 
@@ -78,7 +80,7 @@ def import_upload(request: SignedInRequest, plan_id: int) -> HttpResponse:
         )
         _check(plan_import)
         return redirect(plan_import)
-    context = {"plan": plan, "form": form, "recent": selectors.recent_imports(plan)}
+    context = {"plan": plan, "form": form, "recent": import_selectors.recent_imports(plan)}
     return render(request, "actionplans/import_upload.html", context)
 
 

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from actionplans import selectors
 from actionplans.access import PlanAccess, get_activity_for_user, get_plan_for_user
 from actionplans.forms import CommentForm, RolloverForm, TransitionForm, activity_forms
 from actionplans.history import activity_history
 from actionplans.models import ActionPlan, Activity
+from actionplans.selectors import plans as plan_selectors
 from actionplans.services import activities as activity_services
 from actionplans.services import plans as plan_services
 from actionplans.workflow import available_transitions
@@ -44,7 +44,7 @@ def workspace_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "actionplans/workspace_list.html",
-        {"plans": selectors.plans_for_user(request.user)},
+        {"plans": plan_selectors.plans_for_user(request.user)},
     )
 
 
@@ -54,19 +54,20 @@ def _with_access(activities: list[Activity], access: PlanAccess) -> list:
 
 
 def _workspace_context(plan: ActionPlan, access: PlanAccess) -> dict:
-    activities = selectors.workspace_activities(plan)
+    activities = plan_selectors.workspace_activities(plan)
     active = [a for a in activities if a.removed_at is None]
     return {
         "plan": plan,
         "access": access,
         "areas": [
-            (area, _with_access(items, access)) for area, items in selectors.group_by_area(active)
+            (area, _with_access(items, access))
+            for area, items in plan_selectors.group_by_area(active)
         ],
         "removed": _with_access([a for a in activities if a.removed_at is not None], access),
         "transitions": available_transitions(plan, access),
         "transition_form": TransitionForm(),
         "comment_form": CommentForm(),
-        "events": selectors.plan_events(plan),
+        "events": plan_selectors.plan_events(plan),
         "offers": list(plan.offers.order_by("-sent_at")),
     }
 
@@ -90,7 +91,7 @@ def _back_to_plan(plan_id: int, activity_id: int | None = None) -> HttpResponse:
 def _activity_response(request, activity: Activity, access: PlanAccess) -> HttpResponse:
     """After an in-place change: the card (htmx) or the plan page."""
     if request.htmx:
-        card = selectors.workspace_activity(activity.pk)
+        card = plan_selectors.workspace_activity(activity.pk)
         context = {
             "activity": card,
             "activity_access": access.for_activity(card),

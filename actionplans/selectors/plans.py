@@ -7,7 +7,6 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
@@ -23,30 +22,18 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.text import slugify
 
-from actionplans.access import APPROVE, COMMENT, EDIT
 from actionplans.budget import budget_table
 from actionplans.models import (
     ActionPlan,
     Activity,
     BudgetLine,
-    Initiative,
-    Offer,
-    Participation,
     PlanEvent,
-    PlanImport,
     SubGoal,
 )
-from portal.access import ANSWER_OFFERS
-from portal.dates import today
 from portal.models import (
-    AgendaItem,
-    Body,
-    Meeting,
     Organisation,
-    OrganisationUserObjectPermission,
     User,
 )
 from strategy.models import (
@@ -358,221 +345,3 @@ def search_activities(*, query: str, plan_ids: list[int] | None, limit: int = 50
             )
         activities = activities.order_by("-plan__year", "title")
     return list(activities[:limit])
-
-
-# --- Offers -----------------------------------------------------------------------------------
-
-
-@dataclass
-class MatrixRow:
-    activity: Activity
-    cells: list[Participation | None]
-    counts: dict[str, int]
-
-
-@dataclass
-class Matrix:
-    organisations: list[Organisation]
-    rows: list[MatrixRow]
-    #: per organisation: how many activities it answered yes to
-    column_yes: list[int]
-    answered: set[int]  # organisation ids that answered at least once
-    totals: dict[str, int]
-
-
-def offer_matrix(offer: Offer, *, answer: str = "", organisation_kind: str = "") -> Matrix:
-    """Activity × organisation, with totals; three queries whatever its size."""
-    organisations = [
-        r.organisation
-        for r in offer.recipients.select_related("organisation").order_by("organisation__name")
-    ]
-    if organisation_kind:
-        organisations = [o for o in organisations if o.kind == organisation_kind]
-    activities = list(
-        offer.activities.select_related("collaboration_area").order_by(
-            "collaboration_area__order", "order", "pk"
-        )
-    )
-    answers = {
-        (p.activity_id, p.organisation_id): p
-        for p in offer.participations.only(
-            "id",
-            "offer_id",
-            "activity_id",
-            "organisation_id",
-            "answer",
-            "contact_person",
-            "comment",
-        )
-    }
-    rows = []
-    totals = dict.fromkeys(Participation.Answer.values, 0)
-    for activity in activities:
-        cells = [answers.get((activity.pk, o.pk)) for o in organisations]
-        counts = dict.fromkeys(Participation.Answer.values, 0)
-        for cell in cells:
-            if cell:
-                counts[cell.answer] += 1
-                totals[cell.answer] += 1
-        if answer and not counts.get(answer):
-            continue
-        rows.append(MatrixRow(activity=activity, cells=cells, counts=counts))
-    column_yes = [
-        sum(1 for row in rows if (cell := row.cells[i]) is not None and cell.answer == "yes")
-        for i in range(len(organisations))
-    ]
-    answered = {organisation_id for (_a, organisation_id) in answers}
-    return Matrix(organisations, rows, column_yes, answered, totals)
-
-
-def open_offers_for(user: User) -> list[tuple[Offer, int, int]]:
-    """The open offers the user answers for, with how many of their activities the
-    organisation has answered: (offer, answered, offered)."""
-    if not user.is_authenticated:
-        return []
-    organisation_ids = list(
-        OrganisationUserObjectPermission.objects.filter(
-            user=user, permission__codename=ANSWER_OFFERS
-        ).values_list("content_object_id", flat=True)
-    )
-    if not organisation_ids:
-        return []
-    offers = list(
-        Offer.objects.filter(
-            recipients__organisation_id__in=organisation_ids, deadline__gte=today()
-        )
-        .select_related("plan")
-        .distinct()
-        .order_by("deadline")
-    )
-    if not offers:
-        return []
-    offered = {
-        o.pk: o.n
-        for o in Offer.objects.filter(pk__in=[o.pk for o in offers]).annotate(
-            n=Count("activities", distinct=True)
-        )
-    }
-    answered: dict[int, int] = {}
-    for offer_id in Participation.objects.filter(
-        offer__in=offers, organisation_id__in=organisation_ids
-    ).values_list("offer_id", flat=True):
-        answered[offer_id] = answered.get(offer_id, 0) + 1
-    return [(o, answered.get(o.pk, 0), offered.get(o.pk, 0)) for o in offers]
-
-
-def offer_answer_form_data(
-    offer: Offer, organisation: Organisation
-) -> tuple[list[Activity], dict[int, Participation]]:
-    """What the answer form shows: the offered activities, and the organisation's
-    answers so far by activity id."""
-    activities = list(offer.activities.order_by("collaboration_area__order", "order", "pk"))
-    current = {
-        p.activity_id: p
-        for p in Participation.objects.filter(offer=offer, organisation=organisation)
-    }
-    return activities, current
-
-
-def commitments_for(organisation: Organisation, *, own: bool) -> list[Participation]:
-    """Everything an organisation has answered, across plans and years, newest first.
-    Others than its own people see the answers to published plans only: drafts of
-    answers stay in-house."""
-    commitments = list(
-        Participation.objects.filter(organisation=organisation)
-        .select_related("activity", "activity__collaboration_area", "offer", "offer__plan")
-        .order_by("-offer__plan__year", "activity__title")
-    )
-    if not own:
-        commitments = [p for p in commitments if p.offer.plan.is_public]
-    return commitments
-
-
-def recipients_without_contact(offer: Offer) -> list[Organisation]:
-    return list(
-        Organisation.objects.filter(offers_received__offer=offer)
-        .exclude(users__in=User.objects.filter(is_contact=True, is_active=True).exclude(email=""))
-        .order_by("name")
-    )
-
-
-# --- Spreadsheet imports ----------------------------------------------------------------------
-
-
-def recent_imports(plan: ActionPlan, *, limit: int = 5) -> list[PlanImport]:
-    return list(plan.imports.select_related("uploaded_by")[:limit])
-
-
-# --- Initiatives ---------------------------------------------------------------------------
-
-
-def initiatives_for(user: User) -> list[Initiative]:
-    """Those the user submitted, and every initiative of the strategies they prepare or
-    decide for."""
-    if user.is_superuser:
-        queryset = Initiative.objects.all()
-    else:
-        strategies = StrategyUserObjectPermission.objects.filter(
-            user=user, permission__codename__in=(COMMENT, EDIT, APPROVE)
-        ).values("content_object_id")
-        queryset = Initiative.objects.filter(strategy__in=strategies) | Initiative.objects.filter(
-            submitted_by=user
-        )
-    return list(
-        queryset.distinct()
-        .select_related("strategy", "organisation", "preparer", "plan")
-        .order_by("-submitted_at", "-pk")[:500]
-    )
-
-
-def initiatives_awaiting_decision(strategies: QuerySet[Strategy]) -> QuerySet[Initiative]:
-    """The strategies' initiatives not yet decided, oldest first: what a steering group's
-    meeting can take up."""
-    return (
-        Initiative.objects.filter(strategy__in=strategies)
-        .exclude(state=Initiative.State.DECIDED)
-        .order_by("submitted_at", "pk")
-    )
-
-
-def preparers(strategy: Strategy) -> QuerySet[User]:
-    """Who may be assigned to prepare: those who comment on the strategy's plans."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            strategyuserobjectpermission__content_object=strategy,
-            strategyuserobjectpermission__permission__codename__in=(COMMENT, EDIT),
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def steering_meetings(strategy: Strategy) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(
-        body__in=strategy.governing_bodies.filter(kind=Body.Kind.STEERING_GROUP)
-    ).order_by("-starts_at")
-
-
-def coming_steering_meetings(strategy: Strategy) -> QuerySet[Meeting]:
-    return (
-        steering_meetings(strategy)
-        .filter(starts_at__date__gte=timezone.localdate())
-        .order_by("starts_at")
-    )
-
-
-def decision_meeting_id(initiative: Initiative, meetings: QuerySet[Meeting]) -> int | None:
-    """The meeting the decision form proposes: the one whose agenda the initiative was put
-    on, or else the steering group's meeting of today, or else its most recent one."""
-    item = (
-        AgendaItem.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Initiative), subject_id=initiative.pk
-        )
-        .order_by("-meeting__starts_at")
-        .first()
-    )
-    if item is not None:
-        return item.meeting_id
-    meeting = meetings.filter(starts_at__date__lte=timezone.localdate()).first()
-    return meeting.pk if meeting else None
