@@ -14,13 +14,11 @@ Everyone else gets a 404, so that drafts stay unseen.
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
 from django.http import Http404
 
-from actionplans.access import APPROVE, EDIT_AREA, PlanAccess, plan_access
+from actionplans.access import PlanAccess, plan_access
 from followup.models import ActivityReport, FollowUpRound, Report
 from portal.models import User
-from strategy.models import CollaborationAreaUserObjectPermission, StrategyUserObjectPermission
 
 
 @dataclass(frozen=True)
@@ -108,36 +106,3 @@ def get_pdf_report_for_user(
     if not access.can_view:
         raise Http404
     return report, access
-
-
-def reports_to_fill(user: User) -> list[ActivityReport]:
-    """The open rounds' reports this user fills: as the activity's contact or its area's lead."""
-    if not user.is_authenticated:
-        return []
-    reports = ActivityReport.objects.filter(round__state=FollowUpRound.State.OPEN).select_related(
-        "round", "round__plan", "activity"
-    )
-    if not user.is_superuser:
-        area_ids = CollaborationAreaUserObjectPermission.objects.filter(
-            user=user, permission__codename=EDIT_AREA
-        ).values("content_object_id")
-        # Coordinators follow the whole round on its page instead of a list of every report.
-        reports = reports.filter(
-            Q(activity__contact=user) | Q(activity__collaboration_area__in=area_ids)
-        )
-    return list(reports.order_by("round__deadline", "activity__title")[:200])
-
-
-def reviewed_strategies(user: User | AnonymousUser):
-    """The strategies whose follow-up reports the user reviews (as the steering group)."""
-    from strategy.models import Strategy
-
-    if not user.is_authenticated:
-        return Strategy.objects.none()
-    if user.is_superuser:
-        return Strategy.objects.all()
-    return Strategy.objects.filter(
-        pk__in=StrategyUserObjectPermission.objects.filter(
-            user=user, permission__codename=APPROVE
-        ).values("content_object_id")
-    )

@@ -1,18 +1,26 @@
 """Reads of follow-up: a round's reports with their roll-ups, the plan's rounds, the PDFs,
-and the meetings held toward sub-goals."""
+the meetings held toward sub-goals, and what each user has to fill or review."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actionplans.access import APPROVE, EDIT_AREA
 from actionplans.models import ActionPlan, SubGoal
 from followup import rollup
 from followup.models import ActivityReport, FollowUpRound, Report
 from followup.rollup import Item, Progress, weighted_progress
-from strategy.models import FocusArea
+from portal.models import User
+from strategy.models import (
+    CollaborationAreaUserObjectPermission,
+    FocusArea,
+    Strategy,
+    StrategyUserObjectPermission,
+)
 
 
 @dataclass
@@ -146,3 +154,34 @@ def held_meetings(round: FollowUpRound, sub_goal_ids: list[int]) -> dict[int, in
         .annotate(held=Count("meeting_id"))
     )
     return {row["subgoal_id"]: row["held"] for row in rows}
+
+
+def reports_to_fill(user: User) -> list[ActivityReport]:
+    """The open rounds' reports this user fills: as the activity's contact or its area's lead."""
+    if not user.is_authenticated:
+        return []
+    reports = ActivityReport.objects.filter(round__state=FollowUpRound.State.OPEN).select_related(
+        "round", "round__plan", "activity"
+    )
+    if not user.is_superuser:
+        area_ids = CollaborationAreaUserObjectPermission.objects.filter(
+            user=user, permission__codename=EDIT_AREA
+        ).values("content_object_id")
+        # Coordinators follow the whole round on its page instead of a list of every report.
+        reports = reports.filter(
+            Q(activity__contact=user) | Q(activity__collaboration_area__in=area_ids)
+        )
+    return list(reports.order_by("round__deadline", "activity__title")[:200])
+
+
+def reviewed_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
+    """The strategies whose follow-up reports the user reviews (as the steering group)."""
+    if not user.is_authenticated:
+        return Strategy.objects.none()
+    if user.is_superuser:
+        return Strategy.objects.all()
+    return Strategy.objects.filter(
+        pk__in=StrategyUserObjectPermission.objects.filter(
+            user=user, permission__codename=APPROVE
+        ).values("content_object_id")
+    )

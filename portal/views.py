@@ -16,8 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from actionplans.offers import open_offers_for
 from actionplans.selectors import public_plans
-from followup.access import reports_to_fill, reviewed_strategies
-from followup.selectors import reports_awaiting_review
+from followup.selectors import reports_awaiting_review, reports_to_fill, reviewed_strategies
 from portal import selectors, services
 from portal.access import (
     bodies_kept_by,
