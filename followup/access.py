@@ -17,8 +17,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from actionplans.access import PlanAccess, plan_access
+from actionplans.models import ActionPlan
 from followup.models import ActivityReport, FollowUpRound, Report
 from portal.models import User
+
+#: Plans that can be followed up: decided ones (a draft has nothing to follow up yet).
+FOLLOWABLE_STATES = (
+    ActionPlan.State.APPROVED,
+    ActionPlan.State.PUBLISHED,
+    ActionPlan.State.CLOSED,
+)
 
 
 @dataclass(frozen=True)
@@ -50,9 +58,9 @@ class RoundAccess:
         )
 
 
-def round_access(user: User | AnonymousUser, round: FollowUpRound) -> RoundAccess:
+def round_access(user: User | AnonymousUser, followup_round: FollowUpRound) -> RoundAccess:
     return RoundAccess(
-        plan=plan_access(user, round.plan),
+        plan=plan_access(user, followup_round.plan),
         user_id=user.pk if user.is_authenticated else None,
     )
 
@@ -61,15 +69,15 @@ def get_round_for_user(
     user: User | AnonymousUser, round_id: int
 ) -> tuple[FollowUpRound, RoundAccess]:
     try:
-        round = FollowUpRound.objects.select_related("plan", "plan__strategy", "opened_by").get(
-            pk=round_id
-        )
+        followup_round = FollowUpRound.objects.select_related(
+            "plan", "plan__strategy", "opened_by"
+        ).get(pk=round_id)
     except FollowUpRound.DoesNotExist:
         raise Http404 from None
-    access = round_access(user, round)
+    access = round_access(user, followup_round)
     if not access.can_view:
         raise Http404
-    return round, access
+    return followup_round, access
 
 
 def get_report_for_user(

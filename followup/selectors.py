@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplans.access import APPROVE, EDIT_AREA
-from actionplans.models import ActionPlan, SubGoal
+from actionplans.models import ActionPlan, Activity, SubGoal
 from followup import rollup
 from followup.models import ActivityReport, FollowUpRound, Report
 from followup.rollup import Item, Progress, weighted_progress
@@ -18,6 +18,7 @@ from portal.models import User
 from strategy.models import (
     CollaborationAreaUserObjectPermission,
     FocusArea,
+    Indicator,
     Strategy,
     StrategyUserObjectPermission,
 )
@@ -34,7 +35,7 @@ class Group:
 
 @dataclass
 class RoundOverview:
-    round: FollowUpRound
+    followup_round: FollowUpRound
     reports: list[ActivityReport]
     plan_progress: Progress
     by_area: list[Group]
@@ -51,12 +52,12 @@ def _item(report: ActivityReport) -> Item:
     )
 
 
-def round_overview(round: FollowUpRound) -> RoundOverview:
+def round_overview(followup_round: FollowUpRound) -> RoundOverview:
     """Every live activity's report, rolled up per collaboration area, per focus area (the
     same groups as the PDF's, followup.rollup) and for the whole plan. Five queries whatever
     the number of activities."""
     reports = list(
-        round.reports.filter(activity__removed_at__isnull=True)
+        followup_round.reports.filter(activity__removed_at__isnull=True)
         .select_related(
             "activity",
             "activity__collaboration_area",
@@ -66,7 +67,7 @@ def round_overview(round: FollowUpRound) -> RoundOverview:
         .prefetch_related("activity__focus_areas")
         .order_by("activity__collaboration_area__order", "activity__order", "activity__pk")
     )
-    strategy_areas = list(FocusArea.objects.filter(strategy_id=round.plan.strategy_id))
+    strategy_areas = list(FocusArea.objects.filter(strategy_id=followup_round.plan.strategy_id))
     by_area = [
         Group(area.name, group, weighted_progress(_item(r) for r in group))
         for area, group in rollup.by_collaboration_area(
@@ -84,7 +85,7 @@ def round_overview(round: FollowUpRound) -> RoundOverview:
         )
     ]
     return RoundOverview(
-        round=round,
+        followup_round=followup_round,
         reports=reports,
         plan_progress=weighted_progress(_item(r) for r in reports),
         by_area=by_area,
@@ -104,10 +105,9 @@ def plan_rounds(plan: ActionPlan) -> list[FollowUpRound]:
     )
 
 
-def round_pdf_reports(round: FollowUpRound) -> list[Report]:
-    return list(
-        round.pdf_reports.select_related("requested_by", "reviewed_by").order_by("-version")
-    )
+def round_pdf_reports(followup_round: FollowUpRound) -> list[Report]:
+    reports = followup_round.pdf_reports.select_related("requested_by", "reviewed_by")
+    return list(reports.order_by("-version"))
 
 
 def reports_awaiting_review(strategies) -> list[Report]:
@@ -128,19 +128,20 @@ def reports_awaiting_review(strategies) -> list[Report]:
     )
 
 
-def round_period(round: FollowUpRound) -> tuple[date, date]:
+def round_period(followup_round: FollowUpRound) -> tuple[date, date]:
     """The first and last day the round follows up: the year, or one term of it."""
-    if round.term == FollowUpRound.Term.SPRING:
-        return date(round.year, 1, 1), date(round.year, 6, 30)
-    if round.term == FollowUpRound.Term.AUTUMN:
-        return date(round.year, 7, 1), date(round.year, 12, 31)
-    return date(round.year, 1, 1), date(round.year, 12, 31)
+    year = followup_round.year
+    if followup_round.term == FollowUpRound.Term.SPRING:
+        return date(year, 1, 1), date(year, 6, 30)
+    if followup_round.term == FollowUpRound.Term.AUTUMN:
+        return date(year, 7, 1), date(year, 12, 31)
+    return date(year, 1, 1), date(year, 12, 31)
 
 
-def held_meetings(round: FollowUpRound, sub_goal_ids: list[int]) -> dict[int, int]:
+def held_meetings(followup_round: FollowUpRound, sub_goal_ids: list[int]) -> dict[int, int]:
     """How many meetings and events linked to each sub-goal were held in the round's period
     (those that have begun by now)."""
-    first, last = round_period(round)
+    first, last = round_period(followup_round)
     zone = timezone.get_current_timezone()
     start = datetime.combine(first, time.min, tzinfo=zone)
     end = min(datetime.combine(last, time.max, tzinfo=zone), timezone.now())
@@ -184,4 +185,16 @@ def reviewed_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
         pk__in=StrategyUserObjectPermission.objects.filter(
             user=user, permission__codename=APPROVE
         ).values("content_object_id")
+    )
+
+
+def report_indicators(activity: Activity) -> QuerySet[Indicator]:
+    """The indicators a report on this activity asks for: those of its effect goals and of
+    its focus areas."""
+    return (
+        Indicator.objects.filter(
+            Q(effect_goal__activities=activity) | Q(focus_area__activities=activity)
+        )
+        .distinct()
+        .order_by("strategy_id", "order", "pk")
     )

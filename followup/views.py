@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from actionplans.access import get_plan_for_user
-from followup import selectors, services
+from followup import selectors
 from followup.access import (
+    FOLLOWABLE_STATES,
     RoundAccess,
     get_pdf_report_for_user,
     get_report_for_user,
@@ -28,6 +29,10 @@ from followup.access import (
 from followup.forms import CommentForm, ReportForm, ReviewForm, RoundForm, report_initial
 from followup.models import ActivityReport, FollowUpRound, IndicatorValue, Report
 from followup.pdf.indicators import indicator_groups
+from followup.services import pdf_reports as pdf_services
+from followup.services import reports as report_services
+from followup.services import rounds as round_services
+from followup.tasks import build_report, send_report, send_round_opened
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
 
@@ -36,7 +41,7 @@ from portal.http import SignedInRequest
 @require_http_methods(["GET", "POST"])
 def plan_rounds(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
-    can_open = access.can_edit_plan and plan.state in services.FOLLOWABLE_STATES
+    can_open = access.can_edit_plan and plan.state in FOLLOWABLE_STATES
     form = RoundForm(request.POST or None, initial={"year": plan.year})
     if request.method == "POST":
         if not can_open:
@@ -44,7 +49,7 @@ def plan_rounds(request: SignedInRequest, plan_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                round = services.round_open(
+                followup_round = round_services.round_open(
                     plan=plan,
                     user=request.user,
                     access=RoundAccess(plan=access, user_id=request.user.pk),
@@ -57,12 +62,13 @@ def plan_rounds(request: SignedInRequest, plan_id: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                send_round_opened.delay_on_commit(followup_round.pk)  # type: ignore[attr-defined]
                 messages.success(
                     request,
                     _("The round is open; the leads of %(count)s activities have been notified.")
-                    % {"count": round.reports.count()},
+                    % {"count": followup_round.reports.count()},
                 )
-                return redirect(round)
+                return redirect(followup_round)
     return render(
         request,
         "followup/plan_rounds.html",
@@ -79,18 +85,18 @@ def plan_rounds(request: SignedInRequest, plan_id: int) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def round_detail(request: SignedInRequest, round_id: int) -> HttpResponse:
-    round, access = get_round_for_user(request.user, round_id)
-    overview = selectors.round_overview(round)
-    pdf_reports = selectors.round_pdf_reports(round)
+    followup_round, access = get_round_for_user(request.user, round_id)
+    overview = selectors.round_overview(followup_round)
+    pdf_reports = selectors.round_pdf_reports(followup_round)
     context = {
-        "round": round,
-        "plan": round.plan,
+        "round": followup_round,
+        "plan": followup_round.plan,
         "overview": overview,
         "pdf_reports": pdf_reports,
         "building": any(r.in_progress for r in pdf_reports),
         "access": access,
         "approved": any(r.review == Report.Review.APPROVED for r in pdf_reports),
-        "indicator_groups": indicator_groups(round),
+        "indicator_groups": indicator_groups(followup_round),
         "lights": [
             (light, label, overview.plan_progress.by_light.get(light, 0))
             for light, label in ActivityReport.TrafficLight.choices
@@ -105,22 +111,26 @@ def round_detail(request: SignedInRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_state(request: SignedInRequest, round_id: int) -> HttpResponse:
-    round, access = get_round_for_user(request.user, round_id)
+    followup_round, access = get_round_for_user(request.user, round_id)
     if not access.can_manage:
         raise PermissionDenied
     action = request.POST.get("action")
     try:
         if action == "close":
-            services.round_close(round=round, user=request.user, access=access)
+            round_services.round_close(
+                followup_round=followup_round, user=request.user, access=access
+            )
             messages.success(request, _("The round is closed."))
         elif action == "reopen":
-            services.round_reopen(round=round, user=request.user, access=access)
+            round_services.round_reopen(
+                followup_round=followup_round, user=request.user, access=access
+            )
             messages.success(request, _("The round is open again."))
         else:
             raise Http404
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(round)
+    return redirect(followup_round)
 
 
 def _report_form(report: ActivityReport, data=None) -> ReportForm:
@@ -129,7 +139,7 @@ def _report_form(report: ActivityReport, data=None) -> ReportForm:
     budget_lines = list(
         activity.budget_lines.filter(year=report.round.year).order_by("kind", "order", "pk")
     )
-    indicators = list(services.report_indicators(activity))
+    indicators = list(selectors.report_indicators(activity))
     outcomes = {o.sub_goal_id: (o.performed_count, o.comment) for o in report.outcomes.all()}
     budget = {o.budget_line_id: o.amount for o in report.budget_outcomes.all()}
     values = {
@@ -167,9 +177,9 @@ def _report_form(report: ActivityReport, data=None) -> ReportForm:
 @require_http_methods(["GET", "POST"])
 def report_edit(request: SignedInRequest, report_id: int) -> HttpResponse:
     report, access = get_report_for_user(request.user, report_id)
-    round = report.round
+    followup_round = report.round
     can_fill = access.can_fill(report) or access.can_manage
-    editable = can_fill and round.state == FollowUpRound.State.OPEN
+    editable = can_fill and followup_round.state == FollowUpRound.State.OPEN
     form = _report_form(report, request.POST if request.method == "POST" else None)
     conflict = None
     if request.method == "POST":
@@ -178,7 +188,7 @@ def report_edit(request: SignedInRequest, report_id: int) -> HttpResponse:
         submit = "submit" in request.POST
         if form.is_valid():
             try:
-                services.report_save(
+                report_services.report_save(
                     report=report,
                     user=request.user,
                     access=access,
@@ -186,7 +196,7 @@ def report_edit(request: SignedInRequest, report_id: int) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                     submit=submit,
                 )
-            except services.ReportConflict as error:
+            except report_services.ReportConflict as error:
                 conflict = error.stored
                 form.data = cast(QueryDict, form.data).copy()
                 form.data["version"] = str(conflict.version)
@@ -203,14 +213,14 @@ def report_edit(request: SignedInRequest, report_id: int) -> HttpResponse:
         "followup/report_form.html",
         {
             "report": report,
-            "round": round,
+            "round": followup_round,
             "activity": report.activity,
             "form": form,
             "rows": form.rows(),
             "editable": editable,
             "can_reopen": access.can_manage
             and report.state == ActivityReport.State.SUBMITTED
-            and round.state == FollowUpRound.State.OPEN,
+            and followup_round.state == FollowUpRound.State.OPEN,
             "conflict": conflict,
             "history": report.history.select_related("history_user").order_by("-history_date")[:10],
         },
@@ -221,7 +231,7 @@ def report_edit(request: SignedInRequest, report_id: int) -> HttpResponse:
 @require_POST
 def report_reopen(request: SignedInRequest, report_id: int) -> HttpResponse:
     report, access = get_report_for_user(request.user, report_id)
-    services.report_reopen(report=report, user=request.user, access=access)
+    report_services.report_reopen(report=report, user=request.user, access=access)
     messages.success(request, _("The report is a draft again; its lead can change it."))
     return redirect(report)
 
@@ -229,12 +239,16 @@ def report_reopen(request: SignedInRequest, report_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def pdf_report_request(request: SignedInRequest, round_id: int) -> HttpResponse:
-    round, access = get_round_for_user(request.user, round_id)
+    followup_round, access = get_round_for_user(request.user, round_id)
     try:
-        report = services.pdf_report_request(round=round, user=request.user, access=access)
+        report, queued = pdf_services.pdf_report_request(
+            followup_round=followup_round, user=request.user, access=access
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(round)
+        return redirect(followup_round)
+    if queued:
+        build_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]  # DjangoTask
     return redirect(report)
 
 
@@ -262,7 +276,7 @@ def pdf_report_detail(request: SignedInRequest, report_id: int) -> HttpResponse:
         try:
             if action == "comment":
                 if comment_form.is_valid():
-                    services.pdf_report_comment(
+                    pdf_services.pdf_report_comment(
                         report=report,
                         user=request.user,
                         access=access,
@@ -274,22 +288,29 @@ def pdf_report_detail(request: SignedInRequest, report_id: int) -> HttpResponse:
                 if review_form.is_valid():
                     data = review_form.cleaned_data
                     if data["decision"] == "approve":
-                        services.pdf_report_approve(
+                        recipients = list(data["recipients"])
+                        pdf_services.pdf_report_approve(
                             report=report,
                             user=request.user,
                             access=access,
-                            recipients=list(data["recipients"]),
+                            recipients=recipients,
                             comment=data["comment"],
                         )
+                        if recipients:
+                            send_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]
                         messages.success(request, _("The report is approved and locked."))
                     else:
-                        services.pdf_report_send_back(
+                        pdf_services.pdf_report_send_back(
                             report=report, user=request.user, access=access, comment=data["comment"]
                         )
                         messages.success(request, _("The report was sent back."))
                     return redirect(report)
             else:
-                services.pdf_report_retry(report=report, user=request.user, access=access)
+                _retried, queued = pdf_services.pdf_report_retry(
+                    report=report, user=request.user, access=access
+                )
+                if queued:
+                    build_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]
                 return redirect(report)
         except ValidationError as error:
             add_service_errors(review_form if action == "review" else comment_form, error)

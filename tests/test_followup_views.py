@@ -22,25 +22,31 @@ def _login(client, username):
     client.force_login(demo_user(username))
 
 
-def test_the_coordinator_opens_a_round_from_the_plan(client, published_plan):
+def test_the_coordinator_opens_a_round_from_the_plan(
+    client, published_plan, django_capture_on_commit_callbacks
+):
     _login(client, "samordnare")
     url = f"/planarbete/{published_plan.pk}/uppfoljning/"
     page = client.get(url)
     assert "Öppna uppföljningen" in page.content.decode()
     deadline = (timezone.localdate() + timedelta(days=20)).isoformat()
-    response = client.post(
-        url, {"year": 2023, "term": "", "deadline": deadline, "reminder_days": 5}
-    )
-    round = FollowUpRound.objects.get(plan=published_plan)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            url, {"year": 2023, "term": "", "deadline": deadline, "reminder_days": 5}
+        )
+    followup_round = FollowUpRound.objects.get(plan=published_plan)
     assert response.status_code == 302
-    assert response["Location"] == round.get_absolute_url()
-    # The same period again: the form says why, and nothing is created.
-    response = client.post(
-        url, {"year": 2023, "term": "", "deadline": deadline, "reminder_days": 5}
-    )
+    assert response["Location"] == followup_round.get_absolute_url()
+    assert len(callbacks) == 1  # the mail to the leads, after the commit
+    # The same period again: the form says why, and nothing is created or sent.
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            url, {"year": 2023, "term": "", "deadline": deadline, "reminder_days": 5}
+        )
     assert response.status_code == 200
     assert "redan" in response.content.decode()
     assert FollowUpRound.objects.filter(plan=published_plan).count() == 1
+    assert callbacks == []
 
 
 def test_others_see_no_open_form(client, published_plan):
@@ -171,6 +177,56 @@ def test_the_steering_group_approves_in_the_browser(client, round_):
     assert "Godkänn rapporten" not in client.get(report.get_absolute_url()).content.decode()
 
 
+def _done(followup_round, version=1) -> Report:
+    report = Report(
+        round=followup_round, version=version, state=Report.State.DONE, sha256="c" * 64, pages=4
+    )
+    report.file.save(f"v{version}.pdf", ContentFile(b"%PDF"), save=False)
+    report.save()
+    return report
+
+
+def test_two_clicks_queue_one_build(client, round_, django_capture_on_commit_callbacks):
+    _login(client, "samordnare")
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = client.post(f"/uppfoljning/{round_.pk}/ny-rapport/")
+        second = client.post(f"/uppfoljning/{round_.pk}/ny-rapport/")
+    report = Report.objects.get(round=round_)
+    assert first["Location"] == second["Location"] == report.get_absolute_url()
+    assert len(callbacks) == 1  # one build queued, after the commit
+
+
+def test_the_approved_report_is_queued_for_its_recipients(
+    client, round_, django_capture_on_commit_callbacks
+):
+    from portal.models import Body
+
+    report = _done(round_)
+    network = Body.objects.filter(kind=Body.Kind.NETWORK).first()
+    _login(client, "styrgrupp")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            report.get_absolute_url(),
+            {"review": "1", "review-decision": "approve", "review-recipients": [network.pk]},
+        )
+    assert response.status_code == 302
+    assert list(report.recipients.all()) == [network]
+    assert len(callbacks) == 1  # the mail, after the commit
+
+
+def test_a_failed_build_is_retried_once(client, round_, django_capture_on_commit_callbacks):
+    report = _done(round_)
+    Report.objects.filter(pk=report.pk).update(state=Report.State.FAILED, error="Tidsgräns")
+    _login(client, "samordnare")
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = client.post(report.get_absolute_url(), {"retry": "1"})
+        second = client.post(report.get_absolute_url(), {"retry": "1"})
+    assert first["Location"] == second["Location"] == report.get_absolute_url()
+    assert len(callbacks) == 1  # the second click finds it queued
+    report.refresh_from_db()
+    assert report.state == Report.State.QUEUED
+
+
 def test_home_lists_reports_to_fill_and_to_review(client, round_):
     _login(client, LEAD)
     assert "Uppföljningsrapporter att fylla i" in client.get("/hem/").content.decode()
@@ -190,8 +246,8 @@ def test_meetings_held_for_a_sub_goal_count_as_performed(client, draft_plan, ope
 
     from portal.models import Body, Meeting
 
-    round = open_round(draft_plan)  # 2024: the project's sub-goals
-    report = round.reports.select_related("activity").get()
+    followup_round = open_round(draft_plan)  # 2024: the project's sub-goals
+    report = followup_round.reports.select_related("activity").get()
     council_meetings = report.activity.sub_goals.order_by("order").first()
     council = Body.objects.get(kind=Body.Kind.DIGITALISATION_COUNCIL)
     zone = timezone.get_current_timezone()

@@ -1,4 +1,4 @@
-"""followup.services.report_save: drafts, submitting, the red light's comment, conflicts,
+"""followup.services.reports.report_save: drafts, submitting, the red light's comment, conflicts,
 the sub-goal counts, budget outcome and indicator values."""
 
 from decimal import Decimal
@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from followup.access import round_access
 from followup.models import ActivityReport, IndicatorValue
-from followup.services import ReportConflict, ReportInput, report_save, round_close
+from followup.services.reports import ReportConflict, ReportInput, report_reopen, report_save
+from followup.services.rounds import round_close
 from strategy.models import Indicator, IndicatorTarget
 from tests.conftest import demo_user
 
@@ -23,8 +24,8 @@ COMPLETE = {
 @pytest.fixture
 def project_report(draft_plan, open_round):
     """The 2024 project's report (sub-goals and a budget for 2024), its plan approved."""
-    round = open_round(draft_plan)
-    return round.reports.select_related("round", "activity").get()
+    followup_round = open_round(draft_plan)
+    return followup_round.reports.select_related("round", "activity").get()
 
 
 def _save(report, username="samordnare", *, submit=False, version=None, **data):
@@ -151,10 +152,12 @@ def test_indicator_values_are_entered_for_the_round_year(project_report):
 
 
 def test_the_lead_reports_on_their_own_area_only(published_plan, open_round):
-    round = open_round(published_plan)
+    followup_round = open_round(published_plan)
     lead = "insatsledare-digital-infrastruktur"
-    own = round.reports.filter(activity__collaboration_area__name="Digital infrastruktur").first()
-    other = round.reports.exclude(
+    own = followup_round.reports.filter(
+        activity__collaboration_area__name="Digital infrastruktur"
+    ).first()
+    other = followup_round.reports.exclude(
         activity__collaboration_area__name="Digital infrastruktur"
     ).first()
     assert _save(own, lead, submit=True, **COMPLETE).state == ActivityReport.State.SUBMITTED
@@ -165,8 +168,8 @@ def test_the_lead_reports_on_their_own_area_only(published_plan, open_round):
 
 
 def test_the_activity_contact_reports_without_any_other_role(published_plan, open_round):
-    round = open_round(published_plan)
-    report = round.reports.select_related("activity").first()
+    followup_round = open_round(published_plan)
+    report = followup_round.reports.select_related("activity").first()
     contact = demo_user("kontakt-kumla")
     report.activity.contact = contact
     report.activity.save()
@@ -174,11 +177,9 @@ def test_the_activity_contact_reports_without_any_other_role(published_plan, ope
 
 
 def test_a_submitted_report_is_the_coordinators_to_reopen(published_plan, open_round):
-    from followup.services import report_reopen
-
-    round = open_round(published_plan)
+    followup_round = open_round(published_plan)
     lead = "insatsledare-digital-infrastruktur"
-    report = round.reports.filter(
+    report = followup_round.reports.filter(
         activity__collaboration_area__name="Digital infrastruktur"
     ).first()
     submitted = _save(report, lead, submit=True, **COMPLETE)
@@ -186,10 +187,14 @@ def test_a_submitted_report_is_the_coordinators_to_reopen(published_plan, open_r
         _save(submitted, lead, **COMPLETE)
     with pytest.raises(PermissionDenied):
         report_reopen(
-            report=submitted, user=demo_user(lead), access=round_access(demo_user(lead), round)
+            report=submitted,
+            user=demo_user(lead),
+            access=round_access(demo_user(lead), followup_round),
         )
     samordnare = demo_user("samordnare")
-    report_reopen(report=submitted, user=samordnare, access=round_access(samordnare, round))
+    report_reopen(
+        report=submitted, user=samordnare, access=round_access(samordnare, followup_round)
+    )
     submitted.refresh_from_db()
     assert submitted.state == ActivityReport.State.DRAFT
     assert _save(submitted, lead, **COMPLETE).state == ActivityReport.State.DRAFT
@@ -198,7 +203,9 @@ def test_a_submitted_report_is_the_coordinators_to_reopen(published_plan, open_r
 def test_a_closed_round_takes_no_more_changes(project_report):
     user = demo_user("samordnare")
     round_close(
-        round=project_report.round, user=user, access=round_access(user, project_report.round)
+        followup_round=project_report.round,
+        user=user,
+        access=round_access(user, project_report.round),
     )
     with pytest.raises(ValidationError, match="stängd"):
         _save(project_report, **COMPLETE)
