@@ -3,16 +3,18 @@ the meetings held toward sub-goals, and what each user has to fill or review."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from actionplans.access import APPROVE, EDIT_AREA
-from actionplans.models import ActionPlan, Activity, SubGoal
+from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
 from followup import rollup
-from followup.models import ActivityReport, FollowUpRound, Report
+from followup.models import ActivityReport, FollowUpRound, IndicatorValue, Report
 from followup.rollup import Item, Progress, weighted_progress
 from portal.models import User
 from strategy.models import (
@@ -93,6 +95,14 @@ def round_overview(followup_round: FollowUpRound) -> RoundOverview:
     )
 
 
+def light_counts(overview: RoundOverview) -> list[tuple[str, str | Promise, int]]:
+    """Each traffic light, its label and how many of the round's reports show it."""
+    return [
+        (light, label, overview.plan_progress.by_light.get(light, 0))
+        for light, label in ActivityReport.TrafficLight.choices
+    ]
+
+
 def plan_rounds(plan: ActionPlan) -> list[FollowUpRound]:
     return list(
         plan.followup_rounds.select_related("opened_by").prefetch_related(
@@ -108,6 +118,15 @@ def plan_rounds(plan: ActionPlan) -> list[FollowUpRound]:
 def round_pdf_reports(followup_round: FollowUpRound) -> list[Report]:
     reports = followup_round.pdf_reports.select_related("requested_by", "reviewed_by")
     return list(reports.order_by("-version"))
+
+
+def pdf_report_page(report: Report) -> dict:
+    """A version's comments, and the bodies it was sent to with the mails that went out."""
+    return {
+        "comments": report.comments.select_related("author"),
+        "recipients": report.recipients.order_by("name"),
+        "mails": report.mails.order_by("sent_at"),
+    }
 
 
 def reports_awaiting_review(strategies) -> list[Report]:
@@ -188,6 +207,9 @@ def reviewed_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
     )
 
 
+# --- An activity's report and its form ----------------------------------------------------
+
+
 def report_indicators(activity: Activity) -> QuerySet[Indicator]:
     """The indicators a report on this activity asks for: those of its effect goals and of
     its focus areas."""
@@ -198,3 +220,56 @@ def report_indicators(activity: Activity) -> QuerySet[Indicator]:
         .distinct()
         .order_by("strategy_id", "order", "pk")
     )
+
+
+@dataclass
+class ReportFormData:
+    """What the report's form shows beside the report's own fields, and its stored values."""
+
+    sub_goals: list[SubGoal]
+    budget_lines: list[BudgetLine]
+    indicators: list[Indicator]
+    #: sub-goal id → (performed count, comment)
+    outcomes: dict[int, tuple[int | None, str]]
+    #: budget line id → outcome in SEK
+    budget: dict[int, Decimal]
+    #: indicator id → the value stored for the round's year (the lead's organisation's, for
+    #: an indicator kept per organisation)
+    values: dict[int, IndicatorValue]
+
+
+def report_form_data(report: ActivityReport) -> ReportFormData:
+    activity = report.activity
+    year = report.round.year
+    sub_goals = list(activity.sub_goals.order_by("order", "pk"))
+    budget_lines = list(activity.budget_lines.filter(year=year).order_by("kind", "order", "pk"))
+    indicators = list(report_indicators(activity))
+    outcomes = {o.sub_goal_id: (o.performed_count, o.comment) for o in report.outcomes.all()}
+    budget = {o.budget_line_id: o.amount for o in report.budget_outcomes.all()}
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(indicator__in=indicators, year=year).filter(
+            organisation__isnull=True
+        )
+    } | {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            indicator__in=[i for i in indicators if i.per_organisation],
+            year=year,
+            organisation_id=activity.lead_organisation_id,
+        )
+    }
+    # Meetings and events held for a sub-goal are what was performed, unless the lead has
+    # entered a count of their own.
+    held = held_meetings(report.round, [s.pk for s in sub_goals])
+    for sub_goal in sub_goals:
+        count = held.get(sub_goal.pk, 0)
+        sub_goal.held = count  # type: ignore[attr-defined]  # shown beside the field
+        if sub_goal.pk not in outcomes and count:
+            outcomes[sub_goal.pk] = (count, "")
+    return ReportFormData(sub_goals, budget_lines, indicators, outcomes, budget, values)
+
+
+def report_history(report: ActivityReport) -> QuerySet:
+    """The report's last ten changes, newest first."""
+    return report.history.select_related("history_user").order_by("-history_date")[:10]

@@ -159,24 +159,6 @@ def test_the_pdf_page_polls_while_building_and_then_offers_the_file(client, roun
     assert "frame-ancestors 'self'" in inline["Content-Security-Policy"]
 
 
-def test_the_steering_group_approves_in_the_browser(client, round_):
-    report = Report(round=round_, version=1, state=Report.State.DONE, sha256="c" * 64, pages=4)
-    report.file.save("v1.pdf", ContentFile(b"%PDF"), save=False)
-    report.save()
-    _login(client, "styrgrupp")
-    page = client.get(report.get_absolute_url()).content.decode()
-    assert "Godkänn rapporten" in page
-    response = client.post(
-        report.get_absolute_url(), {"review": "1", "review-decision": "send_back"}
-    )
-    assert "Skriv en kommentar" in response.content.decode()
-    response = client.post(report.get_absolute_url(), {"review": "1", "review-decision": "approve"})
-    assert response.status_code == 302
-    report.refresh_from_db()
-    assert report.review == Report.Review.APPROVED
-    assert "Godkänn rapporten" not in client.get(report.get_absolute_url()).content.decode()
-
-
 def _done(followup_round, version=1) -> Report:
     report = Report(
         round=followup_round, version=version, state=Report.State.DONE, sha256="c" * 64, pages=4
@@ -196,6 +178,34 @@ def test_two_clicks_queue_one_build(client, round_, django_capture_on_commit_cal
     assert len(callbacks) == 1  # one build queued, after the commit
 
 
+def test_the_steering_group_approves_in_the_browser(
+    client, round_, django_capture_on_commit_callbacks
+):
+    report = _done(round_)
+    _login(client, "styrgrupp")
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "Godkänn rapporten" in page
+    review_url = f"/uppfoljning/pdf/{report.pk}/granska/"
+    assert f'action="{review_url}"' in page
+    response = client.post(review_url, {"review": "1", "review-decision": "send_back"})
+    assert response.status_code == 200
+    assert "Skriv en kommentar" in response.content.decode()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(review_url, {"review": "1", "review-decision": "approve"})
+    assert response.status_code == 302
+    assert callbacks == []  # no recipient chosen: nothing to mail
+    report.refresh_from_db()
+    assert report.review == Report.Review.APPROVED
+    assert "Godkänn rapporten" not in client.get(report.get_absolute_url()).content.decode()
+    # A second decision, from a page loaded before the first, changes nothing.
+    response = client.post(
+        review_url, {"review": "1", "review-decision": "send_back", "review-comment": "Nej"}
+    )
+    assert response.status_code == 200
+    report.refresh_from_db()
+    assert report.review == Report.Review.APPROVED
+
+
 def test_the_approved_report_is_queued_for_its_recipients(
     client, round_, django_capture_on_commit_callbacks
 ):
@@ -206,21 +216,41 @@ def test_the_approved_report_is_queued_for_its_recipients(
     _login(client, "styrgrupp")
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
-            report.get_absolute_url(),
-            {"review": "1", "review-decision": "approve", "review-recipients": [network.pk]},
+            f"/uppfoljning/pdf/{report.pk}/granska/",
+            {"review-decision": "approve", "review-recipients": [network.pk]},
         )
     assert response.status_code == 302
     assert list(report.recipients.all()) == [network]
     assert len(callbacks) == 1  # the mail, after the commit
 
 
+def test_comments_are_posted_to_their_own_url(client, round_):
+    report = _done(round_)
+    _login(client, "strategigrupp")
+    page = client.get(report.get_absolute_url()).content.decode()
+    comment_url = f"/uppfoljning/pdf/{report.pk}/kommentera/"
+    assert f'action="{comment_url}"' in page
+    assert "Godkänn rapporten" not in page  # the strategy group comments, does not review
+    response = client.post(comment_url, {"comment": " "})
+    assert response.status_code == 200
+    assert "Detta fält måste fyllas i" in response.content.decode()
+    response = client.post(comment_url, {"comment": "Tydlig sammanfattning."})
+    assert response["Location"] == report.get_absolute_url()
+    assert report.comments.get().text == "Tydlig sammanfattning."
+    # The page is read only: a post to it is refused.
+    assert client.post(report.get_absolute_url(), {"comment": "x"}).status_code == 405
+
+
 def test_a_failed_build_is_retried_once(client, round_, django_capture_on_commit_callbacks):
     report = _done(round_)
     Report.objects.filter(pk=report.pk).update(state=Report.State.FAILED, error="Tidsgräns")
     _login(client, "samordnare")
+    page = client.get(report.get_absolute_url()).content.decode()
+    retry_url = f"/uppfoljning/pdf/{report.pk}/forsok-igen/"
+    assert f'action="{retry_url}"' in page
     with django_capture_on_commit_callbacks() as callbacks:
-        first = client.post(report.get_absolute_url(), {"retry": "1"})
-        second = client.post(report.get_absolute_url(), {"retry": "1"})
+        first = client.post(retry_url)
+        second = client.post(retry_url)
     assert first["Location"] == second["Location"] == report.get_absolute_url()
     assert len(callbacks) == 1  # the second click finds it queued
     report.refresh_from_db()

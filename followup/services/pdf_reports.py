@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from followup.access import RoundAccess
+from followup.access import FollowUpAccess
 from followup.models import FollowUpRound, Report, ReportComment
 from portal.models import Body, User
 from portal.services import decision_record
@@ -20,7 +20,7 @@ from portal.services import decision_record
 
 @transaction.atomic
 def pdf_report_request(
-    *, followup_round: FollowUpRound, user: User | None, access: RoundAccess | None = None
+    *, followup_round: FollowUpRound, user: User | None, access: FollowUpAccess | None = None
 ) -> tuple[Report, bool]:
     """A new version of the round's report, to be built; a request while one is being built
     returns that one, so two clicks make one report. Returns the version and whether it is
@@ -46,7 +46,7 @@ def pdf_report_request(
 
 
 @transaction.atomic
-def pdf_report_retry(*, report: Report, user: User, access: RoundAccess) -> tuple[Report, bool]:
+def pdf_report_retry(*, report: Report, user: User, access: FollowUpAccess) -> tuple[Report, bool]:
     """Build a failed report again (the same version number). Returns the report and whether
     it is queued anew (then the caller queues its build); a second click queues nothing."""
     if not access.can_manage:
@@ -62,7 +62,7 @@ def pdf_report_retry(*, report: Report, user: User, access: RoundAccess) -> tupl
 
 
 def pdf_report_comment(
-    *, report: Report, user: User, access: RoundAccess, text: str
+    *, report: Report, user: User, access: FollowUpAccess, text: str
 ) -> ReportComment:
     if not access.can_comment:
         raise PermissionDenied
@@ -72,7 +72,7 @@ def pdf_report_comment(
     return ReportComment.objects.create(report=report, author=user, text=text)
 
 
-def _lock_for_review(report: Report, access: RoundAccess) -> Report:
+def _lock_for_review(report: Report, access: FollowUpAccess) -> Report:
     if not access.can_review:
         raise PermissionDenied
     stored = (
@@ -95,7 +95,7 @@ def pdf_report_approve(
     *,
     report: Report,
     user: User,
-    access: RoundAccess,
+    access: FollowUpAccess,
     recipients: list[Body],
     comment: str = "",
 ) -> Report:
@@ -143,7 +143,7 @@ def _register_approval(report: Report, user: User, comment: str) -> None:
 
 @transaction.atomic
 def pdf_report_send_back(
-    *, report: Report, user: User, access: RoundAccess, comment: str
+    *, report: Report, user: User, access: FollowUpAccess, comment: str
 ) -> Report:
     """Send the report back to the coordinators; the round opens again for corrections."""
     comment = comment.strip()

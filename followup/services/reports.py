@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followup import selectors
-from followup.access import RoundAccess
+from followup.access import FollowUpAccess
 from followup.models import (
     ActivityReport,
     BudgetOutcome,
@@ -82,7 +82,7 @@ def report_save(
     *,
     report: ActivityReport,
     user: User,
-    access: RoundAccess,
+    access: FollowUpAccess,
     data: ReportInput,
     expected_version: int,
     submit: bool = False,
@@ -201,7 +201,7 @@ def _save_indicators(report: ActivityReport, data: ReportInput, user: User) -> N
 
 
 @transaction.atomic
-def report_reopen(*, report: ActivityReport, user: User, access: RoundAccess) -> None:
+def report_reopen(*, report: ActivityReport, user: User, access: FollowUpAccess) -> None:
     """The coordinator gives a submitted report back to its lead as a draft."""
     if not access.can_manage:
         raise PermissionDenied

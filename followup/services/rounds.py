@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from actionplans.models import ActionPlan
-from followup.access import FOLLOWABLE_STATES, RoundAccess
+from followup.access import FOLLOWABLE_STATES, FollowUpAccess
 from followup.models import ActivityReport, FollowUpRound, Report
 from portal.models import User
 
@@ -27,7 +27,7 @@ def round_open(
     *,
     plan: ActionPlan,
     user: User,
-    access: RoundAccess,
+    access: FollowUpAccess,
     year: int,
     term: str,
     deadline: date,
@@ -70,7 +70,7 @@ def round_open(
 
 
 @transaction.atomic
-def round_close(*, followup_round: FollowUpRound, user: User, access: RoundAccess) -> None:
+def round_close(*, followup_round: FollowUpRound, user: User, access: FollowUpAccess) -> None:
     """Close the round: the reports are final, whatever state they are in."""
     if not access.can_manage:
         raise PermissionDenied
@@ -83,7 +83,7 @@ def round_close(*, followup_round: FollowUpRound, user: User, access: RoundAcces
 
 
 @transaction.atomic
-def round_reopen(*, followup_round: FollowUpRound, user: User, access: RoundAccess) -> None:
+def round_reopen(*, followup_round: FollowUpRound, user: User, access: FollowUpAccess) -> None:
     if not access.can_manage:
         raise PermissionDenied
     stored = FollowUpRound.objects.select_for_update().get(pk=followup_round.pk)
