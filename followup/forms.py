@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.forms import DateInput
 from actionplans.models import Activity, BudgetLine, SubGoal
 from followup.models import ActivityReport, FollowUpRound, IndicatorValue
-from followup.services import ReportInput
+from followup.services.reports import ReportInput
 from portal.forms import choice_fields
 from portal.models import Body
 from strategy.models import Indicator

@@ -1,8 +1,7 @@
 """What the follow-up app adds to a person's home page (portal.panels): the reports they
 review as the steering group, and the activity reports they fill."""
 
-from followup.access import reports_to_fill, reviewed_strategies
-from followup.selectors import reports_awaiting_review
+from followup.selectors import reports_awaiting_review, reports_to_fill, reviewed_strategies
 from portal.models import User
 from portal.panels import Panel, register_home_panel
 

@@ -1,18 +1,29 @@
 """Reads of follow-up: a round's reports with their roll-ups, the plan's rounds, the PDFs,
-and the meetings held toward sub-goals."""
+the meetings held toward sub-goals, and what each user has to fill or review."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from actionplans.models import ActionPlan, SubGoal
+from actionplans.access import APPROVE, EDIT_AREA
+from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
 from followup import rollup
-from followup.models import ActivityReport, FollowUpRound, Report
+from followup.models import ActivityReport, FollowUpRound, IndicatorValue, Report
 from followup.rollup import Item, Progress, weighted_progress
-from strategy.models import FocusArea
+from portal.models import User
+from strategy.models import (
+    CollaborationAreaUserObjectPermission,
+    FocusArea,
+    Indicator,
+    Strategy,
+    StrategyUserObjectPermission,
+)
 
 
 @dataclass
@@ -26,7 +37,7 @@ class Group:
 
 @dataclass
 class RoundOverview:
-    round: FollowUpRound
+    followup_round: FollowUpRound
     reports: list[ActivityReport]
     plan_progress: Progress
     by_area: list[Group]
@@ -43,12 +54,12 @@ def _item(report: ActivityReport) -> Item:
     )
 
 
-def round_overview(round: FollowUpRound) -> RoundOverview:
+def round_overview(followup_round: FollowUpRound) -> RoundOverview:
     """Every live activity's report, rolled up per collaboration area, per focus area (the
     same groups as the PDF's, followup.rollup) and for the whole plan. Five queries whatever
     the number of activities."""
     reports = list(
-        round.reports.filter(activity__removed_at__isnull=True)
+        followup_round.reports.filter(activity__removed_at__isnull=True)
         .select_related(
             "activity",
             "activity__collaboration_area",
@@ -58,7 +69,7 @@ def round_overview(round: FollowUpRound) -> RoundOverview:
         .prefetch_related("activity__focus_areas")
         .order_by("activity__collaboration_area__order", "activity__order", "activity__pk")
     )
-    strategy_areas = list(FocusArea.objects.filter(strategy_id=round.plan.strategy_id))
+    strategy_areas = list(FocusArea.objects.filter(strategy_id=followup_round.plan.strategy_id))
     by_area = [
         Group(area.name, group, weighted_progress(_item(r) for r in group))
         for area, group in rollup.by_collaboration_area(
@@ -76,12 +87,20 @@ def round_overview(round: FollowUpRound) -> RoundOverview:
         )
     ]
     return RoundOverview(
-        round=round,
+        followup_round=followup_round,
         reports=reports,
         plan_progress=weighted_progress(_item(r) for r in reports),
         by_area=by_area,
         by_focus_area=by_focus_area,
     )
+
+
+def light_counts(overview: RoundOverview) -> list[tuple[str, str | Promise, int]]:
+    """Each traffic light, its label and how many of the round's reports show it."""
+    return [
+        (light, label, overview.plan_progress.by_light.get(light, 0))
+        for light, label in ActivityReport.TrafficLight.choices
+    ]
 
 
 def plan_rounds(plan: ActionPlan) -> list[FollowUpRound]:
@@ -96,10 +115,18 @@ def plan_rounds(plan: ActionPlan) -> list[FollowUpRound]:
     )
 
 
-def round_pdf_reports(round: FollowUpRound) -> list[Report]:
-    return list(
-        round.pdf_reports.select_related("requested_by", "reviewed_by").order_by("-version")
-    )
+def round_pdf_reports(followup_round: FollowUpRound) -> list[Report]:
+    reports = followup_round.pdf_reports.select_related("requested_by", "reviewed_by")
+    return list(reports.order_by("-version"))
+
+
+def pdf_report_page(report: Report) -> dict:
+    """A version's comments, and the bodies it was sent to with the mails that went out."""
+    return {
+        "comments": report.comments.select_related("author"),
+        "recipients": report.recipients.order_by("name"),
+        "mails": report.mails.order_by("sent_at"),
+    }
 
 
 def reports_awaiting_review(strategies) -> list[Report]:
@@ -120,19 +147,20 @@ def reports_awaiting_review(strategies) -> list[Report]:
     )
 
 
-def round_period(round: FollowUpRound) -> tuple[date, date]:
+def round_period(followup_round: FollowUpRound) -> tuple[date, date]:
     """The first and last day the round follows up: the year, or one term of it."""
-    if round.term == FollowUpRound.Term.SPRING:
-        return date(round.year, 1, 1), date(round.year, 6, 30)
-    if round.term == FollowUpRound.Term.AUTUMN:
-        return date(round.year, 7, 1), date(round.year, 12, 31)
-    return date(round.year, 1, 1), date(round.year, 12, 31)
+    year = followup_round.year
+    if followup_round.term == FollowUpRound.Term.SPRING:
+        return date(year, 1, 1), date(year, 6, 30)
+    if followup_round.term == FollowUpRound.Term.AUTUMN:
+        return date(year, 7, 1), date(year, 12, 31)
+    return date(year, 1, 1), date(year, 12, 31)
 
 
-def held_meetings(round: FollowUpRound, sub_goal_ids: list[int]) -> dict[int, int]:
+def held_meetings(followup_round: FollowUpRound, sub_goal_ids: list[int]) -> dict[int, int]:
     """How many meetings and events linked to each sub-goal were held in the round's period
     (those that have begun by now)."""
-    first, last = round_period(round)
+    first, last = round_period(followup_round)
     zone = timezone.get_current_timezone()
     start = datetime.combine(first, time.min, tzinfo=zone)
     end = min(datetime.combine(last, time.max, tzinfo=zone), timezone.now())
@@ -146,3 +174,102 @@ def held_meetings(round: FollowUpRound, sub_goal_ids: list[int]) -> dict[int, in
         .annotate(held=Count("meeting_id"))
     )
     return {row["subgoal_id"]: row["held"] for row in rows}
+
+
+def reports_to_fill(user: User) -> list[ActivityReport]:
+    """The open rounds' reports this user fills: as the activity's contact or its area's lead."""
+    if not user.is_authenticated:
+        return []
+    reports = ActivityReport.objects.filter(round__state=FollowUpRound.State.OPEN).select_related(
+        "round", "round__plan", "activity"
+    )
+    if not user.is_superuser:
+        area_ids = CollaborationAreaUserObjectPermission.objects.filter(
+            user=user, permission__codename=EDIT_AREA
+        ).values("content_object_id")
+        # Coordinators follow the whole round on its page instead of a list of every report.
+        reports = reports.filter(
+            Q(activity__contact=user) | Q(activity__collaboration_area__in=area_ids)
+        )
+    return list(reports.order_by("round__deadline", "activity__title")[:200])
+
+
+def reviewed_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
+    """The strategies whose follow-up reports the user reviews (as the steering group)."""
+    if not user.is_authenticated:
+        return Strategy.objects.none()
+    if user.is_superuser:
+        return Strategy.objects.all()
+    return Strategy.objects.filter(
+        pk__in=StrategyUserObjectPermission.objects.filter(
+            user=user, permission__codename=APPROVE
+        ).values("content_object_id")
+    )
+
+
+# --- An activity's report and its form ----------------------------------------------------
+
+
+def report_indicators(activity: Activity) -> QuerySet[Indicator]:
+    """The indicators a report on this activity asks for: those of its effect goals and of
+    its focus areas."""
+    return (
+        Indicator.objects.filter(
+            Q(effect_goal__activities=activity) | Q(focus_area__activities=activity)
+        )
+        .distinct()
+        .order_by("strategy_id", "order", "pk")
+    )
+
+
+@dataclass
+class ReportFormData:
+    """What the report's form shows beside the report's own fields, and its stored values."""
+
+    sub_goals: list[SubGoal]
+    budget_lines: list[BudgetLine]
+    indicators: list[Indicator]
+    #: sub-goal id → (performed count, comment)
+    outcomes: dict[int, tuple[int | None, str]]
+    #: budget line id → outcome in SEK
+    budget: dict[int, Decimal]
+    #: indicator id → the value stored for the round's year (the lead's organisation's, for
+    #: an indicator kept per organisation)
+    values: dict[int, IndicatorValue]
+
+
+def report_form_data(report: ActivityReport) -> ReportFormData:
+    activity = report.activity
+    year = report.round.year
+    sub_goals = list(activity.sub_goals.order_by("order", "pk"))
+    budget_lines = list(activity.budget_lines.filter(year=year).order_by("kind", "order", "pk"))
+    indicators = list(report_indicators(activity))
+    outcomes = {o.sub_goal_id: (o.performed_count, o.comment) for o in report.outcomes.all()}
+    budget = {o.budget_line_id: o.amount for o in report.budget_outcomes.all()}
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(indicator__in=indicators, year=year).filter(
+            organisation__isnull=True
+        )
+    } | {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            indicator__in=[i for i in indicators if i.per_organisation],
+            year=year,
+            organisation_id=activity.lead_organisation_id,
+        )
+    }
+    # Meetings and events held for a sub-goal are what was performed, unless the lead has
+    # entered a count of their own.
+    held = held_meetings(report.round, [s.pk for s in sub_goals])
+    for sub_goal in sub_goals:
+        count = held.get(sub_goal.pk, 0)
+        sub_goal.held = count  # type: ignore[attr-defined]  # shown beside the field
+        if sub_goal.pk not in outcomes and count:
+            outcomes[sub_goal.pk] = (count, "")
+    return ReportFormData(sub_goals, budget_lines, indicators, outcomes, budget, values)
+
+
+def report_history(report: ActivityReport) -> QuerySet:
+    """The report's last ten changes, newest first."""
+    return report.history.select_related("history_user").order_by("-history_date")[:10]

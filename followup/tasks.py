@@ -63,9 +63,9 @@ def _by_recipient(reports) -> dict[str, list[ActivityReport]]:
     return grouped
 
 
-def _round_reports(round: FollowUpRound, **filters):
+def _round_reports(followup_round: FollowUpRound, **filters):
     return (
-        round.reports.filter(activity__removed_at__isnull=True, **filters)
+        followup_round.reports.filter(activity__removed_at__isnull=True, **filters)
         .select_related("activity", "activity__contact", "activity__collaboration_area")
         .order_by("activity__title")
     )
@@ -73,14 +73,14 @@ def _round_reports(round: FollowUpRound, **filters):
 
 @shared_task(autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=8)
 def send_round_opened(round_id: int) -> int:
-    round = FollowUpRound.objects.select_related("plan", "opened_by").get(pk=round_id)
+    followup_round = FollowUpRound.objects.select_related("plan", "opened_by").get(pk=round_id)
     sent = 0
-    for address, reports in _by_recipient(_round_reports(round)).items():
-        context = {"round": round, "reports": reports}
+    for address, reports in _by_recipient(_round_reports(followup_round)).items():
+        context = {"round": followup_round, "reports": reports}
         sent += send_once(
             RoundMail,
             key=f"opened:{address}",
-            round=round,
+            round=followup_round,
             kind=RoundMail.Kind.OPENED,
             build=partial(mail_message, "followup/mail/round_opened", context, [address]),
         )
@@ -96,16 +96,16 @@ def send_round_reminders() -> int:
     rounds = FollowUpRound.objects.filter(
         state=FollowUpRound.State.OPEN, deadline__gte=today
     ).select_related("plan", "opened_by")
-    for round in rounds:
-        if (round.deadline - today).days > round.reminder_days:
+    for followup_round in rounds:
+        if (followup_round.deadline - today).days > followup_round.reminder_days:
             continue
-        pending = _round_reports(round, state=ActivityReport.State.DRAFT)
+        pending = _round_reports(followup_round, state=ActivityReport.State.DRAFT)
         for address, reports in _by_recipient(pending).items():
-            context = {"round": round, "reports": reports}
+            context = {"round": followup_round, "reports": reports}
             sent += send_once(
                 RoundMail,
                 key=f"reminder:{address}",
-                round=round,
+                round=followup_round,
                 kind=RoundMail.Kind.REMINDER,
                 build=partial(mail_message, "followup/mail/round_reminder", context, [address]),
             )

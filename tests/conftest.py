@@ -136,7 +136,7 @@ def open_round():
     from actionplans.models import ActionPlan
     from followup.access import round_access
     from followup.models import FollowUpRound
-    from followup.services import round_open
+    from followup.services.rounds import round_open
 
     def make(plan, *, term=""):
         if plan.state not in (ActionPlan.State.APPROVED, ActionPlan.State.PUBLISHED):
@@ -179,7 +179,7 @@ def programme_round(programme):
     from actionplans.models import ActionPlan
     from followup.access import round_access
     from followup.models import FollowUpRound
-    from followup.services import round_open
+    from followup.services.rounds import round_open
 
     def make(plan, *, term=""):
         if plan.state not in (ActionPlan.State.APPROVED, ActionPlan.State.PUBLISHED):

@@ -243,8 +243,21 @@ MATRIX = {
     ],
     "followup:pdf_report": [
         ("/uppfoljning/pdf/{pdf}/", workers(200)),
-        # The matrix posts a comment: those who may comment add it.
-        ("/uppfoljning/pdf/{pdf}/", workers(302, lead=403), POST),
+        # The page only shows: its forms post to the routes below.
+        ("/uppfoljning/pdf/{pdf}/", {**workers(405), "kontakt-kumla": 405}, POST),
+    ],
+    # The matrix posts a comment: those who may comment add it.
+    "followup:pdf_report_comment": [
+        ("/uppfoljning/pdf/{pdf}/kommentera/", workers(302, lead=403), POST),
+    ],
+    # The steering group reviews; the matrix's post has no decision, so the page comes back
+    # with the form's error.
+    "followup:pdf_report_review": [
+        ("/uppfoljning/pdf/{pdf}/granska/", {**workers(403), "styrgrupp": 200}, POST),
+    ],
+    # Coordinators build a failed version again; {pdf} is finished, so nothing is queued.
+    "followup:pdf_report_retry": [
+        ("/uppfoljning/pdf/{pdf}/forsok-igen/", workers(403, coordinator=302), POST),
     ],
     "followup:pdf_report_file": [("/uppfoljning/pdf/{pdf}/fil/", workers(200))],
     # Initiatives: anyone signed in from a collaborating organisation submits; {initiative}
@@ -383,20 +396,21 @@ def _followup_objects(published, infra) -> dict[str, int]:
 
     from followup.models import ActivityReport, FollowUpRound, Report
 
-    round = FollowUpRound.objects.create(
+    followup_round = FollowUpRound.objects.create(
         plan=published, year=2023, deadline=timezone.localdate(), opened_by=None
     )
     reports = ActivityReport.objects.bulk_create(
-        ActivityReport(round=round, activity=activity) for activity in published.activities.all()
+        ActivityReport(round=followup_round, activity=activity)
+        for activity in published.activities.all()
     )
     other = next(
         r for r in reports if r.activity.collaboration_area_id != infra.collaboration_area_id
     )
-    pdf = Report(round=round, version=1, state=Report.State.DONE, sha256="0" * 64, pages=1)
+    pdf = Report(round=followup_round, version=1, state=Report.State.DONE, sha256="0" * 64, pages=1)
     pdf.file.save("matrix.pdf", ContentFile(b"%PDF-1.7 matrix"), save=False)
     pdf.save()
     return {
-        "round": round.pk,
+        "round": followup_round.pk,
         "infra_report": next(r.pk for r in reports if r.activity_id == infra.pk),
         "other_report": other.pk,
         "pdf": pdf.pk,

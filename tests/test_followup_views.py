@@ -22,25 +22,31 @@ def round_(published_plan, programme_round):
     return programme_round(published_plan)
 
 
-def test_the_coordinator_opens_a_round_from_the_plan(client, programme, published_plan):
+def test_the_coordinator_opens_a_round_from_the_plan(
+    client, programme, published_plan, django_capture_on_commit_callbacks
+):
     client.force_login(programme.coordinator)
     url = f"/planarbete/{published_plan.pk}/uppfoljning/"
     page = client.get(url)
     assert "Öppna uppföljningen" in page.content.decode()
     deadline = (timezone.localdate() + timedelta(days=20)).isoformat()
-    response = client.post(
-        url, {"year": 2023, "term": "", "deadline": deadline, "reminder_days": 5}
-    )
-    round = FollowUpRound.objects.get(plan=published_plan)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            url, {"year": 2023, "term": "", "deadline": deadline, "reminder_days": 5}
+        )
+    followup_round = FollowUpRound.objects.get(plan=published_plan)
     assert response.status_code == 302
-    assert response["Location"] == round.get_absolute_url()
-    # The same period again: the form says why, and nothing is created.
-    response = client.post(
-        url, {"year": 2023, "term": "", "deadline": deadline, "reminder_days": 5}
-    )
+    assert response["Location"] == followup_round.get_absolute_url()
+    assert len(callbacks) == 1  # the mail to the leads, after the commit
+    # The same period again: the form says why, and nothing is created or sent.
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            url, {"year": 2023, "term": "", "deadline": deadline, "reminder_days": 5}
+        )
     assert response.status_code == 200
     assert "redan" in response.content.decode()
     assert FollowUpRound.objects.filter(plan=published_plan).count() == 1
+    assert callbacks == []
 
 
 def test_others_see_no_open_form(client, programme, published_plan):
@@ -153,22 +159,106 @@ def test_the_pdf_page_polls_while_building_and_then_offers_the_file(client, prog
     assert "frame-ancestors 'self'" in inline["Content-Security-Policy"]
 
 
-def test_the_steering_group_approves_in_the_browser(client, programme, round_):
-    report = Report(round=round_, version=1, state=Report.State.DONE, sha256="c" * 64, pages=4)
-    report.file.save("v1.pdf", ContentFile(b"%PDF"), save=False)
+def _done(followup_round, version=1) -> Report:
+    report = Report(
+        round=followup_round, version=version, state=Report.State.DONE, sha256="c" * 64, pages=4
+    )
+    report.file.save(f"v{version}.pdf", ContentFile(b"%PDF"), save=False)
     report.save()
+    return report
+
+
+def test_two_clicks_queue_one_build(client, programme, round_, django_capture_on_commit_callbacks):
+    client.force_login(programme.coordinator)
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = client.post(f"/uppfoljning/{round_.pk}/ny-rapport/")
+        second = client.post(f"/uppfoljning/{round_.pk}/ny-rapport/")
+    report = Report.objects.get(round=round_)
+    assert first["Location"] == second["Location"] == report.get_absolute_url()
+    assert len(callbacks) == 1  # one build queued, after the commit
+
+
+def test_the_steering_group_approves_in_the_browser(
+    client, programme, round_, django_capture_on_commit_callbacks
+):
+    report = _done(round_)
     client.force_login(programme.steering)
     page = client.get(report.get_absolute_url()).content.decode()
     assert "Godkänn rapporten" in page
-    response = client.post(
-        report.get_absolute_url(), {"review": "1", "review-decision": "send_back"}
-    )
+    review_url = f"/uppfoljning/pdf/{report.pk}/granska/"
+    assert f'action="{review_url}"' in page
+    response = client.post(review_url, {"review": "1", "review-decision": "send_back"})
+    assert response.status_code == 200
     assert "Skriv en kommentar" in response.content.decode()
-    response = client.post(report.get_absolute_url(), {"review": "1", "review-decision": "approve"})
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(review_url, {"review": "1", "review-decision": "approve"})
     assert response.status_code == 302
+    assert callbacks == []  # no recipient chosen: nothing to mail
     report.refresh_from_db()
     assert report.review == Report.Review.APPROVED
     assert "Godkänn rapporten" not in client.get(report.get_absolute_url()).content.decode()
+    # A second decision, from a page loaded before the first, changes nothing.
+    response = client.post(
+        review_url, {"review": "1", "review-decision": "send_back", "review-comment": "Nej"}
+    )
+    assert response.status_code == 200
+    report.refresh_from_db()
+    assert report.review == Report.Review.APPROVED
+
+
+def test_the_approved_report_is_queued_for_its_recipients(
+    client, programme, round_, django_capture_on_commit_callbacks
+):
+    from portal.models import Body
+
+    report = _done(round_)
+    network = BodyFactory(
+        kind=Body.Kind.NETWORK, organisation=programme.region, email="natverk@example.org"
+    )
+    client.force_login(programme.steering)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            f"/uppfoljning/pdf/{report.pk}/granska/",
+            {"review-decision": "approve", "review-recipients": [network.pk]},
+        )
+    assert response.status_code == 302
+    assert list(report.recipients.all()) == [network]
+    assert len(callbacks) == 1  # the mail, after the commit
+
+
+def test_comments_are_posted_to_their_own_url(client, programme, round_):
+    report = _done(round_)
+    client.force_login(programme.commenter)
+    page = client.get(report.get_absolute_url()).content.decode()
+    comment_url = f"/uppfoljning/pdf/{report.pk}/kommentera/"
+    assert f'action="{comment_url}"' in page
+    assert "Godkänn rapporten" not in page  # the strategy group comments, does not review
+    response = client.post(comment_url, {"comment": " "})
+    assert response.status_code == 200
+    assert "Detta fält måste fyllas i" in response.content.decode()
+    response = client.post(comment_url, {"comment": "Tydlig sammanfattning."})
+    assert response["Location"] == report.get_absolute_url()
+    assert report.comments.get().text == "Tydlig sammanfattning."
+    # The page is read only: a post to it is refused.
+    assert client.post(report.get_absolute_url(), {"comment": "x"}).status_code == 405
+
+
+def test_a_failed_build_is_retried_once(
+    client, programme, round_, django_capture_on_commit_callbacks
+):
+    report = _done(round_)
+    Report.objects.filter(pk=report.pk).update(state=Report.State.FAILED, error="Tidsgräns")
+    client.force_login(programme.coordinator)
+    page = client.get(report.get_absolute_url()).content.decode()
+    retry_url = f"/uppfoljning/pdf/{report.pk}/forsok-igen/"
+    assert f'action="{retry_url}"' in page
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = client.post(retry_url)
+        second = client.post(retry_url)
+    assert first["Location"] == second["Location"] == report.get_absolute_url()
+    assert len(callbacks) == 1  # the second click finds it queued
+    report.refresh_from_db()
+    assert report.state == Report.State.QUEUED
 
 
 def test_home_lists_reports_to_fill_and_to_review(client, programme, round_):
@@ -192,8 +282,8 @@ def test_meetings_held_for_a_sub_goal_count_as_performed(client, programme, prog
 
     draft_plan = programme.draft_plan
     project_make(programme)
-    round = programme_round(draft_plan)  # 2024: the project's sub-goals
-    report = round.reports.select_related("activity").get()
+    followup_round = programme_round(draft_plan)  # 2024: the project's sub-goals
+    report = followup_round.reports.select_related("activity").get()
     council_meetings = report.activity.sub_goals.order_by("order").first()
     council = BodyFactory(kind=Body.Kind.DIGITALISATION_COUNCIL, organisation=programme.region)
     zone = timezone.get_current_timezone()

@@ -1,14 +1,15 @@
-"""The round's report: one per double click, review by the steering group, the register
-and the mail to the recipients."""
+"""followup.services.pdf_reports, the round's report: one per double click, review by the
+steering group, the register and the mail to the recipients. What the views queue after
+these services is tested in tests/test_followup_views.py."""
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 
-from followup import services
 from followup.access import round_access
 from followup.models import FollowUpRound, Report
+from followup.services import pdf_reports as services
 from followup.tasks import send_report
 from portal.models import Body, Decision
 from tests.factories import BodyFactory, MembershipFactory, activities_make, council_make
@@ -36,14 +37,21 @@ def networks(programme) -> list[Body]:
     return found
 
 
-def _access(user, round):
-    return user, round_access(user, round)
+def _access(user, followup_round):
+    return user, round_access(user, followup_round)
 
 
-def _finished(round, version=None) -> Report:
+def _request(followup_round, user=None) -> Report:
+    user, access = _access(user or followup_round.opened_by, followup_round)
+    report, _queued = services.pdf_report_request(
+        followup_round=followup_round, user=user, access=access
+    )
+    return report
+
+
+def _finished(followup_round) -> Report:
     """A version as the task leaves it (the build itself is tested in test_build_report_task)."""
-    user, access = _access(round.opened_by, round)
-    report = services.pdf_report_request(round=round, user=user, access=access)
+    report = _request(followup_round)
     report.file.save(f"test-v{report.version}.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
     report.state = Report.State.DONE
     report.sha256 = "a" * 64
@@ -55,38 +63,40 @@ def _finished(round, version=None) -> Report:
 def test_two_requests_make_one_report(programme, round_, django_capture_on_commit_callbacks):
     user, access = _access(programme.coordinator, round_)
     with django_capture_on_commit_callbacks() as callbacks:
-        first = services.pdf_report_request(round=round_, user=user, access=access)
-        second = services.pdf_report_request(round=round_, user=user, access=access)
+        first, first_new = services.pdf_report_request(
+            followup_round=round_, user=user, access=access
+        )
+        second, second_new = services.pdf_report_request(
+            followup_round=round_, user=user, access=access
+        )
     assert first.pk == second.pk
     assert first.version == 1
-    assert len(callbacks) == 1  # one build queued, after the commit
+    # Only the first is a new version, whose build the caller queues; the service queues
+    # nothing itself.
+    assert (first_new, second_new) == (True, False)
+    assert callbacks == []
 
 
 def test_a_new_request_after_a_finished_one_makes_the_next_version(programme, round_):
     _finished(round_)
-    user, access = _access(programme.coordinator, round_)
-    assert services.pdf_report_request(round=round_, user=user, access=access).version == 2
+    assert _request(round_, programme.coordinator).version == 2
     assert set(round_.pdf_reports.values_list("version", flat=True)) == {1, 2}
 
 
 @pytest.mark.parametrize("role", ["steering", "lead"])
 def test_only_coordinators_generate(programme, round_, role):
-    user, access = _access(getattr(programme, role), round_)
     with pytest.raises(PermissionDenied) as refused:
-        services.pdf_report_request(round=round_, user=user, access=access)
+        _request(round_, getattr(programme, role))
     assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     assert not round_.pdf_reports.exists()
 
 
-def test_the_steering_group_approves(
-    programme, round_, networks, django_capture_on_commit_callbacks
-):
+def test_the_steering_group_approves(programme, round_, networks):
     report = _finished(round_)
     user, access = _access(programme.steering, round_)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.pdf_report_approve(
-            report=report, user=user, access=access, recipients=networks, comment="Bra läsning."
-        )
+    services.pdf_report_approve(
+        report=report, user=user, access=access, recipients=networks, comment="Bra läsning."
+    )
     report.refresh_from_db()
     assert report.review == Report.Review.APPROVED
     assert report.reviewed_by == user
@@ -100,9 +110,8 @@ def test_the_steering_group_approves(
     assert "uppföljning" in decision.title.lower()
     assert decision.subject_url == report.get_absolute_url()
     # Locked: no new version, no second review.
-    coordinator, coordinator_access = _access(programme.coordinator, round_)
     with pytest.raises(ValidationError, match="godkänd och låst"):
-        services.pdf_report_request(round=round_, user=coordinator, access=coordinator_access)
+        _request(round_, programme.coordinator)
     with pytest.raises(ValidationError, match="redan granskad"):
         services.pdf_report_send_back(report=report, user=user, access=access, comment="Nej")
 
@@ -162,25 +171,30 @@ def test_an_older_version_cannot_be_approved(programme, round_):
 
 
 def test_an_unfinished_report_cannot_be_reviewed(programme, round_):
-    user, access = _access(programme.coordinator, round_)
-    queued = services.pdf_report_request(round=round_, user=user, access=access)
+    queued = _request(round_, programme.coordinator)
     user, access = _access(programme.steering, round_)
     with pytest.raises(ValidationError, match="färdig"):
         services.pdf_report_approve(report=queued, user=user, access=access, recipients=[])
 
 
-def test_a_failed_report_can_be_retried(programme, round_, django_capture_on_commit_callbacks):
+def test_a_failed_report_can_be_retried(programme, round_):
     user, access = _access(programme.coordinator, round_)
-    report = services.pdf_report_request(round=round_, user=user, access=access)
+    report = _request(round_, programme.coordinator)
     Report.objects.filter(pk=report.pk).update(state=Report.State.FAILED, error="Tidsgräns")
-    with django_capture_on_commit_callbacks() as callbacks:
-        retried = services.pdf_report_retry(report=report, user=user, access=access)
+    retried, queued = services.pdf_report_retry(report=report, user=user, access=access)
     assert (retried.state, retried.error, retried.version) == (Report.State.QUEUED, "", 1)
-    assert len(callbacks) == 1
-    # A second click finds it queued and queues nothing more.
-    with django_capture_on_commit_callbacks() as callbacks:
-        services.pdf_report_retry(report=report, user=user, access=access)
-    assert callbacks == []
+    assert queued  # the caller queues the build (tests/test_followup_views.py)
+    # A second click finds it queued: nothing more to queue.
+    assert services.pdf_report_retry(report=report, user=user, access=access) == (report, False)
+
+
+def test_no_retry_while_another_version_is_built(programme, round_):
+    failed = _request(round_)
+    Report.objects.filter(pk=failed.pk).update(state=Report.State.FAILED)
+    _request(round_)  # version 2, queued
+    user, access = _access(programme.coordinator, round_)
+    with pytest.raises(ValidationError, match="En annan version"):
+        services.pdf_report_retry(report=failed, user=user, access=access)
 
 
 def test_comments_from_those_who_comment(programme, round_):
@@ -202,8 +216,7 @@ def test_a_stalled_build_is_given_up_so_the_round_is_not_blocked(programme, roun
 
     from followup.tasks import STALLED_AFTER, fail_stalled_reports
 
-    user, access = _access(programme.coordinator, round_)
-    report = services.pdf_report_request(round=round_, user=user, access=access)
+    report = _request(round_, programme.coordinator)
     assert fail_stalled_reports() == 0  # a fresh build is left alone
     Report.objects.filter(pk=report.pk).update(
         requested_at=timezone.now() - STALLED_AFTER - timedelta(minutes=1)
@@ -213,4 +226,4 @@ def test_a_stalled_build_is_given_up_so_the_round_is_not_blocked(programme, roun
     assert report.state == Report.State.FAILED
     assert "Skapa den igen" in report.error
     # The round is free again: a new request makes the next version.
-    assert services.pdf_report_request(round=round_, user=user, access=access).version == 2
+    assert _request(round_, programme.coordinator).version == 2

@@ -1,4 +1,4 @@
-"""followup.services.report_save: drafts, submitting, the red light's comment, conflicts,
+"""followup.services.reports.report_save: drafts, submitting, the red light's comment, conflicts,
 the sub-goal counts, budget outcome and indicator values."""
 
 from decimal import Decimal
@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from followup.access import round_access
 from followup.models import ActivityReport, IndicatorValue
-from followup.services import ReportConflict, ReportInput, report_save, round_close
+from followup.services.reports import ReportConflict, ReportInput, report_reopen, report_save
+from followup.services.rounds import round_close
 from strategy.models import Indicator, IndicatorTarget
 from tests.factories import activities_make, project_make
 
@@ -30,8 +31,8 @@ def published_plan(programme):
 def project_report(programme, programme_round):
     """The 2024 project's report (sub-goals and a budget for 2024), its plan approved."""
     project_make(programme)
-    round = programme_round(programme.draft_plan)
-    return round.reports.select_related("round", "activity").get()
+    followup_round = programme_round(programme.draft_plan)
+    return followup_round.reports.select_related("round", "activity").get()
 
 
 def _save(report, user, *, submit=False, version=None, **data):
@@ -172,10 +173,12 @@ def test_indicator_values_are_entered_for_the_round_year(programme, project_repo
 
 
 def test_the_lead_reports_on_their_own_area_only(programme, published_plan, programme_round):
-    round = programme_round(published_plan)
+    followup_round = programme_round(published_plan)
     lead = programme.lead
-    own = round.reports.filter(activity__collaboration_area__name="Digital infrastruktur").first()
-    other = round.reports.exclude(
+    own = followup_round.reports.filter(
+        activity__collaboration_area__name="Digital infrastruktur"
+    ).first()
+    other = followup_round.reports.exclude(
         activity__collaboration_area__name="Digital infrastruktur"
     ).first()
     assert _save(own, lead, submit=True, **COMPLETE).state == ActivityReport.State.SUBMITTED
@@ -190,8 +193,8 @@ def test_the_lead_reports_on_their_own_area_only(programme, published_plan, prog
 def test_the_activity_contact_reports_without_any_other_role(
     programme, published_plan, programme_round
 ):
-    round = programme_round(published_plan)
-    report = round.reports.select_related("activity").first()
+    followup_round = programme_round(published_plan)
+    report = followup_round.reports.select_related("activity").first()
     contact = programme.contact  # a municipality's contact: no role in the plan
     assert not programme.access(contact, published_plan).can_work_on
     report.activity.contact = contact
@@ -202,23 +205,24 @@ def test_the_activity_contact_reports_without_any_other_role(
 def test_a_submitted_report_is_the_coordinators_to_reopen(
     programme, published_plan, programme_round
 ):
-    from followup.services import report_reopen
 
-    round = programme_round(published_plan)
+    followup_round = programme_round(published_plan)
     lead = programme.lead
-    report = round.reports.filter(
+    report = followup_round.reports.filter(
         activity__collaboration_area__name="Digital infrastruktur"
     ).first()
     submitted = _save(report, lead, submit=True, **COMPLETE)
     with pytest.raises(ValidationError, match="öppna den igen"):
         _save(submitted, lead, **COMPLETE)
     with pytest.raises(PermissionDenied) as refused:
-        report_reopen(report=submitted, user=lead, access=round_access(lead, round))
+        report_reopen(report=submitted, user=lead, access=round_access(lead, followup_round))
     assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     submitted.refresh_from_db()
     assert submitted.state == ActivityReport.State.SUBMITTED  # the lead could not reopen it
     coordinator = programme.coordinator
-    report_reopen(report=submitted, user=coordinator, access=round_access(coordinator, round))
+    report_reopen(
+        report=submitted, user=coordinator, access=round_access(coordinator, followup_round)
+    )
     submitted.refresh_from_db()
     assert submitted.state == ActivityReport.State.DRAFT
     assert _save(submitted, lead, **COMPLETE).state == ActivityReport.State.DRAFT
@@ -227,7 +231,9 @@ def test_a_submitted_report_is_the_coordinators_to_reopen(
 def test_a_closed_round_takes_no_more_changes(programme, project_report):
     user = programme.coordinator
     round_close(
-        round=project_report.round, user=user, access=round_access(user, project_report.round)
+        followup_round=project_report.round,
+        user=user,
+        access=round_access(user, project_report.round),
     )
     with pytest.raises(ValidationError, match="stängd"):
         _save(project_report, programme.coordinator, **COMPLETE)

@@ -187,19 +187,19 @@ class ParticipationRow:
     undecided: int
 
 
-def _activities(round: FollowUpRound) -> list[Activity]:
-    reports = ActivityReport.objects.filter(round=round).prefetch_related(
+def _activities(followup_round: FollowUpRound) -> list[Activity]:
+    reports = ActivityReport.objects.filter(round=followup_round).prefetch_related(
         "outcomes", "budget_outcomes"
     )
     return list(
-        Activity.objects.filter(plan_id=round.plan_id, removed_at__isnull=True)
+        Activity.objects.filter(plan_id=followup_round.plan_id, removed_at__isnull=True)
         .select_related("collaboration_area", "lead_organisation")
         .prefetch_related(
             "focus_areas",
             "sub_goals",
             Prefetch(
                 "budget_lines",
-                queryset=BudgetLine.objects.filter(year=round.year),
+                queryset=BudgetLine.objects.filter(year=followup_round.year),
                 to_attr="round_budget_lines",
             ),
             Prefetch("reports", queryset=reports, to_attr="round_reports"),
@@ -290,12 +290,12 @@ def _budget_totals(entries: list[ActivityEntry]) -> list[BudgetTotal]:
     return totals
 
 
-def _participation(round: FollowUpRound) -> list[ParticipationRow]:
+def _participation(followup_round: FollowUpRound) -> list[ParticipationRow]:
     """Answers per organisation across the plan's offers, for its live activities."""
     Answer = Participation.Answer
     rows = (
         Participation.objects.filter(
-            offer__plan_id=round.plan_id, activity__removed_at__isnull=True
+            offer__plan_id=followup_round.plan_id, activity__removed_at__isnull=True
         )
         .values("organisation__name")
         .annotate(
@@ -318,25 +318,27 @@ def _participation(round: FollowUpRound) -> list[ParticipationRow]:
     return result
 
 
-def report_context(round: FollowUpRound) -> dict:
+def report_context(followup_round: FollowUpRound) -> dict:
     """The template context of one round's report (a fixed number of queries)."""
-    round = FollowUpRound.objects.select_related("plan__strategy__owner").get(pk=round.pk)
-    plan = round.plan
-    entries = [_entry(activity) for activity in _activities(round)]
+    followup_round = FollowUpRound.objects.select_related("plan__strategy__owner").get(
+        pk=followup_round.pk
+    )
+    plan = followup_round.plan
+    entries = [_entry(activity) for activity in _activities(followup_round)]
     strategy_focus_areas = list(FocusArea.objects.filter(strategy_id=plan.strategy_id))
     overall = GroupSummary(key="all", title=_("Whole plan"), entries=entries)
     return {
-        "round": round,
+        "round": followup_round,
         "plan": plan,
         "strategy": plan.strategy,
         "entries": entries,
         "overall": overall,
         "collaboration_areas": _by_collaboration_area(entries),
         "focus_areas": _by_focus_area(entries, strategy_focus_areas),
-        "budget_year": round.year,
+        "budget_year": followup_round.year,
         "budget_totals": _budget_totals(entries),
-        "participation": _participation(round),
-        "indicator_groups": indicator_groups(round),
+        "participation": _participation(followup_round),
+        "indicator_groups": indicator_groups(followup_round),
         "statuses": [str(label) for label in Status.labels],
         "lights": [str(label) for label in Light.labels],
     }

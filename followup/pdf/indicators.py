@@ -81,10 +81,10 @@ def _indicator_rows(indicator: Indicator) -> list[IndicatorRow]:
     return rows
 
 
-def indicator_groups(round: FollowUpRound) -> list[IndicatorGroup]:
+def indicator_groups(followup_round: FollowUpRound) -> list[IndicatorGroup]:
     """The strategy's indicators grouped by focus area, those without one last."""
     indicators = (
-        Indicator.objects.filter(strategy_id=round.plan.strategy_id)
+        Indicator.objects.filter(strategy_id=followup_round.plan.strategy_id)
         .select_related("focus_area")
         .prefetch_related(
             "targets",

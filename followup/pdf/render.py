@@ -34,11 +34,14 @@ class ReportTooLarge(Exception):
 
 
 def render_html(
-    round: FollowUpRound, *, version: int | None = None, generated_at: datetime | None = None
+    followup_round: FollowUpRound,
+    *,
+    version: int | None = None,
+    generated_at: datetime | None = None,
 ) -> str:
     """The report's HTML, in the portal's language (Swedish)."""
     with translation.override(settings.LANGUAGE_CODE):
-        context = report_context(round)
+        context = report_context(followup_round)
         context.update(
             version=version,
             generated_at=generated_at or timezone.now(),

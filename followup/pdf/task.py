@@ -63,8 +63,11 @@ REPORTS_ROOT = "followup/reports"
 
 
 def report_file_name(report: Report) -> str:
-    round = report.round
-    return f"{REPORTS_ROOT}/{round.plan_id}/round-{round.pk}/report-v{report.version}.pdf"
+    followup_round = report.round
+    return (
+        f"{REPORTS_ROOT}/{followup_round.plan_id}/round-{followup_round.pk}"
+        f"/report-v{report.version}.pdf"
+    )
 
 
 def report_storage():

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from followup.models import FollowUpRound, Report
-from followup.services import pdf_report_request
+from followup.services.pdf_reports import pdf_report_request
+from followup.tasks import build_report
 from portal.models import User
 
 POLL_SECONDS = 0.5
@@ -35,7 +36,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         try:
-            round = FollowUpRound.objects.select_related("plan").get(pk=options["round_id"])
+            followup_round = FollowUpRound.objects.select_related("plan").get(
+                pk=options["round_id"]
+            )
         except FollowUpRound.DoesNotExist:
             raise CommandError(f"No follow-up round {options['round_id']}.") from None
         user = None
@@ -45,10 +48,14 @@ class Command(BaseCommand):
             except User.DoesNotExist:
                 raise CommandError(f"No user {options['user']!r}.") from None
         try:
-            report = pdf_report_request(round=round, user=user)
+            report, queued = pdf_report_request(followup_round=followup_round, user=user)
         except ValidationError as refusal:
             raise CommandError(" ".join(refusal.messages)) from None
-        self.stdout.write(f"{round}: report v{report.version} (id {report.pk}), {report.state}")
+        if queued:
+            build_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]  # DjangoTask
+        self.stdout.write(
+            f"{followup_round}: report v{report.version} (id {report.pk}), {report.state}"
+        )
         if options["wait"]:
             self._wait(report.pk, options["timeout"])
 

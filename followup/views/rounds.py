@@ -1,0 +1,104 @@
+"""A plan's follow-up rounds: opening one, its page, closing and opening it again."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from followup import selectors
+from followup.access import get_followup_plan_for_user, get_round_for_user
+from followup.forms import RoundForm
+from followup.pdf.indicators import indicator_groups
+from followup.services import rounds as round_services
+from followup.tasks import send_round_opened
+from portal.forms import add_service_errors
+from portal.http import SignedInRequest
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_rounds(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    """The plan's rounds, and the form that opens the next one."""
+    plan, access = get_followup_plan_for_user(request.user, plan_id)
+    form = RoundForm(request.POST or None, initial={"year": plan.year})
+    if request.method == "POST":
+        if not access.can_open:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                data = form.cleaned_data
+                followup_round = round_services.round_open(
+                    plan=plan,
+                    user=request.user,
+                    access=access,
+                    year=data["year"],
+                    term=data["term"],
+                    deadline=data["deadline"],
+                    reminder_days=data["reminder_days"],
+                    instructions=data["instructions"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                send_round_opened.delay_on_commit(followup_round.pk)  # type: ignore[attr-defined]
+                messages.success(
+                    request,
+                    _("The round is open; the leads of %(count)s activities have been notified.")
+                    % {"count": followup_round.reports.count()},
+                )
+                return redirect(followup_round)
+    context = {"plan": plan, "rounds": selectors.plan_rounds(plan), "form": form, "access": access}
+    return render(request, "followup/plan_rounds.html", context)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def round_detail(request: SignedInRequest, round_id: int) -> HttpResponse:
+    followup_round, access = get_round_for_user(request.user, round_id)
+    overview = selectors.round_overview(followup_round)
+    pdf_reports = selectors.round_pdf_reports(followup_round)
+    context = {
+        "round": followup_round,
+        "plan": followup_round.plan,
+        "overview": overview,
+        "pdf_reports": pdf_reports,
+        "building": any(r.in_progress for r in pdf_reports),
+        "access": access,
+        "indicator_groups": indicator_groups(followup_round),
+        "lights": selectors.light_counts(overview),
+    }
+    template = "followup/round_detail.html"
+    if request.htmx:
+        template += "#pdf-reports"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def round_state(request: SignedInRequest, round_id: int) -> HttpResponse:
+    """Close the round, or open it again (the page's one button says which)."""
+    followup_round, access = get_round_for_user(request.user, round_id)
+    if not access.followup.can_manage:
+        raise PermissionDenied
+    action = request.POST.get("action")
+    try:
+        if action == "close":
+            round_services.round_close(
+                followup_round=followup_round, user=request.user, access=access.followup
+            )
+            messages.success(request, _("The round is closed."))
+        elif action == "reopen":
+            round_services.round_reopen(
+                followup_round=followup_round, user=request.user, access=access.followup
+            )
+            messages.success(request, _("The round is open again."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(followup_round)
