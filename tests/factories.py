@@ -358,3 +358,20 @@ def published_content_make(p: Programme) -> PublishedContent:
         secure_direction=secure_direction,
         uncovered_direction=uncovered,
     )
+
+
+def council_member_make(p: Programme) -> User:
+    """A member of a digitalisation council that governs the programme's strategy (the
+    programme has no council of its own): one who comments, and nothing more."""
+    from actionplans.access import access_sync
+
+    council = BodyFactory(
+        name=f"Digitaliseringsråd {p.region.name}",
+        slug=f"{p.strategy.slug}-{Body.Kind.DIGITALISATION_COUNCIL}",
+        kind=Body.Kind.DIGITALISATION_COUNCIL,
+        organisation=p.region,
+    )
+    p.strategy.governing_bodies.add(council)
+    user = MembershipFactory(body=council, user__organisation=p.region).user
+    access_sync(strategy=p.strategy)
+    return user

@@ -3,19 +3,9 @@
 import pytest
 
 from actionplans.access import access_sync, plan_access, plans_for_user
-from portal.models import Body, Membership
+from portal.models import Membership
 from strategy.models import CollaborationArea
-from tests.factories import BodyFactory, MembershipFactory, StrategyFactory, UserFactory
-
-
-def council_member(p):
-    """A member of a digitalisation council governing the programme's strategy (the
-    programme has none of its own)."""
-    council = BodyFactory(kind=Body.Kind.DIGITALISATION_COUNCIL, organisation=p.region)
-    p.strategy.governing_bodies.add(council)
-    user = MembershipFactory(body=council, user__organisation=p.region).user
-    access_sync(strategy=p.strategy)
-    return user
+from tests.factories import StrategyFactory, UserFactory, council_member_make
 
 
 @pytest.mark.parametrize(
@@ -30,7 +20,7 @@ def council_member(p):
     ],
 )
 def test_roles(programme, role, edit, comment, approve, areas):
-    user = council_member(programme) if role == "council" else getattr(programme, role)
+    user = council_member_make(programme) if role == "council" else getattr(programme, role)
     access = plan_access(user, programme.draft_plan)
     assert access.can_edit_plan is edit
     assert access.can_comment is comment
