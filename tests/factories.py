@@ -348,3 +348,156 @@ def municipalities_make(programme: Programme, *names: str) -> list[User]:
         contact_access_sync(user=contact)
         contacts.append(contact)
     return contacts
+
+
+# --- h-tests: a programme's plans with content, made in code -------------------------------------
+
+#: The draft plan's project (as the demo's "Regional digitaliseringsutveckling", with a title
+#: of its own so that a search across all plans finds this one only).
+PROJECT = "Regional digitaliseringsutveckling i Testlän"
+#: One activity of the published plan, with words no other activity has.
+SECURE = "Testläns säkra kommunikation (TSK)"
+#: The project's budget over its three years: costs, which the financing matches.
+PROJECT_TOTAL = "3 200 358"
+
+
+def overall_area_make(strategy: Strategy) -> CollaborationArea:
+    """The strategy's overall level (made once): an area without a group, so no lead edits it."""
+    area, _ = CollaborationArea.objects.get_or_create(
+        strategy=strategy,
+        slug="overgripande-niva",
+        defaults={"name": "Övergripande nivå", "is_overall": True, "order": 2},
+    )
+    return area
+
+
+def plan_project_make(plan: ActionPlan, *, area: CollaborationArea | None = None) -> Activity:
+    """A three-year project shaped like the demo's: five sub-goals (order 1 to 5), one focus
+    area, and costs and financing of 3 200 358 kronor in all, in the overall level's area."""
+    from actionplans.models import BudgetLine, SubGoal
+
+    strategy = plan.strategy
+    project = Activity.objects.create(
+        plan=plan,
+        order=1,
+        title=PROJECT,
+        description="Projektet ska stärka samverkan mellan regionen och länets parter.",
+        kind=Activity.Kind.PROJECT,
+        collaboration_area=area or overall_area_make(strategy),
+        lead_organisation=strategy.owner,
+        start_date="2024-01-01",
+        end_date="2026-12-31",
+        expected_benefits="Stärkt samverkan kring digitalisering.",
+    )
+    project.focus_areas.set([FocusArea.objects.filter(strategy=strategy).order_by("pk").first()])
+    for order, (title, count, period) in enumerate(
+        [
+            ("Driva styrgrupperna", None, ""),
+            ("Driva digitaliseringsrådet", 2, SubGoal.Period.TERM),
+            ("Arrangera erfarenhetsutbyten", 2, SubGoal.Period.TERM),
+            ("Genomföra en årlig länsgemensam digitaliseringsdag", 1, SubGoal.Period.YEAR),
+            ("Genomföra de årliga handlingsplanernas aktiviteter", None, ""),
+        ],
+        start=1,
+    ):
+        SubGoal.objects.create(
+            activity=project,
+            order=order,
+            title=title,
+            planned_count=count,
+            count_period=period,
+            steps="Planera\nGenomföra",
+        )
+    costs = [
+        ("Egen personal", {2024: 935701, 2025: 969185, 2026: 1004530}),
+        ("Indirekta kostnader", {2024: 93570, 2025: 96919, 2026: 100453}),
+    ]
+    financing = [
+        ("Regionens 1:1-medel", {2024: 350000, 2025: 350000, 2026: 350000}),
+        ("Regionens rambudgetmedel", {2024: 679271, 2025: 716104, 2026: 754983}),
+    ]
+    for kind, lines in ((BudgetLine.Kind.COST, costs), (BudgetLine.Kind.FINANCING, financing)):
+        for order, (label, amounts) in enumerate(lines, start=1):
+            for year, amount in amounts.items():
+                BudgetLine.objects.create(
+                    activity=project, kind=kind, label=label, year=year, amount=amount, order=order
+                )
+    return project
+
+
+@dataclass
+class PublishedContent:
+    """The ten activities of a programme's published plan and what they link to."""
+
+    activities: list[Activity]
+    secure: Activity
+    overall_area: CollaborationArea
+    security: FocusArea
+    secure_direction: StrategicDirection
+    #: A direction no activity names, which the plan page lists as uncovered.
+    uncovered_direction: StrategicDirection
+
+
+def published_content_make(p: Programme) -> PublishedContent:
+    """Ten activities in ``p.published_plan``, spread over three areas (two in the lead's),
+    two focus areas and two lead organisations, all planned; ``secure`` is one of them."""
+    overall = overall_area_make(p.strategy)
+    security = FocusAreaFactory(strategy=p.strategy, title="Digital trygghet", order=1)
+    secure_direction = DirectionFactory(
+        focus_area=security, title="Höga krav på säkerhet och en digital identitet"
+    )
+    uncovered = DirectionFactory(focus_area=security, title="Integritet i det digitala samhället")
+    rows = [
+        ("Ta fram en process för samverkansgrupper", overall, [p.focus_area], [p.direction]),
+        ("Anordna webbinarier med goda exempel", overall, [p.focus_area], []),
+        ("Skapa en samlingsplats på regionens webbplats", overall, [p.focus_area], []),
+        ("Bevaka omvärlden och sprida goda exempel", overall, [p.focus_area], []),
+        ("Utreda uppdraget i bredbandsfrågan", p.area, [p.focus_area], [p.direction]),
+        ("Säkra digitala videomöten", p.area, [p.focus_area, security], [secure_direction]),
+        (SECURE, p.other_area, [security], [secure_direction]),
+        ("Mäta den digitala mognaden", p.other_area, [p.focus_area], [p.direction]),
+        ("Ta fram en plan för digital delaktighet", p.other_area, [p.focus_area], []),
+        ("Höja kunskapen om öppna data", p.other_area, [p.focus_area], []),
+    ]
+    activities = []
+    for order, (title, area, focus_areas, directions) in enumerate(rows, start=1):
+        activity = Activity.objects.create(
+            plan=p.published_plan,
+            order=order,
+            title=title,
+            description=(
+                "Ett gemensamt system för säkra meddelandeflöden mellan organisationerna."
+                if title == SECURE
+                else ""
+            ),
+            collaboration_area=area,
+            lead_organisation=p.municipality if order in (3, 10) else p.region,
+        )
+        activity.focus_areas.set(focus_areas)
+        activity.directions.set(directions)
+        activities.append(activity)
+    return PublishedContent(
+        activities=activities,
+        secure=activities[6],
+        overall_area=overall,
+        security=security,
+        secure_direction=secure_direction,
+        uncovered_direction=uncovered,
+    )
+
+
+def council_member_make(p: Programme) -> User:
+    """A member of a digitalisation council that governs the programme's strategy (the
+    programme has no council of its own): one who comments, and nothing more."""
+    from actionplans.services.permissions import access_sync
+
+    council = BodyFactory(
+        name=f"Digitaliseringsråd {p.region.name}",
+        slug=f"{p.strategy.slug}-{Body.Kind.DIGITALISATION_COUNCIL}",
+        kind=Body.Kind.DIGITALISATION_COUNCIL,
+        organisation=p.region,
+    )
+    p.strategy.governing_bodies.add(council)
+    user = MembershipFactory(body=council, user__organisation=p.region).user
+    access_sync(strategy=p.strategy)
+    return user

@@ -1,25 +1,36 @@
 """An activity's history reads as field, before, after, who and when; any version can be
 brought back, children included."""
 
+import pytest
+
+from actionplans.access import plan_access
 from actionplans.history import activity_history
 from actionplans.models import Activity, SubGoal
 from actionplans.services import activities as activity_services
+from tests.factories import PROJECT, plan_project_make
 from tests.test_activity_save import post_data, save
 
 
-def test_the_diff_names_field_before_after_and_who(draft_plan, as_user):
+@pytest.fixture
+def draft_plan(programme):
+    """The programme's draft, with its one project (five sub-goals, one focus area)."""
+    plan_project_make(programme.draft_plan)
+    return programme.draft_plan
+
+
+def test_the_diff_names_field_before_after_and_who(programme, draft_plan):
     activity = draft_plan.activities.get()
     first_sub_goal = activity.sub_goals.order_by("pk").first()
     data = post_data(draft_plan, activity, title="Nytt namn", status=Activity.Status.ONGOING)
     data["sub_goals-0-planned_count"] = "7"
-    save(draft_plan, "samordnare", as_user, data, instance=activity)
+    save(draft_plan, programme.coordinator, data, instance=activity)
 
     entries = activity_history(activity)
     newest = next(e for e in entries if e.action == "Changed" or e.action == "Ändrad")
     changes = {c.field: (c.before, c.after) for c in newest.changes}
-    assert changes["titel"] == ("Regional digitaliseringsutveckling", "Nytt namn")
+    assert changes["titel"] == (PROJECT, "Nytt namn")
     assert changes["status"] == ("Planerad", "Pågående")
-    assert newest.who.username == "samordnare"
+    assert newest.who == programme.coordinator
     assert "fokusområden" not in changes  # the links were posted back unchanged
     sub_goal = next(e for e in entries if e.history_id is None and e.changes)
     before = str(first_sub_goal.planned_count or "–")
@@ -32,22 +43,23 @@ def test_the_diff_names_field_before_after_and_who(draft_plan, as_user):
     assert created.restorable
 
 
-def test_restoring_a_version_brings_back_fields_links_and_children(draft_plan, as_user):
+def test_restoring_a_version_brings_back_fields_links_and_children(programme, draft_plan):
     activity = draft_plan.activities.get()
-    first = activity.history.order_by("history_date").last()  # the newest: as seeded
+    first = activity.history.order_by("history_date").last()  # the newest: as made
     focus_before = set(activity.focus_areas.values_list("pk", flat=True))
     data = post_data(draft_plan, activity, title="Fel titel", focus_areas=[])
     data["sub_goals-0-DELETE"] = "on"
-    save(draft_plan, "samordnare", as_user, data, instance=activity)
+    save(draft_plan, programme.coordinator, data, instance=activity)
     activity.refresh_from_db()
     assert activity.sub_goals.count() == 4 and not activity.focus_areas.exists()
 
-    user, access = as_user("samordnare", draft_plan)
+    user = programme.coordinator
+    access = plan_access(user, draft_plan)
     activity_services.activity_revert(
         activity=activity, history_id=first.history_id, user=user, access=access
     )
     activity.refresh_from_db()
-    assert activity.title == "Regional digitaliseringsutveckling"
+    assert activity.title == PROJECT
     assert set(activity.focus_areas.values_list("pk", flat=True)) == focus_before
     assert activity.sub_goals.count() == 5
     assert SubGoal.objects.filter(activity=activity, order=1).exists()
@@ -56,15 +68,14 @@ def test_restoring_a_version_brings_back_fields_links_and_children(draft_plan, a
 
 
 def test_history_queries_do_not_grow_with_its_length(
-    draft_plan, as_user, django_assert_max_num_queries
+    programme, draft_plan, django_assert_max_num_queries
 ):
     activity = draft_plan.activities.get()
     for n in range(6):
         fresh = Activity.objects.get(pk=activity.pk)
         save(
             draft_plan,
-            "samordnare",
-            as_user,
+            programme.coordinator,
             post_data(draft_plan, fresh, title=f"Titel {n}"),
             instance=fresh,
         )

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, plan_project_make, published_content_make
 
 DOMAIN_APPS = {"portal", "strategy", "actionplans", "followup"}
 
@@ -12,6 +12,60 @@ DOMAIN_APPS = {"portal", "strategy", "actionplans", "followup"}
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def rows(programme, superuser):
+    """A row or more for most change lists, several matching the search "digital": the
+    programme, its plans' activities with sub-goals and budget, an offer with an answer, a
+    meeting with an agenda item and a decision, and an initiative."""
+    from django.utils import timezone
+
+    from actionplans.models import Initiative, Offer, OfferRecipient, Participation
+    from portal.models import Decision, Meeting
+    from strategy.models import EffectGoal, OverallGoal, Perspective, TacticalPoint
+
+    p = programme
+    content = published_content_make(p)
+    plan_project_make(p.draft_plan, area=content.overall_area)
+    OverallGoal.objects.create(strategy=p.strategy, title="Digital konkurrenskraft")
+    Perspective.objects.create(strategy=p.strategy, title="Digital delaktighet för barn")
+    TacticalPoint.objects.create(direction=p.direction, text="Digitala möten")
+    EffectGoal.objects.create(strategy=p.strategy, focus_area=p.focus_area, title="Digitalt mål")
+    p.area.questions.create(text="Vilka digitala tjänster?")
+    offer = Offer.objects.create(
+        plan=p.published_plan,
+        title="Digitalt erbjudande",
+        deadline="2099-12-31",
+        sent_by=p.coordinator,
+    )
+    offer.activities.set(content.activities)
+    OfferRecipient.objects.create(offer=offer, organisation=p.municipality)
+    Participation.objects.create(
+        offer=offer,
+        activity=content.secure,
+        organisation=p.municipality,
+        answer="yes",
+        answered_by=p.contact,
+    )
+    now = timezone.now()
+    meeting = Meeting.objects.create(
+        body=p.steering_group, title="Digitalt styrgruppsmöte", starts_at=now, ends_at=now
+    )
+    meeting.items.create(title="Digital agenda", order=1)
+    Decision.objects.create(
+        body=p.steering_group, meeting=meeting, decided_on=now.date(), title="Digitalt beslut"
+    )
+    Initiative.objects.create(
+        strategy=p.strategy,
+        title="Digital tjänst för kommunerna",
+        problem="Ett behov.",
+        expected_benefit="En nytta.",
+        proposed_kind="prestudy",
+        organisation=p.municipality,
+        submitted_by=p.contact,
+    )
+    return p
 
 
 #: Models without history of their own, and why.
@@ -56,7 +110,7 @@ def test_every_domain_model_is_registered_with_history():
     [m for m in admin.site._registry if m._meta.app_label in DOMAIN_APPS],
     ids=lambda m: m._meta.label,
 )
-def test_change_list_search_and_add_form(client, demo, superuser, model):
+def test_change_list_search_and_add_form(client, rows, superuser, model):
     client.force_login(superuser)
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
@@ -69,9 +123,19 @@ def test_change_list_search_and_add_form(client, demo, superuser, model):
     assert client.get(add).status_code == (200 if can_add else 403)
 
 
-def test_coordinator_can_use_the_admin_for_plans_only(client, demo):
-    from portal.models import User
+def test_coordinator_can_use_the_admin_for_plans_only(client, programme):
+    from django.contrib.auth.models import Permission
 
-    client.force_login(User.objects.get(username="samordnare"))
+    # A coordinator as the demo sets one up: staff, with the model permissions of the plan
+    # apps (not of portal, which holds the users).
+    coordinator = programme.coordinator
+    coordinator.is_staff = True
+    coordinator.save()
+    coordinator.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["strategy", "actionplans", "followup"]
+        ).exclude(content_type__model__startswith="historical")
+    )
+    client.force_login(coordinator)
     assert client.get(reverse("admin:actionplans_activity_changelist")).status_code == 200
     assert client.get(reverse("admin:portal_user_changelist")).status_code == 403

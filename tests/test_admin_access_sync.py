@@ -1,15 +1,16 @@
 """A membership changed in the admin changes access to the plans at once."""
 
 from actionplans.access import plan_access
-from portal.models import Body, Membership
+from portal.models import Membership
 from tests.factories import UserFactory
 
 
-def test_adding_and_removing_a_membership_in_the_admin(client, draft_plan):
+def test_adding_and_removing_a_membership_in_the_admin(client, programme):
+    draft_plan = programme.draft_plan
     admin_user = UserFactory(is_staff=True, is_superuser=True)
     newcomer = UserFactory()
     client.force_login(admin_user)
-    body = Body.objects.get(slug="strategigruppen")
+    body = programme.strategy_group
     response = client.post(
         "/admin/portal/membership/add/",
         {"body": body.pk, "user": newcomer.pk, "role": "member", "since": ""},

@@ -181,10 +181,10 @@ def _round_of(plan, n: int):
     from followup.models import ActivityReport, FollowUpRound, Report
 
     ActionPlan.objects.filter(pk=plan.pk).update(state=ActionPlan.State.PUBLISHED)
-    round = FollowUpRound.objects.create(plan=plan, year=plan.year, deadline="2099-12-31")
+    followup_round = FollowUpRound.objects.create(plan=plan, year=plan.year, deadline="2099-12-31")
     for i, activity in enumerate(plan.activities.all()):
         ActivityReport.objects.create(
-            round=round,
+            round=followup_round,
             activity=activity,
             state="submitted" if i % 2 else "draft",
             status="ongoing",
@@ -192,17 +192,17 @@ def _round_of(plan, n: int):
             progress=i % 100,
         )
     for version in range(1, min(n, 20) + 1):
-        report = Report(round=round, version=version, state=Report.State.DONE, pages=2)
+        report = Report(round=followup_round, version=version, state=Report.State.DONE, pages=2)
         report.file.save(f"q{version}.pdf", ContentFile(b"%PDF"), save=False)
         report.save()
-    return round
+    return followup_round
 
 
 def build_round(n: int):
     build_plan(n)
     plan = ActionPlan.objects.get(strategy__slug="s")
-    round = _round_of(plan, n)
-    return round.get_absolute_url(), _coordinator_of(plan.strategy)
+    followup_round = _round_of(plan, n)
+    return followup_round.get_absolute_url(), _coordinator_of(plan.strategy)
 
 
 def build_report_edit(n: int):
@@ -212,8 +212,8 @@ def build_report_edit(n: int):
     for i in range(n):
         activity.sub_goals.create(title=f"delmål {i}", planned_count=2)
         activity.budget_lines.create(kind="cost", year=plan.year, label=f"Konsult {i}", amount=1)
-    round = _round_of(plan, 1)
-    report = round.reports.get(activity=activity)
+    followup_round = _round_of(plan, 1)
+    report = followup_round.reports.get(activity=activity)
     return report.get_absolute_url(), _coordinator_of(plan.strategy)
 
 

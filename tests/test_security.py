@@ -7,6 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from portal.access import client_ip
+from tests.factories import UserFactory
 from tests.test_env import run_with_settings
 
 
@@ -62,10 +63,12 @@ def test_production_settings_are_secure():
 
 
 def test_passwords_need_twelve_characters_and_not_a_common_one(db):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as short:
         validate_password("kort")
-    with pytest.raises(ValidationError):
-        validate_password("password1234")
+    assert "password_too_short" in {error.code for error in short.value.error_list}
+    with pytest.raises(ValidationError) as common:
+        validate_password("password1234")  # twelve characters
+    assert {error.code for error in common.value.error_list} == {"password_too_common"}
     validate_password("en-lång-lösenfras-för-länet")
 
 
@@ -109,25 +112,34 @@ def behind_proxy(settings):
     settings.AXES_FAILURE_LIMIT = 3
 
 
-def test_sign_in_locks_after_repeated_failures(client, demo, behind_proxy):
+#: The password tests.factories.UserFactory gives everyone.
+PASSWORD = "secret-password"
+
+
+@pytest.fixture
+def person(db):
+    return UserFactory()
+
+
+def test_sign_in_locks_after_repeated_failures(client, person, behind_proxy):
     for _ in range(3):
-        _attempt(client, "samordnare", "fel", "203.0.113.7")
-    response = _attempt(client, "samordnare", "demo-password", "203.0.113.7")
+        _attempt(client, person.username, "fel", "203.0.113.7")
+    response = _attempt(client, person.username, PASSWORD, "203.0.113.7")
     assert response.status_code == 429
     assert "För många försök" in response.content.decode()
 
 
-def test_a_spoofed_forwarded_for_does_not_reset_the_counter(client, demo, behind_proxy):
+def test_a_spoofed_forwarded_for_does_not_reset_the_counter(client, person, behind_proxy):
     for n in range(3):
-        _attempt(client, "samordnare", "fel", "203.0.113.7", spoofed=f"198.51.100.{n}")
-    response = _attempt(client, "samordnare", "demo-password", "203.0.113.7", spoofed="1.2.3.4")
+        _attempt(client, person.username, "fel", "203.0.113.7", spoofed=f"198.51.100.{n}")
+    response = _attempt(client, person.username, PASSWORD, "203.0.113.7", spoofed="1.2.3.4")
     assert response.status_code == 429
 
 
-def test_an_attacker_cannot_lock_the_user_out_elsewhere(client, demo, behind_proxy):
+def test_an_attacker_cannot_lock_the_user_out_elsewhere(client, person, behind_proxy):
     for _ in range(3):
-        _attempt(client, "samordnare", "fel", "203.0.113.7")
-    response = _attempt(client, "samordnare", "demo-password", "192.0.2.50")
+        _attempt(client, person.username, "fel", "203.0.113.7")
+    response = _attempt(client, person.username, PASSWORD, "192.0.2.50")
     assert response.status_code == 302  # signed in from the user's own address
 
 

@@ -310,3 +310,40 @@ def test_the_demo_years_report(published_plan):
     )
     assert f"Title: {published_plan.title}" in pdf_normalise(info.stdout.decode())
     assert "Tagged: yes" in pdf_normalise(info.stdout.decode())
+
+
+# --- Moved here from other test files (h-tests): these check the demo's own content --------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/", "Digitaliseringsstrategi för Örebro län 2021–2026"),
+        ("/strategier/", "Program för digitalisering 2021–2026"),
+        (f"/strategier/{COUNTY}/", "Förbättrad tillgång till hård infrastruktur"),
+        (f"/strategier/{COUNTY}/", "Stark konkurrenskraft"),
+        (f"/strategier/{COUNTY}/", "Barn och unga"),
+        (f"/strategier/{COUNTY}/digital-infrastruktur/", "höja tempot i utbyggnaden"),
+        (f"/strategier/{COUNTY}/samverkansomraden/", "Ta fram alternativa infrastrukturlösningar"),
+        ("/handlingsplaner/", "Aktiviteter 2023"),
+        (f"/handlingsplaner/{COUNTY}/2023/", "SDK (Säker Digital Kommunikation)"),
+        ("/strategier/region-orebro-program-2021-2026/", "Effektmål"),
+    ],
+)
+def test_public_pages_show_the_seed_content(demo, client, url, expected):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert expected in html
+    # No template syntax leaks into the page (a {# #} comment is one line only).
+    assert "{#" not in html and "{%" not in html and "{{" not in html
+
+
+def test_demo_contacts_answer_for_their_municipality(demo):
+    kumla = User.objects.get(username="kontakt-kumla")
+    assert kumla.has_perm("portal.answer_offers", kumla.organisation)
+    assert not kumla.has_perm(
+        "portal.answer_offers", Organisation.objects.get(slug="orebro-kommun")
+    )
+    coordinator = User.objects.get(username="samordnare")
+    assert not coordinator.has_perm("portal.answer_offers", coordinator.organisation)

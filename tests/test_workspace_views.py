@@ -1,44 +1,59 @@
 """The plan workspace pages: what each role sees, the no-JavaScript and htmx paths."""
 
+import pytest
+
 from actionplans.models import ActionPlan, Activity
-from tests.conftest import demo_user
+from tests.factories import PROJECT, plan_project_make, published_content_make
 from tests.test_activity_save import post_data
 
-LEAD = "insatsledare-digital-infrastruktur"
+
+@pytest.fixture
+def draft_plan(programme):
+    """The programme's draft, with its one project."""
+    plan_project_make(programme.draft_plan)
+    return programme.draft_plan
 
 
-def signed_in(client, username):
-    client.force_login(demo_user(username))
+@pytest.fixture
+def published_plan(programme):
+    """The programme's published plan, with ten activities (two in the lead's area)."""
+    published_content_make(programme)
+    return programme.published_plan
+
+
+def signed_in(client, user):
+    client.force_login(user)
     return client
 
 
-def test_coordinator_sees_the_steps_and_edit_buttons(client, draft_plan):
-    html = signed_in(client, "samordnare").get(draft_plan.get_edit_url()).content.decode()
+def test_coordinator_sees_the_steps_and_edit_buttons(client, programme, draft_plan):
+    html = signed_in(client, programme.coordinator).get(draft_plan.get_edit_url()).content.decode()
     assert "/steg/submit/" in html
     assert "/steg/approve/" not in html
     assert "/ny-aktivitet/" in html
     assert "/andra/" in html
 
 
-def test_steering_group_sees_no_edit_buttons(client, draft_plan):
-    html = signed_in(client, "styrgrupp").get(draft_plan.get_edit_url()).content.decode()
+def test_steering_group_sees_no_edit_buttons(client, programme, draft_plan):
+    html = signed_in(client, programme.steering).get(draft_plan.get_edit_url()).content.decode()
     assert "/ny-aktivitet/" not in html and "/andra/" not in html
     assert "/kommentar/" in html
 
 
-def test_lead_edits_only_cards_of_their_area(client, published_plan):
+def test_lead_edits_only_cards_of_their_area(client, programme, published_plan):
     plan = published_plan
     ActionPlan.objects.filter(pk=plan.pk).update(state=ActionPlan.State.DRAFT)
-    html = signed_in(client, LEAD).get(plan.get_edit_url()).content.decode()
+    html = signed_in(client, programme.lead).get(plan.get_edit_url()).content.decode()
     own = plan.activities.filter(collaboration_area__name="Digital infrastruktur")
     others = plan.activities.exclude(collaboration_area__name="Digital infrastruktur")
+    assert (own.count(), others.count()) == (2, 8)
     assert all(f"/aktiviteter/{a.pk}/andra/" in html for a in own)
     assert not any(f"/aktiviteter/{a.pk}/andra/" in html for a in others)
 
 
-def test_edit_without_javascript_redirects_to_the_card(client, draft_plan):
+def test_edit_without_javascript_redirects_to_the_card(client, programme, draft_plan):
     activity = draft_plan.activities.get()
-    response = signed_in(client, "samordnare").post(
+    response = signed_in(client, programme.coordinator).post(
         activity.get_edit_url(), post_data(draft_plan, activity, title="Nytt namn")
     )
     assert response.status_code == 302
@@ -46,9 +61,9 @@ def test_edit_without_javascript_redirects_to_the_card(client, draft_plan):
     assert Activity.objects.get(pk=activity.pk).title == "Nytt namn"
 
 
-def test_edit_in_place_with_htmx_returns_the_card(client, draft_plan):
+def test_edit_in_place_with_htmx_returns_the_card(client, programme, draft_plan):
     activity = draft_plan.activities.get()
-    signed_in(client, "samordnare")
+    signed_in(client, programme.coordinator)
     form = client.get(activity.get_edit_url(), headers={"HX-Request": "true"})
     assert form.status_code == 200
     assert b"<html" not in form.content and b'hx-post="' in form.content
@@ -62,23 +77,23 @@ def test_edit_in_place_with_htmx_returns_the_card(client, draft_plan):
     assert "<article" in html and "Nytt namn" in html and "<html" not in html
 
 
-def test_a_bad_form_keeps_what_was_typed(client, draft_plan):
+def test_a_bad_form_keeps_what_was_typed(client, programme, draft_plan):
     activity = draft_plan.activities.get()
     data = post_data(
         draft_plan, activity, title="", description="Min långa text som inte får försvinna"
     )
-    response = signed_in(client, "samordnare").post(activity.get_edit_url(), data)
+    response = signed_in(client, programme.coordinator).post(activity.get_edit_url(), data)
     html = response.content.decode()
     assert response.status_code == 200
     assert "Min långa text som inte får försvinna" in html
     assert 'role="alert"' in html
-    assert Activity.objects.get(pk=activity.pk).title == "Regional digitaliseringsutveckling"
+    assert Activity.objects.get(pk=activity.pk).title == PROJECT
 
 
-def test_a_conflicting_save_shows_the_other_change(client, draft_plan):
+def test_a_conflicting_save_shows_the_other_change(client, programme, draft_plan):
     activity = draft_plan.activities.get()
     stale = post_data(draft_plan, activity, title="Min version")
-    signed_in(client, "samordnare").post(
+    signed_in(client, programme.coordinator).post(
         activity.get_edit_url(), post_data(draft_plan, activity, title="Deras version")
     )
     response = client.post(activity.get_edit_url(), stale)
@@ -92,31 +107,31 @@ def test_a_conflicting_save_shows_the_other_change(client, draft_plan):
     assert Activity.objects.get(pk=activity.pk).title == "Min version"
 
 
-def test_create_page_and_post(client, draft_plan):
-    signed_in(client, "samordnare")
+def test_create_page_and_post(client, programme, draft_plan):
+    signed_in(client, programme.coordinator)
     assert client.get(f"/planarbete/{draft_plan.pk}/ny-aktivitet/").status_code == 200
     response = client.post(f"/planarbete/{draft_plan.pk}/ny-aktivitet/", post_data(draft_plan))
     assert response.status_code == 302
     assert draft_plan.activities.filter(title="Gemensam bredbandskartläggning").exists()
 
 
-def test_submit_then_comment_then_approve_through_the_pages(client, draft_plan):
-    signed_in(client, "samordnare").post(
+def test_submit_then_comment_then_approve_through_the_pages(client, programme, draft_plan):
+    signed_in(client, programme.coordinator).post(
         f"/planarbete/{draft_plan.pk}/steg/submit/", {"comment": ""}
     )
-    signed_in(client, "strategigrupp").post(
+    signed_in(client, programme.commenter).post(
         f"/planarbete/{draft_plan.pk}/kommentar/", {"comment": "Lägg till mätetal."}
     )
-    signed_in(client, "styrgrupp").post(f"/planarbete/{draft_plan.pk}/steg/approve/", {})
+    signed_in(client, programme.steering).post(f"/planarbete/{draft_plan.pk}/steg/approve/", {})
     draft_plan.refresh_from_db()
     assert draft_plan.state == ActionPlan.State.APPROVED
     html = client.get(draft_plan.get_edit_url()).content.decode()
     assert "Lägg till mätetal." in html
 
 
-def test_remove_and_restore_with_htmx_return_the_list(client, draft_plan):
+def test_remove_and_restore_with_htmx_return_the_list(client, programme, draft_plan):
     activity = draft_plan.activities.get()
-    signed_in(client, "samordnare")
+    signed_in(client, programme.coordinator)
     response = client.post(f"/aktiviteter/{activity.pk}/ta-bort/", headers={"HX-Request": "true"})
     html = response.content.decode()
     assert 'id="plan-activities"' in html and "/aterstall/" in html
@@ -131,11 +146,11 @@ def test_removed_activities_leave_the_public_page(client, published_plan):
     assert f'id="activity-{activity.pk}"' not in html
 
 
-def test_history_page_shows_the_diff(client, draft_plan):
+def test_history_page_shows_the_diff(client, programme, draft_plan):
     activity = draft_plan.activities.get()
-    signed_in(client, "samordnare").post(
+    signed_in(client, programme.coordinator).post(
         activity.get_edit_url(), post_data(draft_plan, activity, title="Nytt namn")
     )
     html = client.get(f"/aktiviteter/{activity.pk}/historik/").content.decode()
-    assert "Regional digitaliseringsutveckling" in html and "Nytt namn" in html
+    assert PROJECT in html and "Nytt namn" in html
     assert "Återställ" in html or "Restore" in html
