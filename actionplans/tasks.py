@@ -14,7 +14,7 @@ from django.utils import timezone
 from actionplans.models import InitiativeEvent, Offer, OfferMail
 from actionplans.selectors import offers as offer_selectors
 from actionplans.services import imports
-from portal.dates import today
+from portal.dates import due_for_reminder, today
 from portal.mail import mail_message, send_once
 from portal.selectors import answering_users
 
@@ -83,10 +83,9 @@ def send_offer_reminders() -> int:
     """Daily (beat): remind those who have not answered, ``reminder_days`` before the
     deadline. An organisation that has answered any activity is not reminded."""
     current_day = today()
+    offers = Offer.objects.filter(deadline__gte=current_day).select_related("plan", "sent_by")
     sent = 0
-    for offer in Offer.objects.filter(deadline__gte=current_day).select_related("plan", "sent_by"):
-        if (offer.deadline - current_day).days > offer.reminder_days:
-            continue
+    for offer in due_for_reminder(offers, on=current_day):
         answered = set(offer.participations.values_list("organisation_id", flat=True))
         for recipient in offer.recipients.select_related("organisation"):
             if recipient.organisation_id in answered:

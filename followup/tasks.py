@@ -19,6 +19,7 @@ from django.utils.translation import override
 
 from followup.models import ActivityReport, FollowUpRound, Report, ReportMail, RoundMail
 from followup.pdf.task import build_report, orphan_report_files, report_storage
+from portal.dates import due_for_reminder, today
 from portal.mail import mail_message, send_once
 from portal.models import Membership
 
@@ -91,14 +92,12 @@ def send_round_opened(round_id: int) -> int:
 def send_round_reminders() -> int:
     """Hourly (beat): ``reminder_days`` before the deadline, remind whoever has reports
     left to submit."""
-    today = timezone.localdate()
-    sent = 0
+    current_day = today()
     rounds = FollowUpRound.objects.filter(
-        state=FollowUpRound.State.OPEN, deadline__gte=today
+        state=FollowUpRound.State.OPEN, deadline__gte=current_day
     ).select_related("plan", "opened_by")
-    for followup_round in rounds:
-        if (followup_round.deadline - today).days > followup_round.reminder_days:
-            continue
+    sent = 0
+    for followup_round in due_for_reminder(rounds, on=current_day):
         pending = _round_reports(followup_round, state=ActivityReport.State.DRAFT)
         for address, reports in _by_recipient(pending).items():
             context = {"round": followup_round, "reports": reports}

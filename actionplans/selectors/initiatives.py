@@ -5,12 +5,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     QuerySet,
 )
-from django.utils import timezone
 
 from actionplans.access import APPROVE, COMMENT, EDIT
 from actionplans.models import (
     Initiative,
 )
+from portal.dates import today
 from portal.models import (
     AgendaItem,
     Body,
@@ -72,11 +72,7 @@ def steering_meetings(strategy: Strategy) -> QuerySet[Meeting]:
 
 
 def coming_steering_meetings(strategy: Strategy) -> QuerySet[Meeting]:
-    return (
-        steering_meetings(strategy)
-        .filter(starts_at__date__gte=timezone.localdate())
-        .order_by("starts_at")
-    )
+    return steering_meetings(strategy).filter(starts_at__date__gte=today()).order_by("starts_at")
 
 
 def decision_meeting_id(initiative: Initiative, meetings: QuerySet[Meeting]) -> int | None:
@@ -91,5 +87,5 @@ def decision_meeting_id(initiative: Initiative, meetings: QuerySet[Meeting]) -> 
     )
     if item is not None:
         return item.meeting_id
-    meeting = meetings.filter(starts_at__date__lte=timezone.localdate()).first()
+    meeting = meetings.filter(starts_at__date__lte=today()).first()
     return meeting.pk if meeting else None

@@ -17,9 +17,10 @@ from actionplans.access import InitiativeAccess, can_submit
 from actionplans.models import ActionPlan, Activity, Initiative, InitiativeEvent, PlanEvent
 from actionplans.selectors.initiatives import preparers, steering_meetings
 from actionplans.services.activities import next_activity_order
-from portal.models import Body, Meeting, User
-from portal.services import agenda_item_add, decision_record
+from portal.models import Decision, Meeting, User
+from portal.services import agenda_item_add
 from strategy.models import CollaborationArea, FocusArea, Strategy
+from strategy.services import steering_group_decision_record
 
 
 def _event(initiative: Initiative, kind: str, user: User, text: str = "") -> InitiativeEvent:
@@ -278,31 +279,28 @@ def _activity_from(
     return activity
 
 
-def _register(initiative: Initiative, user: User, meeting: Meeting | None):
-    body = initiative.strategy.governing_bodies.filter(kind=Body.Kind.STEERING_GROUP).first()
-    if body is None:
-        return None
-    with translation.override("sv"):  # the register is kept in Swedish
-        if initiative.outcome == Initiative.Outcome.PRIORITISED:
-            assert initiative.plan is not None  # a prioritised initiative has its plan
-            title = _("Prioritised the initiative “%(title)s” into the plan for %(year)s") % {
-                "title": initiative.title,
-                "year": initiative.plan.year,
-            }
-        elif initiative.outcome == Initiative.Outcome.PARKED:
-            title = _("Parked the initiative “%(title)s”") % {"title": initiative.title}
-        else:
-            title = _("Rejected the initiative “%(title)s”") % {"title": initiative.title}
-    return decision_record(
-        body=body,
-        title=title,
-        decided_on=meeting.starts_at.date() if meeting else timezone.localdate(),
+def _register(initiative: Initiative, user: User, meeting: Meeting | None) -> Decision | None:
+    return steering_group_decision_record(
+        strategy=initiative.strategy,
+        title=lambda: _decision_title(initiative),
         user=user,
         subject=initiative,
         subject_url=initiative.get_absolute_url(),
         meeting=meeting,
         text=initiative.reason,
     )
+
+
+def _decision_title(initiative: Initiative) -> str:
+    if initiative.outcome == Initiative.Outcome.PRIORITISED:
+        assert initiative.plan is not None  # a prioritised initiative has its plan
+        return _("Prioritised the initiative “%(title)s” into the plan for %(year)s") % {
+            "title": initiative.title,
+            "year": initiative.plan.year,
+        }
+    if initiative.outcome == Initiative.Outcome.PARKED:
+        return _("Parked the initiative “%(title)s”") % {"title": initiative.title}
+    return _("Rejected the initiative “%(title)s”") % {"title": initiative.title}
 
 
 def initiative_comment(

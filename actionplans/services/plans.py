@@ -7,16 +7,14 @@ plan's state again under a row lock, so that two clicks or two people never both
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, Risk, SubGoal
 from actionplans.services.activities import ACTIVITY_COPY_FIELDS, CHILD_FIELDS, HistoryWriter
 from actionplans.workflow import TRANSITIONS
-from portal.dates import today
-from portal.models import Body, User
-from portal.services import decision_record
+from portal.models import User
+from strategy.services import steering_group_decision_record
 
 # --- The plan's workflow ------------------------------------------------------------------
 
@@ -66,18 +64,12 @@ def plan_transition(
 
 def _register_approval(plan: ActionPlan, user: User, comment: str) -> None:
     """The steering group's approval goes into its decision register as it is taken."""
-    body = plan.strategy.governing_bodies.filter(kind=Body.Kind.STEERING_GROUP).first()
-    if body is None:
-        return
-    with translation.override("sv"):  # the register is kept in Swedish
-        title = _("Approved the action plan “%(title)s” (%(year)s)") % {
-            "title": plan.title,
-            "year": plan.year,
-        }
-    decision_record(
-        body=body,
-        title=title,
-        decided_on=today(),
+    steering_group_decision_record(
+        strategy=plan.strategy,
+        title=lambda: (
+            _("Approved the action plan “%(title)s” (%(year)s)")
+            % {"title": plan.title, "year": plan.year}
+        ),
         user=user,
         subject=plan,
         subject_url=plan.get_absolute_url(),

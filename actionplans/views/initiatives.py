@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +26,7 @@ from actionplans.models import Initiative, InitiativeEvent
 from actionplans.selectors import initiatives as initiative_selectors
 from actionplans.services import initiatives as initiative_services
 from actionplans.tasks import send_initiative_notice
+from portal.dates import today
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
 
@@ -103,7 +103,7 @@ def _decide_form(initiative: Initiative, data=None) -> DecideForm:
         initiative=initiative,
         meetings=meetings,
         initial={
-            "year": timezone.localdate().year + 1,
+            "year": today().year + 1,
             "meeting": initiative_selectors.decision_meeting_id(initiative, meetings),
         },
     )

@@ -9,13 +9,13 @@ function has said there is something to queue.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followup.access import FollowUpAccess
 from followup.models import FollowUpRound, Report, ReportComment
 from portal.models import Body, User
-from portal.services import decision_record
+from strategy.services import steering_group_decision_record
 
 
 @transaction.atomic
@@ -121,19 +121,12 @@ def pdf_report_approve(
 
 def _register_approval(report: Report, user: User, comment: str) -> None:
     plan = report.round.plan
-    body = plan.strategy.governing_bodies.filter(kind=Body.Kind.STEERING_GROUP).first()
-    if body is None:
-        return
-    with translation.override("sv"):  # the register is kept in Swedish
-        title = _("Approved the follow-up of “%(title)s”, %(period)s (version %(version)s)") % {
-            "title": plan.title,
-            "period": report.round.period,
-            "version": report.version,
-        }
-    decision_record(
-        body=body,
-        title=title,
-        decided_on=timezone.localdate(),
+    steering_group_decision_record(
+        strategy=plan.strategy,
+        title=lambda: (
+            _("Approved the follow-up of “%(title)s”, %(period)s (version %(version)s)")
+            % {"title": plan.title, "period": report.round.period, "version": report.version}
+        ),
         user=user,
         subject=report,
         subject_url=report.get_absolute_url(),

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from django.utils.text import slugify
 
+from portal.dates import today
 from portal.models import Body, Meeting, Membership, Organisation, User
 from portal.seeding import Seeder, read_yaml, text
 from portal.services import contact_access_sync
@@ -96,9 +97,9 @@ def _seed_meetings(body: Body, row: dict) -> None:
     today and one is coming. Created once: after that the body's meetings are its own."""
     if body.meetings.exists():
         return
-    today = timezone.localdate()
+    first_day = today()
     for offset in row["days_from_today"]:
-        day = today + timedelta(days=offset)
+        day = first_day + timedelta(days=offset)
         starts = timezone.make_aware(datetime.combine(day, time(13, 0)))
         Meeting.objects.create(
             body=body,
