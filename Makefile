@@ -65,6 +65,7 @@ lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	DJANGO_DEBUG=1 .venv/bin/mypy portal strategy actionplans followup
+	.venv/bin/lint-imports
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 messages: install
