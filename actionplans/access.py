@@ -172,7 +172,9 @@ def get_activity_for_user(
     if not access.can_work_on:
         raise Http404
     if edit and not access.can_edit_area(activity.collaboration_area_id):
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the plan's coordinators and the area's lead change the area's activities."
+        )
     return activity, access
 
 
@@ -254,7 +256,9 @@ def get_answering_organisation(access: OfferAccess, slug: str) -> Organisation |
         return access.answers_for
     if access.manages:
         return None
-    raise PermissionDenied
+    raise PermissionDenied(
+        "A contact answers only for their own organisation; coordinators answer for any."
+    )
 
 
 def is_own_organisation(user: User | AnonymousUser, organisation: Organisation) -> bool:
@@ -294,7 +298,7 @@ def get_plan_for_import(user: User | AnonymousUser, plan_id: int) -> tuple[Actio
     """The plan if the user may import activities into it (edit it or one of its areas)."""
     plan, access = get_plan_for_user(user, plan_id)
     if not access.can_add_activities:
-        raise PermissionDenied
+        raise PermissionDenied("Only those who add activities to the plan import into it.")
     return plan, access
 
 
@@ -314,7 +318,7 @@ def get_import_for_user(
     if not (is_uploader or access.can_edit_plan):
         raise Http404
     if uploader_only and not is_uploader:
-        raise PermissionDenied
+        raise PermissionDenied("Only the uploader saves an import or checks it again.")
     return plan_import, ImportAccess(plan_import=plan_import, is_uploader=is_uploader)
 
 

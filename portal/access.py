@@ -84,7 +84,9 @@ def get_body_for_manager(user, slug: str) -> Body:
     (the body and its meetings are public, so refusing tells nothing new)."""
     body = get_object_or_404(Body, slug=slug)
     if not can_manage_meetings(user, body):
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the body's chair and secretary and the coordinators keep its meetings."
+        )
     return body
 
 

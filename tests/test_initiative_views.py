@@ -1,23 +1,48 @@
 """The initiative's pages: each step posts to its own view, which has the submitter told of
 it (the services leave that to their caller)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from actionplans.models import Initiative, InitiativeEvent
 from actionplans.tasks import send_initiative_notice
 from portal.models import Meeting
-from strategy.models import CollaborationArea, Strategy
-from tests.conftest import demo_user
+from tests.factories import FocusAreaFactory, council_make
 
-COUNTY = "orebro-lan-2021-2026"
 NOTICE = "actionplans.tasks.send_initiative_notice"
 SCORES = dict.fromkeys(Initiative.CRITERIA, "4")
 
 
 @pytest.fixture
-def county(demo):
-    return Strategy.objects.get(slug=COUNTY)
+def county(programme):
+    """The programme's strategy with a second focus area and a steering group meeting to
+    come, whose agenda the initiative goes on."""
+    FocusAreaFactory(strategy=programme.strategy, title="Digital kompetens")
+    starts = timezone.now() + timedelta(days=30)
+    Meeting.objects.create(
+        body=programme.steering_group,
+        title="Programstyrgruppens möte",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )
+    return programme.strategy
+
+
+@pytest.fixture
+def people(programme, county):
+    """Who is who in these tests: the programme's contact of a municipality submits, the
+    council's chair and the strategy group's member (``preparer``) prepare, and the steering
+    group decides."""
+    _council, chair = council_make(programme)
+    return {
+        "submitter": programme.contact,
+        "council chair": chair,
+        "preparer": programme.commenter,
+        "steering": programme.steering,
+    }
 
 
 def _notices(callbacks) -> list[tuple]:
@@ -25,17 +50,17 @@ def _notices(callbacks) -> list[tuple]:
     return [(callback.func.__self__.name, callback.args) for callback in callbacks]
 
 
-def _post(client, username, path, data, capture):
-    client.force_login(demo_user(username))
+def _post(client, user, path, data, capture):
+    client.force_login(user)
     with capture() as callbacks:
         response = client.post(path, data)
     return response, _notices(callbacks)
 
 
-def _step(client, capture, username, initiative, step, data, kind):
+def _step(client, capture, user, initiative, step, data, kind):
     """Post one step; it is saved, its event recorded and one notice of it enqueued."""
     path = f"/initiativ/{initiative.pk}/{step}/"
-    response, notices = _post(client, username, path, data, capture)
+    response, notices = _post(client, user, path, data, capture)
     assert response.status_code == 302, response.content[:300]
     assert response["Location"] == initiative.get_absolute_url()
     event = initiative.events.latest("pk")
@@ -44,9 +69,8 @@ def _step(client, capture, username, initiative, step, data, kind):
     return event
 
 
-def _new_initiative(county) -> Initiative:
-    """An initiative of kontakt-laxa's, submitted without the steps' views."""
-    submitter = demo_user("kontakt-laxa")
+def _new_initiative(county, submitter) -> Initiative:
+    """An initiative of the submitter's, submitted without the steps' views."""
     return Initiative.objects.create(
         strategy=county,
         title="Initiativ",
@@ -58,7 +82,7 @@ def _new_initiative(county) -> Initiative:
     )
 
 
-def _submitted(client, county, capture):
+def _submitted(client, county, submitter, capture):
     data = {
         "strategy": county.pk,
         "title": "Gemensam e-tjänst för bygglov",
@@ -68,7 +92,7 @@ def _submitted(client, county, capture):
         "proposed_kind": "prestudy",
         "rough_cost": "250000",
     }
-    response, notices = _post(client, "kontakt-laxa", "/initiativ/nytt/", data, capture)
+    response, notices = _post(client, submitter, "/initiativ/nytt/", data, capture)
     initiative = Initiative.objects.get(title=data["title"])
     assert response.status_code == 302
     assert response["Location"] == initiative.get_absolute_url()
@@ -79,41 +103,41 @@ def _submitted(client, county, capture):
 
 
 def test_submitting_sends_the_submitter_a_receipt(
-    client, county, django_capture_on_commit_callbacks
+    client, county, people, django_capture_on_commit_callbacks
 ):
-    initiative = _submitted(client, county, django_capture_on_commit_callbacks)
+    submitter = people["submitter"]
+    initiative = _submitted(client, county, submitter, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     assert send_initiative_notice(initiative.events.get().pk) is True
-    assert [m.to for m in mail.outbox] == [["kontakt-laxa@example.org"]]
+    assert [m.to for m in mail.outbox] == [[submitter.email]]
 
 
 def test_each_step_posts_to_its_own_view_and_the_submitter_is_told(
-    client, county, django_capture_on_commit_callbacks
+    client, programme, county, people, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    initiative = _submitted(client, county, capture)
-    preparer = demo_user("strategigrupp")
+    initiative = _submitted(client, county, people["submitter"], capture)
+    preparer = people["preparer"]
     kinds = InitiativeEvent.Kind
-    _step(client, capture, "rad", initiative, "tilldela", {"preparer": preparer.pk}, kinds.ASSIGNED)
+    assign = {"preparer": preparer.pk}
+    _step(client, capture, people["council chair"], initiative, "tilldela", assign, kinds.ASSIGNED)
     scores = SCORES | {"analysis": "Stark nytta."}
-    _step(client, capture, "strategigrupp", initiative, "bedom", scores, kinds.SCORED)
-    meeting = Meeting.objects.filter(body__slug="programstyrgruppen").latest("starts_at")
+    _step(client, capture, preparer, initiative, "bedom", scores, kinds.SCORED)
+    meeting = Meeting.objects.get(body=programme.steering_group)
     agenda = {"agenda-meeting": meeting.pk}
-    _step(client, capture, "strategigrupp", initiative, "dagordning", agenda, kinds.AGENDA)
+    _step(client, capture, preparer, initiative, "dagordning", agenda, kinds.AGENDA)
     decision = {
         "outcome": "prioritised",
         "reason": "Hög nytta.",
         "meeting": meeting.pk,
         "year": "2025",
-        "collaboration_area": CollaborationArea.objects.get(
-            strategy=county, name="Välfärdstjänster"
-        ).pk,
+        "collaboration_area": programme.area.pk,
     }
-    _step(client, capture, "styrgrupp", initiative, "beslut", decision, kinds.DECIDED)
+    _step(client, capture, people["steering"], initiative, "beslut", decision, kinds.DECIDED)
     _step(
         client,
         capture,
-        "kontakt-laxa",
+        people["submitter"],
         initiative,
         "kommentar",
         {"comment": "Tack!"},
@@ -127,15 +151,15 @@ def test_each_step_posts_to_its_own_view_and_the_submitter_is_told(
 
 
 def test_an_incomplete_step_comes_back_with_its_errors(
-    client, county, django_capture_on_commit_callbacks
+    client, county, people, django_capture_on_commit_callbacks
 ):
-    initiative = _new_initiative(county)
+    initiative = _new_initiative(county, people["submitter"])
     Initiative.objects.filter(pk=initiative.pk).update(
-        state=Initiative.State.ANALYSIS, preparer=demo_user("strategigrupp")
+        state=Initiative.State.ANALYSIS, preparer=people["preparer"]
     )
     response, notices = _post(
         client,
-        "strategigrupp",
+        people["preparer"],
         f"/initiativ/{initiative.pk}/bedom/",
         {"analysis": ""},
         django_capture_on_commit_callbacks,
@@ -148,12 +172,12 @@ def test_an_incomplete_step_comes_back_with_its_errors(
 
 
 def test_a_decision_before_the_analysis_is_refused_with_its_reason(
-    client, county, django_capture_on_commit_callbacks
+    client, county, people, django_capture_on_commit_callbacks
 ):
-    initiative = _submitted(client, county, django_capture_on_commit_callbacks)
+    initiative = _submitted(client, county, people["submitter"], django_capture_on_commit_callbacks)
     response, notices = _post(
         client,
-        "styrgrupp",
+        people["steering"],
         f"/initiativ/{initiative.pk}/beslut/",
         {"outcome": "rejected", "reason": "Nej"},
         django_capture_on_commit_callbacks,
@@ -167,17 +191,17 @@ def test_a_decision_before_the_analysis_is_refused_with_its_reason(
 
 
 @pytest.mark.parametrize(
-    ("step", "username"),
+    ("step", "who"),
     [
-        ("tilldela", "kontakt-laxa"),  # the submitter does not prepare
-        ("bedom", "rad"),  # only the preparer scores (nobody is yet)
-        ("dagordning", "kontakt-laxa"),
-        ("beslut", "strategigrupp"),  # only the steering group decides
+        ("tilldela", "submitter"),  # the submitter does not prepare
+        ("bedom", "council chair"),  # only the preparer scores (nobody is yet)
+        ("dagordning", "submitter"),
+        ("beslut", "preparer"),  # only the steering group decides
     ],
 )
-def test_a_step_the_role_does_not_allow_is_refused(client, county, step, username):
-    initiative = _new_initiative(county)
-    client.force_login(demo_user(username))
+def test_a_step_the_role_does_not_allow_is_refused(client, county, people, step, who):
+    initiative = _new_initiative(county, people["submitter"])
+    client.force_login(people[who])
     response = client.post(f"/initiativ/{initiative.pk}/{step}/", {})
     assert response.status_code == 403
     assert list(initiative.events.all()) == []
@@ -192,33 +216,33 @@ def _form_actions(response) -> set[str]:
     }
 
 
-def test_the_page_offers_the_steps_its_reader_can_take_now(client, county):
-    initiative = _new_initiative(county)
+def test_the_page_offers_the_steps_its_reader_can_take_now(client, county, people):
+    initiative = _new_initiative(county, people["submitter"])
 
-    def offered(username):
-        client.force_login(demo_user(username))
+    def offered(who):
+        client.force_login(people[who])
         response = client.get(initiative.get_absolute_url())
         assert response.status_code == 200
         return _form_actions(response)
 
-    assert offered("kontakt-laxa") == {"kommentar"}
-    assert offered("styrgrupp") == {"tilldela", "kommentar"}
+    assert offered("submitter") == {"kommentar"}
+    assert offered("steering") == {"tilldela", "kommentar"}
     Initiative.objects.filter(pk=initiative.pk).update(
-        state=Initiative.State.ANALYSIS, preparer=demo_user("strategigrupp")
+        state=Initiative.State.ANALYSIS, preparer=people["preparer"]
     )
-    assert offered("strategigrupp") == {"tilldela", "bedom", "kommentar"}
+    assert offered("preparer") == {"tilldela", "bedom", "kommentar"}
     Initiative.objects.filter(pk=initiative.pk).update(**dict.fromkeys(Initiative.CRITERIA, 4))
-    assert offered("strategigrupp") == {"tilldela", "bedom", "dagordning", "kommentar"}
-    assert offered("styrgrupp") == {"tilldela", "dagordning", "beslut", "kommentar"}
+    assert offered("preparer") == {"tilldela", "bedom", "dagordning", "kommentar"}
+    assert offered("steering") == {"tilldela", "dagordning", "beslut", "kommentar"}
     Initiative.objects.filter(pk=initiative.pk).update(
         state=Initiative.State.DECIDED, outcome=Initiative.Outcome.PARKED
     )
-    assert offered("styrgrupp") == {"kommentar"}
-    assert offered("kontakt-laxa") == {"kommentar"}
+    assert offered("steering") == {"kommentar"}
+    assert offered("submitter") == {"kommentar"}
 
 
-def test_the_page_takes_no_posts_and_the_steps_no_gets(client, county):
-    initiative = _new_initiative(county)
-    client.force_login(demo_user("styrgrupp"))
+def test_the_page_takes_no_posts_and_the_steps_no_gets(client, county, people):
+    initiative = _new_initiative(county, people["submitter"])
+    client.force_login(people["steering"])
     assert client.post(initiative.get_absolute_url(), {"comment": "x"}).status_code == 405
     assert client.get(f"/initiativ/{initiative.pk}/kommentar/").status_code == 405

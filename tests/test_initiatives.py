@@ -105,9 +105,8 @@ def test_an_organisation_outside_the_collaboration_cannot_submit(programme, coun
     user = programme.contact
     user.organisation = OrganisationFactory(name="Region Utanför", collaborates=False)
     user.save()
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(PermissionDenied, match="Only members of a collaborating organisation"):
         _submit(county, user)
-    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     assert not Initiative.objects.filter(strategy=county).exists()
 
 
@@ -136,9 +135,8 @@ def test_who_sees_an_initiative(county, people):
 def test_only_preparers_assign_and_only_among_themselves(county, people):
     initiative = _submit(county, people["submitter"])
     user, access = _as(people["submitter"], initiative)
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(PermissionDenied, match="and the coordinators assign a preparer"):
         intake.initiative_assign(initiative=initiative, user=user, access=access, preparer=user)
-    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     user, access = _as(people["council chair"], initiative)
     with pytest.raises(ValidationError, match=r"(?i)beredare"):
         intake.initiative_assign(
@@ -161,11 +159,10 @@ def test_only_the_preparer_scores_and_every_criterion_counts(county, people):
     intake.initiative_assign(initiative=initiative, user=user, access=access, preparer=user)
     initiative.refresh_from_db()
     other, other_access = _as(people["council chair"], initiative)
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(PermissionDenied, match="Only the initiative's preparer scores it"):
         intake.initiative_score(
             initiative=initiative, user=other, access=other_access, scores=SCORES, analysis="x"
         )
-    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     initiative.refresh_from_db()
     assert initiative.total_score is None  # nothing was scored
     user, access = _as(people["commenter"], initiative)
@@ -274,11 +271,10 @@ def test_only_the_steering_group_decides_and_only_after_analysis(county, people)
     analysed = _analysed(county, people)
     for name in ("commenter", "coordinator", "submitter"):
         user, access = _as(people[name], analysed)
-        with pytest.raises(PermissionDenied) as refused:
+        with pytest.raises(PermissionDenied, match="Only the steering group decides"):
             intake.initiative_decide(
                 initiative=analysed, user=user, access=access, outcome="rejected", reason="Nej"
             )
-        assert refused.type is PermissionDenied, name  # the rule's own, not a subclass
     analysed.refresh_from_db()
     assert (analysed.state, analysed.decision) == (Initiative.State.ANALYSIS, None)
 
@@ -311,11 +307,10 @@ def test_on_the_agenda_of_a_coming_meeting_once(county, people):
     assert item.subject == initiative
     assert item.subject_url == initiative.get_absolute_url()
     user, access = _as(people["submitter"], initiative)
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(PermissionDenied, match="Only those who prepare or decide initiatives"):
         intake.initiative_to_agenda(
             initiative=initiative, user=user, access=access, meeting=meeting
         )
-    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     assert AgendaItem.objects.filter(meeting=meeting).count() == 1
     # Deciding at that meeting keeps the one item.
     user, access = _as(people["steering"], initiative)

@@ -63,7 +63,7 @@ def test_only_coordinators_send_and_only_approved_plans(programme):
     activities_make(programme)
     project_make(programme)
     user = programme.steering
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(PermissionDenied, match="Only the plan's coordinators send offers"):
         offer_send(
             plan=published_plan,
             user=user,
@@ -75,7 +75,6 @@ def test_only_coordinators_send_and_only_approved_plans(programme):
             activities=list(published_plan.activities.all()[:1]),
             organisations=[programme.municipality],
         )
-    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     user = programme.coordinator
     with pytest.raises(ValidationError, match="godkänd eller publicerad plan kan erbjudas"):
         offer_send(
@@ -107,7 +106,7 @@ def test_contacts_answer_for_their_own_organisation(offer, contacts):
 def test_a_contact_cannot_answer_for_another_organisation(offer, contacts):
     other, norrby, _soderby = contacts
     access = offer_access(norrby, offer)
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(PermissionDenied, match="A contact answers only for their own organisation"):
         participation_answer(
             offer=offer,
             organisation=other.organisation,
@@ -115,7 +114,6 @@ def test_a_contact_cannot_answer_for_another_organisation(offer, contacts):
             access=access,
             rows=[AnswerRow(activity=offer.activities.first(), answer="no")],
         )
-    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     assert not Participation.objects.filter(offer=offer, organisation=other.organisation).exists()
 
 

@@ -183,9 +183,8 @@ def test_the_lead_reports_on_their_own_area_only(programme, published_plan, prog
     ).first()
     assert _save(own, lead, submit=True, **COMPLETE).state == ActivityReport.State.SUBMITTED
     for user in (lead, programme.steering):
-        with pytest.raises(PermissionDenied) as refused:
+        with pytest.raises(PermissionDenied, match="area's lead and the coordinators fill"):
             _save(other, user, **COMPLETE)
-        assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     other.refresh_from_db()
     assert (other.version, other.work_done) == (1, "")  # nothing was written
 
@@ -214,9 +213,8 @@ def test_a_submitted_report_is_the_coordinators_to_reopen(
     submitted = _save(report, lead, submit=True, **COMPLETE)
     with pytest.raises(ValidationError, match="öppna den igen"):
         _save(submitted, lead, **COMPLETE)
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(PermissionDenied, match="give a submitted report back as a draft"):
         report_reopen(report=submitted, user=lead, access=round_access(lead, followup_round))
-    assert refused.type is PermissionDenied  # the access rule, not a subclass from elsewhere
     submitted.refresh_from_db()
     assert submitted.state == ActivityReport.State.SUBMITTED  # the lead could not reopen it
     coordinator = programme.coordinator

@@ -57,7 +57,9 @@ def _require_editable(plan: ActionPlan) -> None:
 
 def _check_area(access: PlanAccess, area_id: int) -> None:
     if not access.can_edit_area(area_id):
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the plan's coordinators and the area's lead change the area's activities."
+        )
 
 
 @transaction.atomic

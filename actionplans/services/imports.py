@@ -164,7 +164,7 @@ def plan_file_apply(
     if not plan.is_editable:
         raise ValidationError(_("The plan is no longer a draft: nothing was imported."))
     if not access.can_add_activities:
-        raise PermissionDenied
+        raise PermissionDenied("Only those who add activities to the plan import into it.")
     result = importer.preview(plan=plan, data=data, access=access)
     if not result.ok:
         raise ValidationError(_("The file has errors: nothing was imported."))
@@ -179,7 +179,7 @@ def plan_file_apply(
             row.activity_id
             and versions.get(str(row.activity_id)) != locked[row.activity_id].version
         ):
-            raise ImportStale
+            raise ImportStale("An activity changed after the preview was made.")
     order = plan.activities.aggregate(m=Max("order"))["m"] or 0
     for row in result.rows:
         if row.action == "unchanged":

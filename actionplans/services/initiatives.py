@@ -42,7 +42,7 @@ def initiative_submit(
     rough_cost: Decimal | None = None,
 ) -> InitiativeEvent:
     if not can_submit(user):
-        raise PermissionDenied
+        raise PermissionDenied("Only members of a collaborating organisation submit initiatives.")
     problems = {}
     if not title.strip():
         problems["title"] = _("Give the initiative a title.")
@@ -91,7 +91,9 @@ def initiative_assign(
     *, initiative: Initiative, user: User, access: InitiativeAccess, preparer: User
 ) -> InitiativeEvent:
     if not access.may_prepare:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the strategy group, the council and the coordinators assign a preparer."
+        )
     stored = _locked(initiative)
     if stored.state == Initiative.State.DECIDED:
         raise ValidationError(_("The initiative is decided already."))
@@ -118,7 +120,7 @@ def initiative_score(
     analysis: str,
 ) -> InitiativeEvent:
     if not access.may_score:
-        raise PermissionDenied
+        raise PermissionDenied("Only the initiative's preparer scores it.")
     stored = _locked(initiative)
     if stored.state != Initiative.State.ANALYSIS:
         raise ValidationError(_("Only an initiative under analysis can be scored."))
@@ -177,7 +179,9 @@ def initiative_to_agenda(
 ) -> InitiativeEvent:
     """Put the initiative on the agenda of one of the steering group's meetings."""
     if not access.may_put_on_agenda:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only those who prepare or decide initiatives put them on an agenda."
+        )
     if initiative.state == Initiative.State.DECIDED:
         raise ValidationError(_("The initiative is decided already."))
     if not steering_meetings(initiative.strategy).filter(pk=meeting.pk).exists():
@@ -218,7 +222,7 @@ def initiative_decide(
 ) -> InitiativeEvent:
     """Decide the initiative; a prioritised one becomes an activity of the year's plan."""
     if not access.may_decide:
-        raise PermissionDenied
+        raise PermissionDenied("Only the steering group decides initiatives.")
     stored = _locked(initiative)
     if stored.state != Initiative.State.ANALYSIS or stored.total_score is None:
         raise ValidationError(_("Only an analysed and scored initiative can be decided."))
@@ -307,7 +311,9 @@ def initiative_comment(
     *, initiative: Initiative, user: User, access: InitiativeAccess, text: str
 ) -> InitiativeEvent:
     if not access.can_comment:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the submitter and those who prepare or decide comment on an initiative."
+        )
     if not text.strip():
         raise ValidationError(_("The comment is empty."))
     return _event(initiative, InitiativeEvent.Kind.COMMENT, user, text)

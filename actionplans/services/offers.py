@@ -32,7 +32,7 @@ def offer_send(
 ) -> Offer:
     """Create the offer with its recipients; the caller queues the mails."""
     if not access.can_edit_plan:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators send offers.")
     if plan.state not in ActionPlan.OFFERABLE_STATES:
         raise ValidationError(_("Only activities of an approved or published plan can be offered."))
     if deadline < today():
@@ -89,7 +89,9 @@ def participation_answer(
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if not access.manages:
         if access.answers_for is None or access.answers_for.pk != organisation.pk:
-            raise PermissionDenied
+            raise PermissionDenied(
+                "A contact answers only for their own organisation; coordinators answer for any."
+            )
         # The locked row's deadline, not the one the page was shown with.
         if not is_open(offer):
             raise ValidationError(

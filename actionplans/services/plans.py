@@ -29,7 +29,7 @@ def plan_transition(
     # Lock and re-read: a second click (or a colleague) may have moved the plan already.
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if not any(access.has(p) for p in transition.permissions):
-        raise PermissionDenied
+        raise PermissionDenied("Only the roles the workflow step names may take it.")
     if plan.state not in transition.sources:
         raise ValidationError(
             _("The plan is now “%(state)s”: “%(step)s” is no longer possible.")
@@ -85,7 +85,9 @@ def _set_state(plan: ActionPlan, state: str, user: User) -> None:
 
 def plan_comment(*, plan: ActionPlan, user: User, access: PlanAccess, comment: str) -> PlanEvent:
     if not access.can_comment:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the coordinators, strategy group, council and steering group comment on a plan."
+        )
     comment = comment.strip()
     if not comment:
         raise ValidationError(_("The comment is empty."))
@@ -102,7 +104,7 @@ def plan_revise(*, plan: ActionPlan, user: User, access: PlanAccess) -> ActionPl
     """Open a new draft revision of an approved or published plan; the plan itself is kept
     as it is until the revision is published."""
     if not access.can_edit_plan:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators open a revision of it.")
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state not in ActionPlan.REVISABLE_STATES:
         raise ValidationError(_("Only an approved or published plan can be revised."))
@@ -141,7 +143,7 @@ def plan_rollover(
 ) -> ActionPlan:
     """Start next year's plan with the chosen activities carried over."""
     if not access.can_edit_plan:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators start next year's plan from it.")
     year = plan.year + 1
     if ActionPlan.objects.filter(strategy_id=plan.strategy_id, year=year).exists():
         raise ValidationError(_("The strategy already has a plan for %(year)s.") % {"year": year})

@@ -48,7 +48,7 @@ def initiative_list(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def initiative_create(request: SignedInRequest) -> HttpResponse:
     if not can_submit(request.user):
-        raise PermissionDenied
+        raise PermissionDenied("Only members of a collaborating organisation submit initiatives.")
     form = InitiativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -166,7 +166,9 @@ def initiative_detail(request: SignedInRequest, initiative_id: int) -> HttpRespo
 def initiative_assign(request: SignedInRequest, initiative_id: int) -> HttpResponse:
     initiative, access = get_initiative_for_user(request.user, initiative_id)
     if not access.may_prepare:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the strategy group, the council and the coordinators assign a preparer."
+        )
     form = _assign_form(initiative, request.POST)
     if form.is_valid():
         try:
@@ -188,7 +190,7 @@ def initiative_assign(request: SignedInRequest, initiative_id: int) -> HttpRespo
 def initiative_score(request: SignedInRequest, initiative_id: int) -> HttpResponse:
     initiative, access = get_initiative_for_user(request.user, initiative_id)
     if not access.may_score:
-        raise PermissionDenied
+        raise PermissionDenied("Only the initiative's preparer scores it.")
     form = _score_form(initiative, request.POST)
     if form.is_valid():
         try:
@@ -211,7 +213,9 @@ def initiative_score(request: SignedInRequest, initiative_id: int) -> HttpRespon
 def initiative_to_agenda(request: SignedInRequest, initiative_id: int) -> HttpResponse:
     initiative, access = get_initiative_for_user(request.user, initiative_id)
     if not access.may_put_on_agenda:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only those who prepare or decide initiatives put them on an agenda."
+        )
     form = _agenda_form(initiative, request.POST)
     if form.is_valid():
         try:
@@ -233,7 +237,7 @@ def initiative_to_agenda(request: SignedInRequest, initiative_id: int) -> HttpRe
 def initiative_decide(request: SignedInRequest, initiative_id: int) -> HttpResponse:
     initiative, access = get_initiative_for_user(request.user, initiative_id)
     if not access.may_decide:
-        raise PermissionDenied
+        raise PermissionDenied("Only the steering group decides initiatives.")
     form = _decide_form(initiative, request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -260,7 +264,9 @@ def initiative_decide(request: SignedInRequest, initiative_id: int) -> HttpRespo
 def initiative_comment(request: SignedInRequest, initiative_id: int) -> HttpResponse:
     initiative, access = get_initiative_for_user(request.user, initiative_id)
     if not access.can_comment:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the submitter and those who prepare or decide comment on an initiative."
+        )
     form = _comment_form(initiative, request.POST)
     if form.is_valid():
         try:

@@ -34,7 +34,7 @@ from portal.models import Organisation
 def offer_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_edit_plan:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators send offers.")
     form = OfferForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +122,9 @@ def _cells_html(matrix: offer_selectors.Matrix) -> list[str]:
 def offer_export(request: SignedInRequest, offer_id: int) -> HttpResponse:
     offer, access = get_offer_for_user(request.user, offer_id)
     if not access.sees_names:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only those who work on the plan see whose answer is whose before it is published."
+        )
     matrix = offer_selectors.offer_matrix(offer)
     book = Workbook()
     sheet = book.active

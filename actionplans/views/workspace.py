@@ -125,7 +125,7 @@ def _activity_form_page(
 def activity_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_add_activities:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators and its areas' leads add activities.")
     if not plan.is_editable:
         messages.error(request, _("Activities can only be added while the plan is a draft."))
         return _back_to_plan(plan.pk)
@@ -300,7 +300,9 @@ def plan_transition(request: SignedInRequest, plan_id: int, name: str) -> HttpRe
 def plan_comment(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_comment:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the coordinators, strategy group, council and steering group comment on a plan."
+        )
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -321,7 +323,7 @@ def plan_comment(request: SignedInRequest, plan_id: int) -> HttpResponse:
 def plan_revise(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_edit_plan:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators open a revision of it.")
     try:
         revision = plan_services.plan_revise(plan=plan, user=request.user, access=access)
     except ValidationError as error:
@@ -340,7 +342,7 @@ def plan_revise(request: SignedInRequest, plan_id: int) -> HttpResponse:
 def plan_rollover(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_edit_plan:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators start next year's plan from it.")
     form = RolloverForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:

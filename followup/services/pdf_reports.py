@@ -29,7 +29,7 @@ def pdf_report_request(
     ``access`` is None for the shell (the management command), which is trusted.
     """
     if access is not None and not access.can_manage:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators request a follow-up report.")
     # The round's row lock orders concurrent requests; the partial unique constraint
     # (one report in progress per round) backs it up.
     locked = FollowUpRound.objects.select_for_update().get(pk=followup_round.pk)
@@ -50,7 +50,7 @@ def pdf_report_retry(*, report: Report, user: User, access: FollowUpAccess) -> t
     """Build a failed report again (the same version number). Returns the report and whether
     it is queued anew (then the caller queues its build); a second click queues nothing."""
     if not access.can_manage:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators build a failed report again.")
     FollowUpRound.objects.select_for_update().get(pk=report.round_id)
     if report.round.pdf_reports.filter(state__in=Report.IN_PROGRESS).exclude(pk=report.pk).exists():
         raise ValidationError(_("Another version is being built."))
@@ -65,7 +65,9 @@ def pdf_report_comment(
     *, report: Report, user: User, access: FollowUpAccess, text: str
 ) -> ReportComment:
     if not access.can_comment:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only those who comment on the plan comment on its follow-up reports."
+        )
     text = text.strip()
     if not text:
         raise ValidationError(_("The comment is empty."))
@@ -74,7 +76,9 @@ def pdf_report_comment(
 
 def _lock_for_review(report: Report, access: FollowUpAccess) -> Report:
     if not access.can_review:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the steering group approves a follow-up report or sends it back."
+        )
     stored = (
         Report.objects.select_for_update().select_related("round", "round__plan").get(pk=report.pk)
     )

@@ -89,7 +89,9 @@ def report_save(
 ) -> ActivityReport:
     """Save the report as a draft, or submit it; refuse a save made from an older version."""
     if not access.can_fill(report) and not access.can_manage:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the activity's contact, its area's lead and the coordinators fill its report."
+        )
     stored = (
         ActivityReport.objects.select_for_update()
         .select_related("round", "activity")
@@ -204,7 +206,9 @@ def _save_indicators(report: ActivityReport, data: ReportInput, user: User) -> N
 def report_reopen(*, report: ActivityReport, user: User, access: FollowUpAccess) -> None:
     """The coordinator gives a submitted report back to its lead as a draft."""
     if not access.can_manage:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the plan's coordinators give a submitted report back as a draft."
+        )
     stored = ActivityReport.objects.select_for_update().get(pk=report.pk)
     if stored.state != ActivityReport.State.SUBMITTED:
         return

@@ -33,7 +33,7 @@ def round_open(
 ) -> FollowUpRound:
     """Open a round and give every live activity of the plan a draft report to fill."""
     if not access.can_manage:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators open follow-up rounds.")
     if plan.state not in FOLLOWABLE_STATES:
         raise ValidationError(_("Only an approved or published plan can be followed up."))
     if deadline < today():
@@ -70,7 +70,9 @@ def round_open(
 def round_close(*, followup_round: FollowUpRound, user: User, access: FollowUpAccess) -> None:
     """Close the round: the reports are final, whatever state they are in."""
     if not access.can_manage:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the plan's coordinators close a follow-up round or open it again."
+        )
     stored = FollowUpRound.objects.select_for_update().get(pk=followup_round.pk)
     if stored.state == FollowUpRound.State.CLOSED:
         return
@@ -82,7 +84,9 @@ def round_close(*, followup_round: FollowUpRound, user: User, access: FollowUpAc
 @transaction.atomic
 def round_reopen(*, followup_round: FollowUpRound, user: User, access: FollowUpAccess) -> None:
     if not access.can_manage:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the plan's coordinators close a follow-up round or open it again."
+        )
     stored = FollowUpRound.objects.select_for_update().get(pk=followup_round.pk)
     if stored.pdf_reports.filter(review=Report.Review.APPROVED).exists():
         raise ValidationError(_("The round's report is approved: the round stays closed."))

@@ -83,7 +83,9 @@ def pdf_report_detail(request: SignedInRequest, report_id: int) -> HttpResponse:
 def pdf_report_comment(request: SignedInRequest, report_id: int) -> HttpResponse:
     report, access = get_pdf_report_for_user(request.user, report_id)
     if not access.followup.can_comment:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only those who comment on the plan comment on its follow-up reports."
+        )
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -107,7 +109,9 @@ def pdf_report_review(request: SignedInRequest, report_id: int) -> HttpResponse:
     """The steering group's decision: approve the version (and mail it), or send it back."""
     report, access = get_pdf_report_for_user(request.user, report_id)
     if not access.followup.can_review:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the steering group approves a follow-up report or sends it back."
+        )
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _pdf_report_page(request, report, access, review_form=form)
@@ -142,7 +146,7 @@ def pdf_report_retry(request: SignedInRequest, report_id: int) -> HttpResponse:
     """Build a failed version again."""
     report, access = get_pdf_report_for_user(request.user, report_id)
     if not access.followup.can_manage:
-        raise PermissionDenied
+        raise PermissionDenied("Only the plan's coordinators build a failed report again.")
     try:
         report, queued = pdf_services.pdf_report_retry(
             report=report, user=request.user, access=access.followup

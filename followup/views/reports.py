@@ -60,7 +60,9 @@ def report_edit(request: SignedInRequest, report_id: int) -> HttpResponse:
     if request.method == "GET":
         return _report_page(request, report, access, form)
     if not access.can_edit:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only those who fill the report change it, and only while its round is open."
+        )
     if not form.is_valid():
         return _report_page(request, report, access, form)
     submit = "submit" in request.POST

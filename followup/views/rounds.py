@@ -27,7 +27,9 @@ def plan_rounds(request: SignedInRequest, plan_id: int) -> HttpResponse:
     form = RoundForm(request.POST or None, initial={"year": plan.year})
     if request.method == "POST":
         if not access.can_open:
-            raise PermissionDenied
+            raise PermissionDenied(
+                "Only the plan's coordinators open follow-up rounds, once the plan is decided."
+            )
         if form.is_valid():
             try:
                 data = form.cleaned_data
@@ -84,7 +86,9 @@ def round_state(request: SignedInRequest, round_id: int) -> HttpResponse:
     """Close the round, or open it again (the page's one button says which)."""
     followup_round, access = get_round_for_user(request.user, round_id)
     if not access.followup.can_manage:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Only the plan's coordinators close a follow-up round or open it again."
+        )
     action = request.POST.get("action")
     try:
         if action == "close":
