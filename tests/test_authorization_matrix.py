@@ -69,7 +69,7 @@ MATRIX = {
     # The switcher POSTs; a GET only redirects back and changes nothing (Django).
     "set_language": [("/i18n/setlang/", everyone(302))],
     # Bodies: members, meetings and public decisions are public; draft minutes and
-    # non-public decisions show to members only (tests/test_bodies.py).
+    # non-public decisions show to members only (tests/test_body_views.py).
     "body_detail": [
         ("/organ/programstyrgruppen/", everyone(200)),
         ("/organ/finns-inte/", everyone(404)),
@@ -121,7 +121,7 @@ MATRIX = {
         ("/strategier/region-orebro-program-2021-2026/digital-ledning/", everyone(404)),
     ],
     "actionplans:list": [("/handlingsplaner/", everyone(200))],
-    # Everyone may search; what each finds is tested in test_search.py.
+    # Everyone may search; what each finds is tested in test_actionplans_selectors_search.py.
     "actionplans:search": [("/handlingsplaner/sok/?q=digital", everyone(200))],
     "actionplans:detail": [
         (f"/handlingsplaner/{COUNTY}/2023/", everyone(200)),

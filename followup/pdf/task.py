@@ -114,7 +114,7 @@ def _is_transient_storage_error(error: Exception) -> bool:
 
 def _test_delay() -> None:
     """PORTAL_REPORT_RENDER_DELAY=<seconds> makes the build wait before it renders, so that
-    a test can kill the worker in the middle (tests/test_report_worker.py). Honoured only
+    a test can kill the worker in the middle (tests/test_followup_pdf_task_worker.py). Honoured only
     with DEBUG on, so never in production."""
     if not settings.DEBUG:
         return

@@ -50,7 +50,7 @@ def _request(followup_round, user=None) -> Report:
 
 
 def _finished(followup_round) -> Report:
-    """A version as the task leaves it (the build itself is tested in test_build_report_task)."""
+    """A version as the task leaves it (the build itself is tested in test_followup_pdf_task)."""
     report = _request(followup_round)
     report.file.save(f"test-v{report.version}.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
     report.state = Report.State.DONE
