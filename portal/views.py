@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal import panels, selectors, services
 from portal.access import (
+    BodyAccess,
     body_access,
     get_agenda_item_for_manager,
     get_body_for_manager,
@@ -32,7 +34,7 @@ from portal.forms import (
 from portal.health import check_broker, check_database
 from portal.http import PortalRequest, SignedInRequest
 from portal.ical import body_calendar as body_calendar_text
-from portal.models import Body, Meeting
+from portal.models import Body, Decision, Meeting
 from portal.selectors import memberships_for_user
 
 
@@ -91,12 +93,27 @@ def body_detail(request: PortalRequest, slug: str) -> HttpResponse:
         "access": access,
         "members": selectors.body_members(body),
         "upcoming": [m for m in reversed(meetings) if m.ends_at >= now],
-        "past": [m for m in meetings if m.ends_at < now],
+        "past": [_readable(m, access) for m in meetings if m.ends_at < now],
         "decisions": selectors.decisions(body=body, member_of=[body] if access.is_insider else [])[
             :20
         ],
     }
     return render(request, "portal/body_detail.html", context)
+
+
+@dataclass(frozen=True)
+class PastMeeting:
+    """A past meeting with what of it the reader may read, for the template to show as it is."""
+
+    meeting: Meeting
+    decisions: list[Decision]
+    minutes: str
+
+
+def _readable(meeting: Meeting, access: BodyAccess) -> PastMeeting:
+    decisions = [d for d in meeting.decisions.all() if access.can_read_decision(d)]
+    minutes = meeting.minutes if access.can_read_minutes(meeting) else ""
+    return PastMeeting(meeting, decisions, minutes)
 
 
 # --- A body's meetings: public to read; kept by its chair or secretary --------------------
