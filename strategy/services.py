@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import models
 from django.utils import translation
+from django.utils.timezone import localdate
 
 from portal.dates import today
 from portal.models import Body, Decision, Meeting, User
@@ -38,7 +39,8 @@ def steering_group_decision_record(
     return decision_record(
         body=body,
         title=entry_title,
-        decided_on=decided_on or (meeting.starts_at.date() if meeting else today()),
+        # A meeting at 23:30 UTC on 31 December is held on 1 January in Sweden.
+        decided_on=decided_on or (localdate(meeting.starts_at) if meeting else today()),
         user=user,
         subject=subject,
         subject_url=subject_url,
