@@ -8,7 +8,7 @@ from actionplans.history import activity_history
 from actionplans.models import Activity, SubGoal
 from actionplans.services import activities as activity_services
 from tests.factories import PROJECT, plan_project_make
-from tests.test_activity_save import post_data, save
+from tests.test_actionplans_services_activities import post_data, save
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from portal.access import client_ip
 from tests.factories import UserFactory
-from tests.test_env import run_with_settings
+from tests.test_portal_env import run_with_settings
 
 
 def _directives(policy: str) -> dict[str, str]:

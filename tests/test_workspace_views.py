@@ -4,7 +4,7 @@ import pytest
 
 from actionplans.models import ActionPlan, Activity
 from tests.factories import PROJECT, plan_project_make, published_content_make
-from tests.test_activity_save import post_data
+from tests.test_actionplans_services_activities import post_data
 
 
 @pytest.fixture
