@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from actionplans.access import PlanAccess, plan_access
 from actionplans.models import (
     ActionPlan,
     Activity,
@@ -18,17 +20,45 @@ from actionplans.models import (
     SubGoal,
 )
 from actionplans.services.permissions import access_sync, access_sync_for_body
-from portal.admin import BodyAdmin, MeetingAdmin, MembershipAdmin
+from portal.admin import (
+    BodyAdmin,
+    EditedOnParentAdmin,
+    LockedAdmin,
+    LockedInline,
+    MeetingAdmin,
+    MembershipAdmin,
+    VersionedAdmin,
+)
 from portal.models import Body, Meeting, Membership
 from strategy.admin import StrategyAdmin
 from strategy.models import Strategy
 
 
+def _plan_access(request, plan: ActionPlan) -> PlanAccess:
+    """The user's access to the plan, worked out once per request."""
+    cache = request.__dict__.setdefault("_plan_access", {})
+    if plan.pk not in cache:
+        cache[plan.pk] = plan_access(request.user, plan)
+    return cache[plan.pk]
+
+
 class ActivityInline(admin.TabularInline):
+    """The plan's activities, listed: each is changed on its own page, where the plan's
+    lock, the area's lead and the activity's version are checked."""
+
     model = Activity
     extra = 0
     fields = ["order", "title", "kind", "collaboration_area", "status"]
     show_change_link = True
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ActionPlan)
@@ -67,18 +97,27 @@ class PlanEventAdmin(ReadOnlyAdmin):
         return False
 
 
-class SubGoalInline(admin.TabularInline):
+class SubGoalInline(LockedInline):
     model = SubGoal
     extra = 0
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(LockedInline):
     model = BudgetLine
     extra = 0
 
 
+class RiskInline(LockedInline):
+    model = Risk
+    extra = 0
+
+
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(VersionedAdmin, LockedAdmin, SimpleHistoryAdmin):
+    """An activity changes as in the plan workspace: while its plan is a draft, by the
+    plan's coordinators and the area's lead (actionplans.access), each save raising its
+    version."""
+
     list_display = [
         "title",
         "plan",
@@ -95,12 +134,24 @@ class ActivityAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["focus_areas", "directions", "effect_goals", "perspectives"]
     autocomplete_fields = ["lead_organisation", "contact"]
     list_per_page = 300
-    inlines = [SubGoalInline, BudgetLineInline]
+    inlines = [SubGoalInline, BudgetLineInline, RiskInline]
     readonly_fields = ["version", "removed_at"]
+
+    def may_change(self, request, obj: Activity) -> bool:
+        if obj.plan_id is None or obj.collaboration_area_id is None:
+            return True  # the form says what is missing
+        return _plan_access(request, obj.plan).for_activity(obj).can_edit
+
+    def refusal(self, request, obj: Activity) -> str:
+        if not obj.plan.is_editable:
+            return gettext(
+                "The plan is “%(state)s”: its activities can only be changed in a draft."
+            ) % {"state": obj.plan.get_state_display()}
+        return gettext("Only the plan's coordinators and the area's lead change its activities.")
 
 
 @admin.register(SubGoal)
-class SubGoalAdmin(SimpleHistoryAdmin):
+class SubGoalAdmin(EditedOnParentAdmin):
     list_display = ["title", "activity", "planned_count", "count_period"]
     list_filter = ["count_period"]
     search_fields = ["title", "steps"]
@@ -108,7 +159,7 @@ class SubGoalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(EditedOnParentAdmin):
     list_display = ["activity", "kind", "label", "year", "amount"]
     list_filter = ["kind", "year"]
     search_fields = ["label", "activity__title"]
@@ -170,7 +221,7 @@ class OfferMailAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(EditedOnParentAdmin):
     list_display = ["description", "activity", "likelihood", "consequence"]
     list_filter = ["likelihood", "consequence"]
     search_fields = ["description", "mitigation", "activity__title"]

@@ -12,7 +12,7 @@ from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, Risk, SubGoal
 from actionplans.models.activities import CHILD_FIELDS
 from actionplans.services.offers import AnswerRow
-from portal.forms import choice_fields
+from portal.forms import VersionField, choice_fields
 from portal.models import Organisation, User
 from strategy.models import (
     CollaborationArea,
@@ -31,7 +31,7 @@ class DateInput(forms.DateInput):
 
 
 class ActivityForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Activity

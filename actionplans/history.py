@@ -10,11 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Model
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actionplans.models import Activity, BudgetLine, Risk, SubGoal
+from actionplans.models.activities import CHILD_FIELDS
+from portal.history import FieldChange, field_changes
+from portal.history import shown as _display
 from portal.models import Organisation, User, model_field
 from strategy.models import (
     CollaborationArea,
@@ -43,12 +45,12 @@ CHILDREN = {
     Risk: gettext_lazy("Risk"),
 }
 
-
-@dataclass
-class FieldChange:
-    field: str
-    before: str
-    after: str
+#: The fields that name a child in a list of changes.
+CHILD_NAMES: dict[type[Model], tuple[str, ...]] = {
+    SubGoal: ("title",),
+    BudgetLine: ("label", "year"),
+    Risk: ("description",),
+}
 
 
 @dataclass
@@ -104,21 +106,6 @@ class _Labels:
         return self.names.get(model, {}).get(pk) or _("(deleted, id %(id)s)") % {"id": pk}
 
 
-def _display(model: type[Model], name: str, value: Any) -> str:
-    field = model_field(model, name)
-    if value in (None, ""):
-        return "–"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, datetime):
-        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def _diff(old, new, labels: _Labels) -> list[FieldChange]:
     changes = []
     for concrete in Activity._meta.concrete_fields:
@@ -156,11 +143,44 @@ def _diff(old, new, labels: _Labels) -> list[FieldChange]:
 
 
 def activity_changes_between(old, new) -> list[FieldChange]:
-    """What changed from one historical record of an activity to a later one."""
-    records = [r for r in _records(new.id) if r.history_id in (old.history_id, new.history_id)]
+    """What changed from one historical record of an activity to a later one (with ``old``
+    None: every field the record fills)."""
+    wanted = {new.history_id, old.history_id if old else None}
+    records = [r for r in _records(new.id) if r.history_id in wanted]
     by_id = {r.history_id: r for r in records}
     labels = _Labels(records)
-    return _diff(by_id[old.history_id], by_id[new.history_id], labels)
+    return _diff(by_id[old.history_id] if old else None, by_id[new.history_id], labels)
+
+
+def _child_name(child: Model) -> str:
+    return _short(" ".join(str(getattr(child, name)) for name in CHILD_NAMES[type(child)]))
+
+
+def activity_child_changes(activity_id: int, since: datetime | None) -> list[FieldChange]:
+    """What changed in the activity's sub-goals, budget lines and risks from how they stood
+    at ``since`` (what an editor saw) to now; with ``since`` None, every row as it is now."""
+    changes = []
+    for model, thing in CHILDREN.items():
+        history = model.history  # type: ignore[attr-defined]  # simple-history
+        then = (
+            {c.pk: c for c in history.as_of(since).filter(activity_id=activity_id)} if since else {}
+        )
+        now = {
+            c.pk: c
+            for c in model._default_manager.filter(activity_id=activity_id).order_by("order", "pk")
+        }
+        for pk, old in then.items():
+            if pk not in now:
+                changes.append(FieldChange(str(thing), _child_name(old), "–"))
+        for pk, new in now.items():
+            old = then.get(pk)
+            names: tuple[str, ...] = CHILD_FIELDS[model]
+            if old is None:
+                changes.append(FieldChange(str(thing), "–", _child_name(new)))
+                names = tuple(n for n in names if n not in CHILD_NAMES[model])
+            item = f"{thing} {_child_name(old or new)}"
+            changes += field_changes(model, old, new, names, item=item)
+    return changes
 
 
 def _child_entries(activity_id: int) -> list[HistoryEntry]:

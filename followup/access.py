@@ -215,13 +215,18 @@ def get_report_for_user(
         ).get(pk=report_id)
     except ActivityReport.DoesNotExist:
         raise Http404 from None
-    access = round_access(user, report.round)
-    fills = access.can_fill(report)
-    if not (access.can_view or fills):
+    access = report_access(user, report)
+    if not (access.followup.can_view or access.fills):
         raise Http404
-    return report, ReportAccess(
+    return report, access
+
+
+def report_access(user: User | AnonymousUser, report: ActivityReport) -> ReportAccess:
+    """What the user may do with the report (its round and activity loaded)."""
+    access = round_access(user, report.round)
+    return ReportAccess(
         followup=access,
-        fills=fills or access.can_manage,
+        fills=access.can_fill(report) or access.can_manage,
         round_state=report.round.state,
         report_state=report.state,
     )

@@ -9,7 +9,7 @@ from actionplans.forms import DateInput
 from actionplans.models import Activity, BudgetLine, SubGoal
 from followup.models import ActivityReport, FollowUpRound, IndicatorValue
 from followup.services.reports import ReportInput
-from portal.forms import choice_fields
+from portal.forms import VersionField, choice_fields
 from portal.models import Body
 from strategy.models import Indicator
 
@@ -34,7 +34,7 @@ class RoundForm(forms.Form):
 class ReportForm(forms.Form):
     """The report's own fields, then one row per sub-goal, budget line and indicator."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", "—"), *Activity.Status.choices],

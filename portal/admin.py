@@ -1,10 +1,186 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.forms import VersionField
+from portal.history import conflict_details
 from portal.models import AgendaItem, Body, Decision, Meeting, Membership, Organisation, User
 from portal.services import contact_access_sync
+
+# --- What the admin shares with the portal's forms ---------------------------------------------
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """An admin form that carries the version its object had when the form was opened: a
+    save from another version is refused (saving again then replaces it), so the admin
+    never silently overwrites a change made in the portal meanwhile."""
+
+    opened_version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            # From the table: the history's revert form holds an old version's values.
+            self.initial["opened_version"] = self._stored().values_list("version", flat=True)[0]
+
+    def _stored(self):
+        return type(self.instance)._default_manager.filter(pk=self.instance.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        # The admin's change view is one transaction: the lock holds until the save.
+        stored = self._stored().select_for_update().get()
+        opened = cleaned.get("opened_version")
+        if opened is not None and opened == stored.version:
+            return cleaned
+        names = [f.name for f in stored._meta.concrete_fields if f.name in self.fields]
+        found = conflict_details(stored, opened, names)
+        self.data = self.data.copy()
+        self.data["opened_version"] = str(stored.version)
+        if not found["base_known"]:
+            raise ValidationError(
+                gettext(
+                    "The form did not say which version you opened, so your changes have "
+                    "not been saved. Save again to replace what is stored with them."
+                )
+            )
+        when = found["changed_at"]
+        raise ValidationError(
+            gettext(
+                "%(who)s saved this at %(when)s, after you opened it, and changed: "
+                "%(fields)s. Your changes have not been saved: save again to replace theirs, "
+                "or reload the page to see theirs."
+            )
+            % {
+                "who": found["changed_by"] or gettext("someone"),
+                "when": formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT")
+                if when
+                else "–",
+                "fields": ", ".join(c.field for c in found["changes"]) or "–",
+            }
+        )
+
+
+class VersionedAdmin(admin.ModelAdmin):
+    """For the objects whose forms in the portal check a version (activities, activity
+    reports, meetings): every admin save raises it, so that a form opened before gets a
+    conflict, and the admin's own form is checked the same way (VersionedAdminForm)."""
+
+    form = VersionedAdminForm
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if "version" in fields else [*fields, "version"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = type(obj)._default_manager.select_for_update().filter(pk=obj.pk)
+            obj.version = stored.values_list("version", flat=True)[0] + 1
+        super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting from the history saves like the change view, which is one transaction
+        # (the form locks the row it checks); simple-history's view is not.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class LockedAdmin(admin.ModelAdmin):
+    """For objects the portal's workflow locks (an activity of a plan past its draft, a
+    report of a closed round): the admin refuses what the portal refuses, by the app's
+    own access rules in ``may_change``; a locked object can be read, not changed, deleted
+    or reverted, and an object is not moved or added where it would be locked."""
+
+    def may_change(self, request, obj) -> bool:
+        raise NotImplementedError
+
+    def refusal(self, request, obj) -> str:
+        """Why ``obj`` may not be saved (shown on the form)."""
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.may_change(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.may_change(request, obj))
+
+    def get_deleted_objects(self, objs, request):
+        # The list's delete action asks this, not has_delete_permission, per object.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        locked = {str(obj) for obj in objs if not self.may_change(request, obj)}
+        return deleted, counts, perms_needed | locked, protected
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        model_admin = self
+
+        class LockedForm(form):
+            def _post_clean(self):
+                super()._post_clean()
+                if not model_admin.may_change(request, self.instance):
+                    self.add_error(None, model_admin.refusal(request, self.instance))
+
+        LockedForm.__name__ = form.__name__
+        return LockedForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history hides the revert button of what may not be changed, but would
+        # still save a post.
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class LockedInline(admin.TabularInline):
+    """Rows edited on their parent's page (an activity's sub-goals, a report's outcomes):
+    locked with the parent, by its admin's ``may_change``."""
+
+    def _parent_may_change(self, request, obj) -> bool:
+        parent_admin = self.admin_site._registry.get(self.parent_model)
+        if obj is None or not isinstance(parent_admin, LockedAdmin):
+            return True
+        return parent_admin.may_change(request, obj)
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._parent_may_change(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._parent_may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self._parent_may_change(request, obj)
+
+
+class EditedOnParentAdmin(SimpleHistoryAdmin):
+    """Rows that are edited on their parent's page (an activity's sub-goals, a report's
+    outcomes), where the workflow's lock and the parent's version apply; here they are
+    read."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- The portal's models -----------------------------------------------------------------------
 
 
 class MembershipInline(admin.TabularInline):
@@ -64,7 +240,7 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "body", "starts_at", "location", "minutes_published"]
     list_filter = ["body", "minutes_published"]
     search_fields = ["title", "agenda", "minutes"]

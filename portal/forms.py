@@ -17,6 +17,29 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+class VersionField(forms.IntegerField):
+    """The version of an object that its form was opened at, in a hidden field.
+
+    Missing, empty or garbled (``²``, a number out of range) is None and never a form error:
+    the services take None for a conflict, so the editor is shown what is stored rather
+    than an error on a field they cannot see, or a silent overwrite.
+    """
+
+    widget = forms.HiddenInput
+    #: What a version can be (a positive integer column on every database).
+    LIMIT = 2**31 - 1
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            number = super().to_python(value)
+        except ValidationError:
+            return None
+        return number if number is not None and 1 <= number <= self.LIMIT else None
+
+
 class DateTimeInput(forms.DateTimeInput):
     """The browser's own date and time picker (input type=datetime-local)."""
 
@@ -39,7 +62,7 @@ class MeetingForm(forms.Form):
 
 
 class MeetingEditForm(MeetingForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     minutes = forms.CharField(
         label=_("Minutes"),
         required=False,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.access import ANSWER_OFFERS
+from portal.history import EditConflict, conflict_details
 from portal.models import (
     AgendaItem,
     Body,
@@ -100,12 +101,20 @@ def agenda_item_add(
 # --- Meetings, kept by the body's chair or secretary (portal.access.can_manage_meetings) ----
 
 
-class MeetingConflict(Exception):
-    """Someone saved the meeting after this form was loaded."""
+class MeetingConflict(EditConflict):
+    """Someone saved the meeting after this form was loaded (or the form did not say when)."""
 
-    def __init__(self, stored: Meeting):
-        super().__init__("conflict")
-        self.stored = stored
+
+#: What a meeting's conflict page compares (the agenda's items are kept on its own page).
+MEETING_FIELDS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "location",
+    "agenda",
+    "minutes",
+    "minutes_published",
+)
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
@@ -140,7 +149,7 @@ def meeting_update(
     *,
     meeting: Meeting,
     user: User,
-    expected_version: int,
+    expected_version: int | None,
     title: str,
     starts_at: datetime,
     ends_at: datetime,
@@ -148,10 +157,11 @@ def meeting_update(
     minutes: str,
     minutes_published: bool,
 ) -> Meeting:
-    """Save the meeting's details and minutes; refuse a save made from an older version."""
+    """Save the meeting's details and minutes; refuse a save made from an older version, or
+    from a form that does not say which (``expected_version`` None)."""
     stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if stored.version != expected_version:
-        raise MeetingConflict(stored)
+    if expected_version is None or stored.version != expected_version:
+        raise MeetingConflict(**conflict_details(stored, expected_version, MEETING_FIELDS))
     _check_times(starts_at, ends_at)
     if minutes_published and not minutes.strip():
         raise ValidationError({"minutes_published": _("There are no minutes to publish.")})

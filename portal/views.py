@@ -200,8 +200,10 @@ def meeting_edit(request: SignedInRequest, slug: str, meeting_id: int) -> HttpRe
                 )
             except services.MeetingConflict as error:
                 # Keep what was typed; show what is stored; the next save overwrites it.
-                conflict = error.stored
-                form = MeetingEditForm(data={**request.POST.dict(), "version": conflict.version})
+                conflict = error
+                form = MeetingEditForm(
+                    data={**request.POST.dict(), "version": error.stored.version}
+                )
                 form.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)

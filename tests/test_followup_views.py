@@ -129,6 +129,74 @@ def test_a_stale_form_is_refused_and_keeps_the_text(client, programme, round_):
     assert report.progress == 10
 
 
+@pytest.fixture
+def project_report(programme, programme_round):
+    """The 2024 project's report: five sub-goals and four budget lines for 2024."""
+    project_make(programme)
+    return programme_round(programme.draft_plan).reports.select_related("activity").get()
+
+
+def _conflict_alert(html: str) -> str:
+    """The conflict's box above the form (the form below holds what was typed)."""
+    start = html.index('<div class="conflict"')
+    return html[start : html.index("</div>", start)]
+
+
+@pytest.mark.parametrize("version", [None, "", "²"], ids=["missing", "empty", "²"])
+def test_a_save_without_its_version_is_a_conflict(client, programme, project_report, version):
+    client.force_login(programme.coordinator)
+    url = project_report.get_absolute_url()
+    client.post(url, _form(project_report, progress=10, work_done="Deras text", save="1"))
+    data = _form(project_report, progress=50, work_done="Min text", version=version, save="1")
+    if version is None:
+        del data["version"]
+    response = client.post(url, data)
+    assert response.status_code == 200
+    alert = _conflict_alert(response.content.decode())
+    # Which version the form was opened at is not known: the box shows what is stored.
+    assert "Deras text" in alert and "10" in alert
+    assert "Min text" in response.content.decode()
+    project_report.refresh_from_db()
+    assert (project_report.work_done, project_report.version) == ("Deras text", 2)
+    # The form now carries the stored version: saving again is a deliberate overwrite.
+    assert response.context["form"]["version"].value() == "2"
+
+
+def test_the_conflict_shows_every_field_the_other_person_changed(client, programme, project_report):
+    client.force_login(programme.coordinator)
+    url = project_report.get_absolute_url()
+    sub_goal = project_report.activity.sub_goals.order_by("order")[1]
+    line = project_report.activity.budget_lines.filter(year=2024).order_by("kind", "order")[0]
+    stale = _form(project_report, work_done="Min text", save="1")
+    theirs = _form(
+        project_report,
+        status="ongoing",
+        traffic_light="red",
+        traffic_light_comment="Leverantören är sen.",
+        progress=30,
+        work_done="Två rådsmöten hölls.",
+        realised_benefits="Bättre samordning.",
+        save="1",
+        **{f"outcome_{sub_goal.pk}": 2, f"budget_{line.pk}": 500000},
+    )
+    assert client.post(url, theirs).status_code == 302
+    response = client.post(url, stale)
+    changes = {(c.field, c.before, c.after) for c in response.context["conflict"].changes}
+    assert changes >= {
+        ("status", "Planerad", "Pågående"),
+        ("trafikljus", "–", "Röd"),
+        ("kommentar till trafikljuset", "–", "Leverantören är sen."),
+        ("genomförandegrad (%)", "–", "30"),
+        ("vad som har gjorts", "–", "Två rådsmöten hölls."),
+        ("realiserad nytta", "–", "Bättre samordning."),
+        (f"{sub_goal.title}: genomfört", "–", "2"),
+        (f"{line.label}: utfall (kr)", "–", "500000"),
+    }
+    alert = _conflict_alert(response.content.decode())
+    assert "Leverantören är sen." in alert and "Bättre samordning." in alert
+    assert sub_goal.title in alert
+
+
 def test_the_pdf_page_polls_while_building_and_then_offers_the_file(client, programme, round_):
     client.force_login(programme.coordinator)
     response = client.post(f"/uppfoljning/{round_.pk}/ny-rapport/")

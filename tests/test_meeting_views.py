@@ -285,8 +285,8 @@ def test_a_decision_needs_a_title(client, programme, meeting):
     assert not meeting.decisions.exists()
 
 
-def _edit(client, meeting, **changes):
-    data = {
+def _data(meeting, **changes):
+    return {
         "version": meeting.version,
         "title": meeting.title,
         "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
@@ -295,7 +295,16 @@ def _edit(client, meeting, **changes):
         "minutes": meeting.minutes,
         **changes,
     }
-    return client.post(f"{_page(meeting)}andra/", data)
+
+
+def _edit(client, meeting, **changes):
+    return client.post(f"{_page(meeting)}andra/", _data(meeting, **changes))
+
+
+def _conflict_alert(html: str) -> str:
+    """The conflict's box above the form (the form below holds what was typed)."""
+    start = html.index('role="alert"')
+    return html[start : html.index("</div>", start)]
 
 
 def test_publishing_the_minutes(client, programme, meeting):
@@ -350,3 +359,48 @@ def test_removing_a_meeting_unless_decisions_were_taken(client, programme, meeti
     response = client.post(f"{_page(meeting)}ta-bort/")
     assert response.status_code == 302 and response["Location"] == f"{_body(meeting.body)}/"
     assert not Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+@pytest.mark.parametrize("version", [None, "", "x", "²"], ids=["missing", "empty", "text", "²"])
+def test_a_save_without_its_version_is_a_conflict(client, programme, meeting, version):
+    """A form that does not say which version it was opened at cannot be trusted not to
+    overwrite: it is shown what is stored, and saving again from that form overwrites."""
+    client.force_login(programme.coordinator)
+    data = _data(meeting, minutes="Mitt utkast.", version=version)
+    if version is None:  # the field left out altogether
+        del data["version"]
+    response = client.post(f"{_page(meeting)}andra/", data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Utkast: styrgruppen diskuterade budgeten." in html and "Mitt utkast." in html
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Utkast: styrgruppen diskuterade budgeten."
+    assert meeting.version == 1
+    assert response.context["form"]["version"].value() == 1
+
+
+def test_the_conflict_shows_every_field_the_other_editor_changed(client, programme, meeting):
+    client.force_login(programme.coordinator)
+    assert _edit(client, meeting).status_code == 302  # the times now on whole minutes
+    opened = Meeting.objects.get(pk=meeting.pk)
+    assert (
+        _edit(
+            client,
+            opened,
+            location="Stadshuset, sal B",
+            minutes="Protokoll fastställt.",
+            minutes_published="on",
+        ).status_code
+        == 302
+    )
+    response = _edit(client, opened, minutes="Mitt utkast.")
+    assert response.status_code == 409
+    changes = {(c.field, c.before, c.after) for c in response.context["conflict"].changes}
+    assert changes == {
+        ("plats", "Regionens hus, rum 4", "Stadshuset, sal B"),
+        ("protokoll", "Utkast: styrgruppen diskuterade budgeten.", "Protokoll fastställt."),
+        ("protokollet publicerat", "nej", "ja"),
+    }
+    alert = _conflict_alert(response.content.decode())
+    assert "Stadshuset, sal B" in alert and "Regionens hus, rum 4" in alert
+    assert "Protokollet publicerat" in alert

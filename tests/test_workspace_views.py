@@ -107,6 +107,55 @@ def test_a_conflicting_save_shows_the_other_change(client, programme, draft_plan
     assert Activity.objects.get(pk=activity.pk).title == "Min version"
 
 
+def _conflict_alert(html: str) -> str:
+    """The conflict's box above the form (the form below holds what was typed)."""
+    start = html.index('class="error-summary conflict"')
+    return html[start : html.index("</div>", start)]
+
+
+@pytest.mark.parametrize("version", [None, "", "²"], ids=["missing", "empty", "²"])
+def test_a_save_without_its_version_is_a_conflict(client, programme, draft_plan, version):
+    activity = draft_plan.activities.get()
+    data = post_data(draft_plan, activity, title="Min version", version=version)
+    if version is None:
+        del data["version"]
+    response = signed_in(client, programme.coordinator).post(activity.get_edit_url(), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Which version the form was opened at is not known: the box shows what is stored.
+    assert PROJECT in _conflict_alert(html) and "Min version" in html
+    stored = Activity.objects.get(pk=activity.pk)
+    assert (stored.title, stored.version) == (PROJECT, 1)
+    assert response.context["form"]["version"].value() == "1"
+
+
+def test_the_conflict_shows_the_sub_goals_and_risks_they_changed(client, programme, draft_plan):
+    activity = draft_plan.activities.get()
+    stale = post_data(draft_plan, activity, title="Min version")
+    council = activity.sub_goals.get(title="Driva digitaliseringsrådet")
+    index = list(activity.sub_goals.all()).index(council)
+    theirs = post_data(draft_plan, activity)
+    theirs |= {
+        f"sub_goals-{index}-planned_count": "4",
+        "risks-TOTAL_FORMS": "1",
+        "risks-0-description": "Kommunerna hinner inte",
+        "risks-0-likelihood": "3",
+        "risks-0-consequence": "2",
+        "risks-0-mitigation": "",
+    }
+    signed_in(client, programme.coordinator)
+    assert client.post(activity.get_edit_url(), theirs).status_code == 302
+    response = client.post(activity.get_edit_url(), stale)
+    changes = {(c.field, c.before, c.after) for c in response.context["conflict"].changes}
+    assert changes == {
+        ("Delmål Driva digitaliseringsrådet: planerat antal", "2", "4"),
+        ("Risk", "–", "Kommunerna hinner inte"),
+        ("Risk Kommunerna hinner inte: sannolikhet", "–", "3 – medel"),
+        ("Risk Kommunerna hinner inte: konsekvens", "–", "2 – låg"),
+    }
+    assert "Kommunerna hinner inte" in _conflict_alert(response.content.decode())
+
+
 def test_create_page_and_post(client, programme, draft_plan):
     signed_in(client, programme.coordinator)
     assert client.get(f"/planarbete/{draft_plan.pk}/ny-aktivitet/").status_code == 200

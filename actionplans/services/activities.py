@@ -5,8 +5,7 @@ check the plan's state and the activity's version again under a row lock, so tha
 clicks or two people never both win.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplans.access import PlanAccess
-from actionplans.history import FieldChange, activity_changes_between
+from actionplans.history import activity_changes_between, activity_child_changes
 from actionplans.models import ActionPlan, Activity, BudgetLine, Risk, SubGoal
 from actionplans.models.activities import ACTIVITY_USER_FIELDS
 from actionplans.models.activities import CHILD_FIELDS as CHILD_FIELDS  # for services.plans
+from portal.history import EditConflict, versions
 from portal.models import User, model_field
 from portal.services import renumber_with_history
 
@@ -37,14 +37,10 @@ ACTIVITY_COPY_FIELDS = (
 # --- Activities -------------------------------------------------------------------------------
 
 
-@dataclass
-class ActivityConflict(Exception):
-    """Someone saved the activity after the editor opened it."""
-
-    current: Activity
-    changes: list[FieldChange]
-    changed_by: User | None
-    changed_at: datetime | None
+class ActivityConflict(EditConflict):
+    """Someone saved the activity after the editor opened it (or the form did not say
+    which version it was opened at): ``changes`` holds the activity's fields and its
+    sub-goals, budget lines and risks that changed."""
 
 
 def _require_editable(plan: ActionPlan) -> None:
@@ -73,8 +69,9 @@ def activity_save(
 ) -> Activity:
     """Create or update an activity from a validated form and its child formsets.
 
-    An update made from an older version than the stored one raises ActivityConflict with
-    what changed in between; nothing is written.
+    An update made from an older version than the stored one, or without one
+    (``expected_version`` None: the form did not say), raises ActivityConflict with what
+    changed in between; nothing is written.
     """
     activity: Activity = form.instance
     plan = ActionPlan.objects.select_for_update().get(pk=activity.plan_id)
@@ -82,7 +79,7 @@ def activity_save(
     if activity.pk:
         stored = Activity.objects.select_for_update().get(pk=activity.pk)
         _check_area(access, stored.collaboration_area_id)
-        if expected_version is not None and stored.version != expected_version:
+        if expected_version is None or stored.version != expected_version:
             raise _conflict(stored, expected_version)
         activity.version = stored.version + 1
         activity.removed_at = stored.removed_at
@@ -137,16 +134,18 @@ def next_activity_order(plan: ActionPlan) -> int:
     return (plan.activities.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
-def _conflict(stored: Activity, expected_version: int) -> ActivityConflict:
-    history = stored.history.select_related("history_user")
-    theirs = history.filter(version=expected_version).order_by("-history_date").first()
-    latest = history.order_by("-history_date").first()
-    changes = activity_changes_between(theirs, latest) if theirs and latest else []
+def _conflict(stored: Activity, expected_version: int | None) -> ActivityConflict:
+    found = versions(stored, expected_version)
+    latest = found.latest
+    changes = activity_changes_between(found.opened, latest) if latest else []
+    # The opened version not known: every row as it is now.
+    since = found.opened_until or timezone.now() if found.opened else None
     return ActivityConflict(
-        current=stored,
-        changes=changes,
+        stored=stored,
+        changes=changes + activity_child_changes(stored.pk, since),
         changed_by=latest.history_user if latest else None,
         changed_at=latest.history_date if latest else None,
+        base_known=found.opened is not None,
     )
 
 

@@ -175,7 +175,7 @@ def activity_edit(request: SignedInRequest, activity_id: int) -> HttpResponse:
             conflict = error
             # Saving again is a deliberate choice to replace their version with this one.
             form.data = cast(QueryDict, form.data).copy()
-            form.data["version"] = str(error.current.version)
+            form.data["version"] = str(error.stored.version)
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from followup import selectors
 from followup.access import FollowUpAccess
+from followup.history import report_conflict_details
 from followup.models import (
     ActivityReport,
     BudgetOutcome,
@@ -22,15 +23,14 @@ from followup.models import (
     IndicatorValue,
     SubGoalOutcome,
 )
+from portal.history import EditConflict
 from portal.models import User
 
 
-class ReportConflict(Exception):
-    """Someone saved the report after this form was loaded."""
-
-    def __init__(self, stored: ActivityReport):
-        super().__init__("conflict")
-        self.stored = stored
+class ReportConflict(EditConflict):
+    """Someone saved the report after this form was loaded (or the form did not say when):
+    ``changes`` holds its fields, sub-goal counts, budget outcomes and indicator values
+    that changed."""
 
 
 @dataclass
@@ -84,10 +84,11 @@ def report_save(
     user: User,
     access: FollowUpAccess,
     data: ReportInput,
-    expected_version: int,
+    expected_version: int | None,
     submit: bool = False,
 ) -> ActivityReport:
-    """Save the report as a draft, or submit it; refuse a save made from an older version."""
+    """Save the report as a draft, or submit it; refuse a save made from an older version,
+    or from a form that does not say which (``expected_version`` None)."""
     if not access.can_fill(report) and not access.can_manage:
         raise PermissionDenied(
             "Only the activity's contact, its area's lead and the coordinators fill its report."
@@ -99,8 +100,8 @@ def report_save(
     )
     if stored.round.state != FollowUpRound.State.OPEN:
         raise ValidationError(_("The round is closed: reports can no longer be changed."))
-    if stored.version != expected_version:
-        raise ReportConflict(stored)
+    if expected_version is None or stored.version != expected_version:
+        raise ReportConflict(**report_conflict_details(stored, expected_version))
     if stored.state == ActivityReport.State.SUBMITTED and not submit and not access.can_manage:
         raise ValidationError(_("The report is submitted; ask the coordinator to reopen it."))
     problems = _light_problems(data)

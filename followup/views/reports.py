@@ -36,7 +36,7 @@ def _report_page(
     report: ActivityReport,
     access: ReportAccess,
     form: ReportForm,
-    conflict: ActivityReport | None = None,
+    conflict: report_services.ReportConflict | None = None,
 ) -> HttpResponse:
     context = {
         "report": report,
@@ -79,7 +79,7 @@ def report_edit(request: SignedInRequest, report_id: int) -> HttpResponse:
         # The form keeps the text; saving it again replaces the stored version.
         form.data = cast(QueryDict, form.data).copy()
         form.data["version"] = str(error.stored.version)
-        return _report_page(request, report, access, form, conflict=error.stored)
+        return _report_page(request, report, access, form, conflict=error)
     except ValidationError as error:
         add_service_errors(form, error)
         return _report_page(request, report, access, form)
