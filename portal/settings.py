@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from portal.env import env_bool, env_int, env_list, env_str, read_env_file
 
@@ -190,14 +192,22 @@ STORAGES = {
 }
 
 # --- Cache ------------------------------------------------------------------------------
-# Shared by all web processes in production (Redis); per process in development.
+# Shared by all web processes in production (Redis); per process in development. With
+# Redis unreachable, pages are rendered without the cache (portal.cache): each call waits
+# at most the timeouts below, one retry on a fresh connection (after a Redis restart the
+# pooled ones are closed), and then the process leaves Redis alone for a few seconds.
 CACHE_URL = env_str("CACHE_URL", "locmem://")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "portal",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+                "retry": Retry(NoBackoff(), 1),
+            },
         }
     }
 elif CACHE_URL == "locmem://":
