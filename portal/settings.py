@@ -275,6 +275,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.tasks.remove_orphan_report_files",
         "schedule": 60 * 60,
     },
+    # Every minute: the jobs a broker outage kept from a worker (see portal.tasks).
+    "actionplans-owed-jobs": {"task": "actionplans.tasks.requeue_owed_jobs", "schedule": 60},
+    "followup-owed-jobs": {"task": "followup.tasks.requeue_owed_jobs", "schedule": 60},
 }
 #: The portal's own address, for links in mails (the web request is not there to ask).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
