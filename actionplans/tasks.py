@@ -1,4 +1,5 @@
-"""Celery tasks of action plans: uploaded plan files, and the mails about offers.
+"""Celery tasks of action plans: uploaded plan files, the mails about offers and the
+notices of initiatives' steps, and the sweep that queues again what a broker outage lost.
 
 Thin and idempotent: each takes an id. The imports' work is in ``services.imports`` (which
 a request calls itself for a small file); it moves the import from one state to the next
@@ -11,12 +12,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from actionplans.models import InitiativeEvent, Offer, OfferMail
+from actionplans.models import InitiativeEvent, Offer, OfferMail, PlanImport
 from actionplans.selectors import offers as offer_selectors
+from actionplans.selectors import owed
 from actionplans.services import imports
 from portal.dates import due_for_reminder, today
 from portal.mail import mail_message, send_once
 from portal.selectors import answering_users
+from portal.tasks import owed_window, requeue
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -155,3 +158,28 @@ def send_initiative_notice(event_id: int) -> bool:
         event.notified_at = timezone.now()
         event.save(update_fields=["notified_at"])
     return True
+
+
+# --- Jobs owed ------------------------------------------------------------------------------
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def requeue_owed_jobs() -> int:
+    """Minutely (beat): queue again the jobs whose message never reached a worker (the
+    broker was down when the view queued it, or lost it); see portal.tasks. Returns how
+    many were queued."""
+    since, before = owed_window()
+    offers = [
+        offer.pk
+        for offer in owed.offers_owed_mails(since=since, before=before)
+        if any(_contacts(recipient.organisation_id) for recipient in offer.recipients.all())
+    ]
+    return (
+        requeue(check_import, owed.imports_owed(PlanImport.State.CHECKING, before=before))
+        + requeue(apply_import, owed.imports_owed(PlanImport.State.APPLYING, before=before))
+        + requeue(send_offer_mails, offers)
+        + requeue(
+            send_initiative_notice,
+            owed.initiative_events_owed_notice(since=since, before=before),
+        )
+    )

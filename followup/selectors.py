@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from actionplans.access import APPROVE, EDIT_AREA
 from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
 from followup import rollup
-from followup.models import ActivityReport, FollowUpRound, IndicatorValue, Report
+from followup.models import (
+    ActivityReport,
+    FollowUpRound,
+    IndicatorValue,
+    Report,
+    ReportMail,
+    RoundMail,
+)
 from followup.rollup import Item, Progress, weighted_progress
 from portal.models import User
 from strategy.models import (
@@ -273,3 +280,42 @@ def report_form_data(report: ActivityReport) -> ReportFormData:
 def report_history(report: ActivityReport) -> QuerySet:
     """The report's last ten changes, newest first."""
     return report.history.select_related("history_user").order_by("-history_date")[:10]
+
+
+# --- Jobs owed: rows whose background job has not happened though their action is at least a
+# minute old (followup.tasks.requeue_owed_jobs queues them again).
+
+
+def reports_owed_build(*, since: datetime, before: datetime) -> list[int]:
+    """Versions requested in the window and still queued: no worker has claimed them."""
+    return list(
+        Report.objects.filter(
+            state=Report.State.QUEUED, requested_at__gte=since, requested_at__lt=before
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def rounds_owed_opened_mails(*, since: datetime, before: datetime) -> QuerySet[FollowUpRound]:
+    """Open rounds opened in the window whose opening has not been mailed to anyone (the
+    sweep keeps those with someone to mail)."""
+    mailed = RoundMail.objects.filter(round=OuterRef("pk"), kind=RoundMail.Kind.OPENED)
+    return FollowUpRound.objects.filter(
+        state=FollowUpRound.State.OPEN, opened_at__gte=since, opened_at__lt=before
+    ).filter(~Exists(mailed))
+
+
+def reports_owed_mails(*, since: datetime, before: datetime) -> QuerySet[Report]:
+    """Versions approved in the window, with recipients, that have not been mailed to any
+    of them, with their recipient bodies (the sweep keeps those with an address)."""
+    mailed = ReportMail.objects.filter(report=OuterRef("pk"))
+    return (
+        Report.objects.filter(
+            review=Report.Review.APPROVED, reviewed_at__gte=since, reviewed_at__lt=before
+        )
+        .exclude(file="")
+        .filter(~Exists(mailed))
+        .prefetch_related("recipients")
+        .order_by("pk")
+    )

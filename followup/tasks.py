@@ -1,4 +1,5 @@
-"""Celery tasks of follow-up: the round's mails, the report's build and its sending.
+"""Celery tasks of follow-up: the round's mails, the report's build and its sending, and
+the sweep that queues again what a broker outage lost.
 
 Thin and idempotent: each takes ids, and each mail is logged as it is sent (portal.mail
 .send_once), so a retry or a second worker sends nothing twice. The report's build lives
@@ -17,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from followup import selectors
 from followup.models import ActivityReport, FollowUpRound, Report, ReportMail, RoundMail
 from followup.pdf.task import build_report, orphan_report_files, report_storage
 from portal.dates import due_for_reminder, today
 from portal.mail import mail_message, send_once
-from portal.models import Membership
+from portal.models import Body, Membership
+from portal.tasks import owed_window, requeue
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,7 @@ __all__ = [
     "build_report",
     "fail_stalled_reports",
     "remove_orphan_report_files",
+    "requeue_owed_jobs",
     "send_report",
     "send_round_opened",
     "send_round_reminders",
@@ -111,6 +115,19 @@ def send_round_reminders() -> int:
     return sent
 
 
+def body_addresses(body: Body) -> list[str]:
+    """Where a body's mail goes: its own address (a network's distribution list) and its
+    active members'."""
+    return sorted(
+        set(
+            body.memberships.filter(user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+        | ({body.email} if body.email else set())
+    )
+
+
 def _approved_mail(context: dict, to: list[str], report: Report) -> EmailMultiAlternatives | None:
     """The approval mail with the PDF attached."""
     message = mail_message("followup/mail/report_approved", context, to)
@@ -128,15 +145,7 @@ def send_report(report_id: int) -> int:
         return 0
     sent = 0
     for body in report.recipients.order_by("name"):
-        # The body's own address (a network's distribution list) and its members'.
-        to = sorted(
-            set(
-                body.memberships.filter(user__is_active=True)
-                .exclude(user__email="")
-                .values_list("user__email", flat=True)
-            )
-            | ({body.email} if body.email else set())
-        )
+        to = body_addresses(body)
         context = {"report": report, "round": report.round, "body": body}
         sent += send_once(
             ReportMail,
@@ -181,3 +190,27 @@ def remove_orphan_report_files() -> int:
         log.info("deleting the orphan report file %s", name)
         storage.delete(name)
     return len(names)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def requeue_owed_jobs() -> int:
+    """Minutely (beat): queue again the jobs whose message never reached a worker (the
+    broker was down when the view queued it, or lost it); see portal.tasks. A build queued
+    past STALLED_AFTER is left to fail_stalled_reports. Returns how many were queued."""
+    since, before = owed_window()
+    builds = selectors.reports_owed_build(since=timezone.now() - STALLED_AFTER, before=before)
+    rounds = [
+        followup_round.pk
+        for followup_round in selectors.rounds_owed_opened_mails(since=since, before=before)
+        if _by_recipient(_round_reports(followup_round))
+    ]
+    mails = [
+        report.pk
+        for report in selectors.reports_owed_mails(since=since, before=before)
+        if any(body_addresses(body) for body in report.recipients.all())
+    ]
+    return (
+        requeue(build_report, builds)
+        + requeue(send_round_opened, rounds)
+        + requeue(send_report, mails)
+    )

@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from portal.env import env_bool, env_int, env_list, env_str, read_env_file
 
@@ -190,14 +192,22 @@ STORAGES = {
 }
 
 # --- Cache ------------------------------------------------------------------------------
-# Shared by all web processes in production (Redis); per process in development.
+# Shared by all web processes in production (Redis); per process in development. With
+# Redis unreachable, pages are rendered without the cache (portal.cache): each call waits
+# at most the timeouts below, one retry on a fresh connection (after a Redis restart the
+# pooled ones are closed), and then the process leaves Redis alone for a few seconds.
 CACHE_URL = env_str("CACHE_URL", "locmem://")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "portal",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+                "retry": Retry(NoBackoff(), 1),
+            },
         }
     }
 elif CACHE_URL == "locmem://":
@@ -265,6 +275,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.tasks.remove_orphan_report_files",
         "schedule": 60 * 60,
     },
+    # Every minute: the jobs a broker outage kept from a worker (see portal.tasks).
+    "actionplans-owed-jobs": {"task": "actionplans.tasks.requeue_owed_jobs", "schedule": 60},
+    "followup-owed-jobs": {"task": "followup.tasks.requeue_owed_jobs", "schedule": 60},
 }
 #: The portal's own address, for links in mails (the web request is not there to ask).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

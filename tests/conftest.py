@@ -196,3 +196,31 @@ def programme_round(programme):
         )
 
     return make
+
+
+# --- The broker ---------------------------------------------------------------------------------
+
+
+class FakeBroker:
+    """What the tests' Celery sends to: refuses every message while ``down`` (as Redis does
+    when it is unreachable), else records it in ``sent`` as (task name, args)."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.sent: list[tuple[str, tuple]] = []
+
+
+@pytest.fixture
+def broker(monkeypatch) -> FakeBroker:
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    fake = FakeBroker()
+
+    def apply_async(task, args=None, kwargs=None, **options):
+        if fake.down:
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        fake.sent.append((task.name, tuple(args or ())))
+
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+    return fake

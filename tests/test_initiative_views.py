@@ -47,7 +47,8 @@ def people(programme, county):
 
 def _notices(callbacks) -> list[tuple]:
     """The tasks the request enqueued on commit, with their arguments."""
-    return [(callback.func.__self__.name, callback.args) for callback in callbacks]
+    # Each is portal.tasks.publish(task, *args), bound by portal.tasks.enqueue.
+    return [(callback.args[0].name, callback.args[1:]) for callback in callbacks]
 
 
 def _post(client, user, path, data, capture):

@@ -81,3 +81,26 @@ def test_an_edited_sub_goal_or_budget_line_shows_at_once(client, programme):
     line.amount = 999_001
     line.save()
     assert "999\xa0001" in client.get(url).content.decode()
+
+
+def test_the_page_is_rendered_without_the_cache_while_redis_is_down(
+    client, programme, content, settings, caplog, monkeypatch
+):
+    """Redis unreachable costs the page its cache, never a 500, and one log line."""
+    import logging
+
+    from portal import cache as portal_cache
+
+    monkeypatch.setattr(portal_cache, "_outages", {})
+    settings.CACHES = {
+        "default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    url = programme.published_plan.get_absolute_url()
+    with caplog.at_level(logging.INFO):
+        for _ in range(20):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert SECURE in response.content.decode()
+    cache_records = [r for r in caplog.records if r.name == "portal.cache"]
+    assert [r.levelname for r in cache_records] == ["WARNING"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -67,18 +67,16 @@ def test_a_file_that_is_not_xlsx_gets_a_message(client, programme, draft_plan):
     assert "xlsx" in html and 'role="alert"' in html
 
 
-def test_a_large_file_is_checked_by_the_worker(client, programme, draft_plan, settings):
+def test_a_large_file_is_checked_by_the_worker(
+    client, programme, draft_plan, settings, broker, django_capture_on_commit_callbacks
+):
     settings.IMPORT_SYNC_MAX_BYTES = 10
     client.force_login(programme.coordinator)
-    sent = []
-    original = tasks.check_import.delay_on_commit
-    tasks.check_import.delay_on_commit = lambda *args: sent.append(args)
-    try:
+    with django_capture_on_commit_callbacks(execute=True):
         _upload(client, draft_plan, title="Stor fil")
-    finally:
-        tasks.check_import.delay_on_commit = original
     plan_import = PlanImport.objects.get(plan=draft_plan)
-    assert sent == [(plan_import.pk,)] and plan_import.state == "checking"
+    assert broker.sent == [("actionplans.tasks.check_import", (plan_import.pk,))]
+    assert plan_import.state == "checking"
     html = client.get(plan_import.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 2s"' in html  # the page polls while the worker checks
     assert tasks.check_import(plan_import.pk) == "ready"

@@ -3,7 +3,7 @@
 Who may take each step is in ``actionplans.access`` (``InitiativeAccess``). Every step
 records an event on the initiative's timeline and returns it, its ``initiative`` the saved
 initiative. The caller has the submitter told of the step by mail, once the step is
-committed: ``send_initiative_notice.delay_on_commit(event.pk)`` (actionplans.tasks).
+committed: ``portal.tasks.enqueue(send_initiative_notice, event.pk)`` (actionplans.tasks).
 """
 
 from decimal import Decimal

@@ -29,6 +29,7 @@ from actionplans.tasks import send_initiative_notice
 from portal.dates import today
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
+from portal.tasks import enqueue
 
 
 @login_required
@@ -145,7 +146,7 @@ def _page(
 
 
 def _notify(event: InitiativeEvent) -> None:
-    send_initiative_notice.delay_on_commit(event.pk)  # type: ignore[attr-defined]  # DjangoTask
+    enqueue(send_initiative_notice, event.pk)
 
 
 def _done(request: SignedInRequest, event: InitiativeEvent) -> HttpResponse:

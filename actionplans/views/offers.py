@@ -27,6 +27,7 @@ from actionplans.services.offers import AnswerResult, offer_send, participation_
 from actionplans.views.spreadsheet import XLSX
 from portal.http import PortalRequest, SignedInRequest
 from portal.models import Organisation
+from portal.tasks import enqueue
 
 
 @login_required
@@ -53,7 +54,7 @@ def offer_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            tasks.send_offer_mails.delay_on_commit(offer.pk)  # type: ignore[attr-defined]  # DjangoTask
+            enqueue(tasks.send_offer_mails, offer.pk)
             count = len(data["organisations"])
             message = _("The offer was sent to %(count)s organisations.") % {"count": count}
             messages.success(request, message)

@@ -20,6 +20,7 @@ from actionplans.selectors import plans as plan_selectors
 from actionplans.services import imports
 from actionplans.spreadsheet.export import plan_csv, plan_xlsx
 from portal.http import PortalRequest, SignedInRequest
+from portal.tasks import enqueue
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -89,7 +90,7 @@ def _check(plan_import: PlanImport) -> None:
     if plan_import.size <= settings.IMPORT_SYNC_MAX_BYTES:
         imports.plan_import_check(import_id=plan_import.pk)
     else:
-        tasks.check_import.delay_on_commit(plan_import.pk)  # type: ignore[attr-defined]  # DjangoTask
+        enqueue(tasks.check_import, plan_import.pk)
 
 
 @login_required
@@ -111,7 +112,7 @@ def import_apply(request: SignedInRequest, import_id: int) -> HttpResponse:
         if plan_import.size <= settings.IMPORT_SYNC_MAX_BYTES:
             imports.plan_import_apply(import_id=plan_import.pk)
         else:
-            tasks.apply_import.delay_on_commit(plan_import.pk)  # type: ignore[attr-defined]  # DjangoTask
+            enqueue(tasks.apply_import, plan_import.pk)
     return redirect(plan_import)
 
 

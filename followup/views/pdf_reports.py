@@ -23,6 +23,7 @@ from followup.services import pdf_reports as pdf_services
 from followup.tasks import build_report, send_report
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
+from portal.tasks import enqueue
 
 
 @login_required
@@ -37,7 +38,7 @@ def pdf_report_request(request: SignedInRequest, round_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect(followup_round)
     if queued:
-        build_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]  # DjangoTask
+        enqueue(build_report, report.pk)
     return redirect(report)
 
 
@@ -127,7 +128,7 @@ def pdf_report_review(request: SignedInRequest, report_id: int) -> HttpResponse:
                 comment=data["comment"],
             )
             if recipients:
-                send_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]  # DjangoTask
+                enqueue(send_report, report.pk)
             messages.success(request, _("The report is approved and locked."))
         else:
             pdf_services.pdf_report_send_back(
@@ -157,7 +158,7 @@ def pdf_report_retry(request: SignedInRequest, report_id: int) -> HttpResponse:
         add_service_errors(form, error)
         return _pdf_report_page(request, report, access, comment_form=form)
     if queued:
-        build_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]  # DjangoTask
+        enqueue(build_report, report.pk)
     return redirect(report)
 
 

@@ -17,6 +17,7 @@ from followup.services import rounds as round_services
 from followup.tasks import send_round_opened
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
+from portal.tasks import enqueue
 
 
 @login_required
@@ -46,7 +47,7 @@ def plan_rounds(request: SignedInRequest, plan_id: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                send_round_opened.delay_on_commit(followup_round.pk)  # type: ignore[attr-defined]
+                enqueue(send_round_opened, followup_round.pk)
                 messages.success(
                     request,
                     _("The round is open; the leads of %(count)s activities have been notified.")
