@@ -10,8 +10,9 @@ from actionplans.models import Activity, BudgetLine, SubGoal
 from followup.models import ActivityReport, FollowUpRound, IndicatorValue
 from followup.services.reports import ReportInput
 from portal.forms import VersionField, choice_fields
-from portal.models import Body
+from portal.models import Body, Organisation
 from strategy.models import Indicator
+from strategy.services import FIRST_YEAR, LAST_YEAR
 
 
 class RoundForm(forms.Form):
@@ -195,3 +196,39 @@ class ReviewForm(forms.Form):
             "recipients",
             list(Body.objects.filter(kind=Body.Kind.NETWORK).values_list("pk", flat=True)),
         )
+
+
+class IndicatorValueForm(forms.Form):
+    """A value entered by hand: the year's, for the strategy as a whole or (for an indicator
+    reported per organisation) for one organisation."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Leave empty for the value of the strategy as a whole."),
+    )
+    value = forms.DecimalField(
+        label=_("Value"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text=_("Leave empty to remove the year's value."),
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+    def __init__(self, *args, indicator: Indicator, organisations: list[Organisation], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._organisations = {o.pk: o for o in organisations}
+        if indicator.per_organisation:
+            self.fields["organisation"].choices = [  # type: ignore[attr-defined]
+                ("", _("The strategy as a whole")),
+                *((o.pk, o.name) for o in organisations),
+            ]
+        else:
+            del self.fields["organisation"]
+
+    def chosen_organisation(self) -> Organisation | None:
+        return self._organisations.get(self.cleaned_data.get("organisation"))  # type: ignore[arg-type]

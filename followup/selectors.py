@@ -23,7 +23,7 @@ from followup.models import (
     RoundMail,
 )
 from followup.rollup import Item, Progress, weighted_progress
-from portal.models import User
+from portal.models import Organisation, User
 from strategy.models import (
     CollaborationAreaUserObjectPermission,
     FocusArea,
@@ -219,10 +219,11 @@ def reviewed_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
 
 def report_indicators(activity: Activity) -> QuerySet[Indicator]:
     """The indicators a report on this activity asks for: those of its effect goals and of
-    its focus areas."""
+    its focus areas, except those whose values come from Kolada."""
     return (
         Indicator.objects.filter(
-            Q(effect_goal__activities=activity) | Q(focus_area__activities=activity)
+            Q(effect_goal__activities=activity) | Q(focus_area__activities=activity),
+            kolada_kpi="",
         )
         .distinct()
         .order_by("strategy_id", "order", "pk")
@@ -255,8 +256,11 @@ def report_form_data(report: ActivityReport) -> ReportFormData:
     budget = {o.budget_line_id: o.amount for o in report.budget_outcomes.all()}
     values = {
         v.indicator_id: v
-        for v in IndicatorValue.objects.filter(indicator__in=indicators, year=year).filter(
-            organisation__isnull=True
+        for v in IndicatorValue.objects.filter(
+            indicator__in=indicators,
+            year=year,
+            organisation__isnull=True,
+            scope=IndicatorValue.Scope.STRATEGY,
         )
     } | {
         v.indicator_id: v
@@ -280,6 +284,98 @@ def report_form_data(report: ActivityReport) -> ReportFormData:
 def report_history(report: ActivityReport) -> QuerySet:
     """The report's last ten changes, newest first."""
     return report.history.select_related("history_user").order_by("-history_date")[:10]
+
+
+# --- An indicator's values (its page, and the fetch from Kolada) -----------------------------
+
+
+@dataclass
+class KoladaPlaces:
+    """Whom a strategy's Kolada values are fetched for, by their Kolada id."""
+
+    #: The strategy's owner (a region: the county), whose value is the strategy's.
+    overall: Organisation | None
+    #: The municipalities of the owner's county that have a Kolada id, by name.
+    municipalities: list[Organisation]
+
+
+def kolada_places(strategy: Strategy) -> KoladaPlaces:
+    owner = strategy.owner
+    municipalities: list[Organisation] = []
+    if owner.county:
+        municipalities = list(
+            Organisation.objects.filter(county=owner.county, kind=Organisation.Kind.MUNICIPALITY)
+            .exclude(kolada_id="")
+            .exclude(pk=owner.pk)
+            .order_by("name")
+        )
+    return KoladaPlaces(overall=owner if owner.kolada_id else None, municipalities=municipalities)
+
+
+def value_organisations() -> list[Organisation]:
+    """The organisations a value may be entered for: those that take part in the work."""
+    return list(Organisation.objects.filter(collaborates=True).order_by("name"))
+
+
+@dataclass
+class ValueRow:
+    """One place's values on the indicator's page, a cell per year (None: no value)."""
+
+    label: str
+    cells: list[IndicatorValue | None]
+    #: The whole country's row (Kolada's, for comparison).
+    is_country: bool = False
+
+
+@dataclass
+class IndicatorValues:
+    years: list[int]
+    #: The target per year, in the order of ``years`` (None: no target).
+    targets: list[Decimal | None]
+    rows: list[ValueRow]
+    #: Some value comes from Kolada ("Källa: Kolada").
+    from_kolada: bool
+
+
+def indicator_values(indicator: Indicator, *, years: list[int]) -> IndicatorValues:
+    """The indicator's targets and values as a table of places by years: the strategy as a
+    whole first, then the organisations (by name), then the whole country; in two queries."""
+    values = list(
+        IndicatorValue.objects.filter(indicator=indicator)
+        .select_related("organisation")
+        .order_by("year")
+    )
+    targets = {target.year: target.value for target in indicator.targets.all()}
+    years = sorted(set(years) | set(targets) | {v.year for v in values})
+    overall: dict[int, IndicatorValue] = {}
+    country: dict[int, IndicatorValue] = {}
+    organisations: dict[str, dict[int, IndicatorValue]] = {}
+    for value in values:
+        if value.organisation is not None:
+            organisations.setdefault(value.organisation.name, {})[value.year] = value
+        elif value.scope == IndicatorValue.Scope.COUNTRY:
+            country[value.year] = value
+        else:
+            overall[value.year] = value
+    rows = [ValueRow(str(_("Overall")), [overall.get(year) for year in years])]
+    rows += [
+        ValueRow(name, [by_year.get(year) for year in years])
+        for name, by_year in sorted(organisations.items())
+    ]
+    if country:
+        rows.append(
+            ValueRow(
+                str(_("The whole country")),
+                [country.get(year) for year in years],
+                is_country=True,
+            )
+        )
+    return IndicatorValues(
+        years=years,
+        targets=[targets.get(year) for year in years],
+        rows=rows,
+        from_kolada=any(v.from_kolada for v in values),
+    )
 
 
 # --- Jobs owed: rows whose background job has not happened though their action is at least a

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.views import pdf_reports, reports, rounds
+from followup.views import indicators, pdf_reports, reports, rounds
 
 app_name = "followup"
 
@@ -37,5 +37,16 @@ urlpatterns = [
     ),
     path(
         "uppfoljning/pdf/<int:report_id>/fil/", pdf_reports.pdf_report_file, name="pdf_report_file"
+    ),
+    # An indicator's values, beside its details and targets (strategy.urls).
+    path(
+        "strategier/<slug:slug>/indikatorer/<int:indicator_id>/varden/",
+        indicators.indicator_values,
+        name="indicator_values",
+    ),
+    path(
+        "strategier/<slug:slug>/indikatorer/<int:indicator_id>/kolada/",
+        indicators.indicator_kolada,
+        name="indicator_kolada",
     ),
 ]

@@ -191,9 +191,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "county", "collaborates"]
+    list_display = ["name", "kind", "county", "collaborates", "kolada_id"]
     list_filter = ["kind", "collaborates", "county"]
-    search_fields = ["name"]
+    search_fields = ["name", "kolada_id"]
     prepopulated_fields = {"slug": ["name"]}
 
 

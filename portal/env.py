@@ -7,6 +7,7 @@ named by ``<NAME>_FILE`` (Docker and Kubernetes secrets).
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -81,3 +82,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_float(name: str, default: float) -> float:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+
+
+def env_url(name: str, default: str) -> str:
+    """An http(s) address with a host, without its trailing slash."""
+    value = env_str(name, default).strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not an http(s) address (such as https://api.example.org/v3)."
+        )
+    if parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name}={value!r}: give the address without ? or #.")
+    return value.rstrip("/")

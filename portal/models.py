@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -46,12 +47,29 @@ class Organisation(models.Model, HistoryAttributes):
         help_text=_("Takes part in the county's joint digitalisation work and receives offers."),
     )
     website = models.URLField(_("website"), blank=True)
+    kolada_id = models.CharField(
+        _("Kolada id"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Give the four digits of the Kolada id."))],
+        help_text=_(
+            "The municipality code Kolada knows the organisation by: four digits, such as 1880 "
+            "for Örebro kommun, or 0018 for Region Örebro län as a county."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kolada_id"],
+                condition=~models.Q(kolada_id=""),
+                name="organisation_unique_kolada_id",
+            ),
+        ]
         # Object permission (django-guardian), granted to the organisation's contacts by
         # portal.services.contact_access_sync.
         permissions = [("answer_offers", _("Can answer offers for the organisation"))]

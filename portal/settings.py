@@ -9,13 +9,22 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from portal.env import env_bool, env_int, env_list, env_str, read_env_file
+from portal.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    read_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 read_env_file(BASE_DIR / ".env")
@@ -275,10 +284,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.tasks.remove_orphan_report_files",
         "schedule": 60 * 60,
     },
+    # Nightly, when Kolada is quiet: the values of the indicators linked to a Kolada KPI.
+    "followup-kolada-values": {
+        "task": "followup.tasks.kolada_fetch",
+        "schedule": crontab(hour=3, minute=20),
+    },
     # Every minute: the jobs a broker outage kept from a worker (see portal.tasks).
     "actionplans-owed-jobs": {"task": "actionplans.tasks.requeue_owed_jobs", "schedule": 60},
     "followup-owed-jobs": {"task": "followup.tasks.requeue_owed_jobs", "schedule": 60},
 }
+# --- Kolada (indicator values) ------------------------------------------------------------
+#: Kolada's API v3; a local test server can stand in (http://127.0.0.1:8765/v3).
+KOLADA_BASE_URL = env_url("KOLADA_BASE_URL", "https://api.kolada.se/v3")
+#: Seconds to connect and for each read.
+KOLADA_TIMEOUT = env_float("KOLADA_TIMEOUT", 20.0)
+#: Retries of a request after a server error, a timeout or a lost connection, waiting
+#: KOLADA_BACKOFF seconds, then twice as long, and so on.
+KOLADA_RETRIES = env_int("KOLADA_RETRIES", 3)
+KOLADA_BACKOFF = env_float("KOLADA_BACKOFF", 2.0)
+
 #: The portal's own address, for links in mails (the web request is not there to ask).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 

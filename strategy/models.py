@@ -1,6 +1,7 @@
 """The strategy tree: strategy → focus areas → strategic directions → tactical points,
 with the goals, perspectives, effect goals, indicators and collaboration areas around it."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -254,7 +255,23 @@ class Indicator(models.Model, HistoryAttributes):
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
     )
     per_organisation = models.BooleanField(_("reported per organisation"), default=False)
-    history = HistoricalRecords()
+    #: Linked to a Kolada KPI, the values are fetched each night (followup.tasks.kolada_fetch)
+    #: instead of being entered.
+    kolada_kpi = models.CharField(
+        _("Kolada KPI"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^[NU]\d{5}$", _("A Kolada KPI is N or U and five digits."))],
+        help_text=_(
+            "The id of a key figure in Kolada, such as N07918 (households with access to "
+            "broadband of at least 1 Gbit/s); its values are then fetched each night."
+        ),
+    )
+    #: The last fetch from Kolada that finished, and why the last one failed ("" if it did
+    #: not): kept up to date by the fetch, without history.
+    kolada_fetched_at = models.DateTimeField(_("fetched from Kolada"), null=True, blank=True)
+    kolada_error = models.CharField(_("Kolada error"), max_length=500, blank=True)
+    history = HistoricalRecords(excluded_fields=["kolada_fetched_at", "kolada_error"])
 
     class Meta:
         ordering = ["strategy", "order"]
@@ -263,6 +280,10 @@ class Indicator(models.Model, HistoryAttributes):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def from_kolada(self) -> bool:
+        return bool(self.kolada_kpi)
 
 
 class IndicatorTarget(models.Model, HistoryAttributes):

@@ -1,5 +1,6 @@
 """What the strategy app adds to portal's pages (portal.panels): the start page's list of
-strategies, and the menu and home-page links to them."""
+strategies, the menu and home-page links to them, and to the indicators of those a person
+coordinates."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
@@ -15,7 +16,7 @@ from portal.panels import (
     register_menu_item,
     register_start_panel,
 )
-from strategy.selectors import public_strategies
+from strategy.selectors import coordinated_strategies, public_strategies
 
 
 def start_strategies(user: User | AnonymousUser) -> Panel:
@@ -28,7 +29,18 @@ def go_to_links(user: User) -> list[Link]:
     return [Link(_("Strategies and programmes"), reverse("strategy:list"))]
 
 
+def indicator_links(user: User) -> list[Link]:
+    return [
+        Link(
+            _("Indicators: %(strategy)s") % {"strategy": strategy.title},
+            reverse("strategy:indicator_list", args=[strategy.slug]),
+        )
+        for strategy in coordinated_strategies(user)
+    ]
+
+
 def register() -> None:
     register_menu_item(MenuItem(gettext_lazy("Strategies"), "strategy:list", "strategy", 10))
     register_start_panel(start_strategies, order=10)
     register_links("go_to", go_to_links, order=10)
+    register_links("go_to", indicator_links, order=15)

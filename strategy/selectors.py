@@ -1,14 +1,20 @@
 """Reads of the strategy tree. Public pages only ever see strategies marked public."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from portal.models import User
+from strategy.access import COORDINATE
 from strategy.models import (
     CollaborationArea,
     EffectGoal,
     FocusArea,
+    Indicator,
     StrategicDirection,
     Strategy,
+    StrategyUserObjectPermission,
 )
 
 
@@ -85,3 +91,63 @@ def collaboration_areas_page(*, strategy_slug: str) -> tuple[Strategy, QuerySet[
         .prefetch_related("questions")
     )
     return strategy, areas
+
+
+# --- Indicators (for the strategy's coordinators) --------------------------------------------
+
+
+def coordinated_strategies(user: User) -> list[Strategy]:
+    """The strategies whose indicators the user manages (strategy.access), by title."""
+    if not user.is_active:
+        return []
+    strategies = Strategy.objects.order_by("title")
+    if not user.is_superuser:
+        strategies = strategies.filter(
+            pk__in=StrategyUserObjectPermission.objects.filter(
+                user=user, permission__codename=COORDINATE
+            ).values("content_object_id")
+        )
+    return list(strategies)
+
+
+def strategy_indicators(strategy: Strategy) -> list[Indicator]:
+    """The strategy's indicators with their focus area, effect goal and targets, in the
+    order the report shows them: by focus area, those without one last."""
+    return list(
+        Indicator.objects.filter(strategy=strategy)
+        .select_related("focus_area", "effect_goal")
+        .prefetch_related("targets")
+        .order_by(F("focus_area__order").asc(nulls_last=True), "focus_area_id", "order", "pk")
+    )
+
+
+@dataclass
+class IndicatorChoices:
+    """What an indicator of the strategy may be set on."""
+
+    focus_areas: list[FocusArea]
+    effect_goals: list[EffectGoal]
+
+
+def indicator_choices(strategy: Strategy) -> IndicatorChoices:
+    return IndicatorChoices(
+        focus_areas=list(FocusArea.objects.filter(strategy=strategy).order_by("order", "pk")),
+        effect_goals=list(
+            EffectGoal.objects.filter(strategy=strategy)
+            .select_related("focus_area")
+            .order_by("order", "pk")
+        ),
+    )
+
+
+def target_years(strategy: Strategy, indicator: Indicator | None = None) -> list[int]:
+    """The years a form of yearly targets or values offers: the strategy's period with the
+    year before it (a baseline), and every year that already has a target."""
+    years: set[int] = set()
+    if strategy.period_start and strategy.period_end:
+        years.update(range(strategy.period_start - 1, strategy.period_end + 1))
+    elif strategy.period_start or strategy.period_end:
+        years.add(strategy.period_start or strategy.period_end)  # type: ignore[arg-type]
+    if indicator is not None and indicator.pk:
+        years.update(target.year for target in indicator.targets.all())
+    return sorted(years)

@@ -57,6 +57,12 @@ def keepers(outcome, **others):
     return {**signed_in(403, anonymous=LOGIN), "samordnare": outcome, **others}
 
 
+def coordinators(outcome):
+    """A page for the strategy's coordinators (its indicators): every other signed-in role
+    is refused (the strategy is public, so 403)."""
+    return {**signed_in(403, anonymous=LOGIN), "samordnare": outcome}
+
+
 # route name -> list of (path, {role: expected outcome})
 MATRIX = {
     "start": [("/", everyone(200))],
@@ -119,6 +125,29 @@ MATRIX = {
         (f"/strategier/{COUNTY}/digital-ledning/", everyone(200)),
         # A focus area is only found under its own strategy.
         ("/strategier/region-orebro-program-2021-2026/digital-ledning/", everyone(404)),
+    ],
+    # A strategy's indicators, for its coordinators; {indicator} is the county strategy's.
+    "strategy:indicator_list": [(f"/strategier/{COUNTY}/indikatorer/", coordinators(200))],
+    "strategy:indicator_create": [(f"/strategier/{COUNTY}/indikatorer/ny/", coordinators(200))],
+    "strategy:indicator_edit": [
+        (f"/strategier/{COUNTY}/indikatorer/{{indicator}}/", coordinators(200)),
+        # An indicator is only found under its own strategy.
+        (
+            "/strategier/region-orebro-program-2021-2026/indikatorer/{indicator}/",
+            signed_in(404, anonymous=LOGIN),
+        ),
+    ],
+    "strategy:indicator_targets": [
+        (f"/strategier/{COUNTY}/indikatorer/{{indicator}}/mal/", coordinators(200)),
+    ],
+    # The matrix's post has no year: the coordinator gets the form back with its error.
+    "followup:indicator_values": [
+        (f"/strategier/{COUNTY}/indikatorer/{{indicator}}/varden/", coordinators(200)),
+        (f"/strategier/{COUNTY}/indikatorer/{{indicator}}/varden/", coordinators(200), POST),
+    ],
+    # The matrix's post names no KPI: the (absent) link stays as it is, back to the values.
+    "followup:indicator_kolada": [
+        (f"/strategier/{COUNTY}/indikatorer/{{indicator}}/kolada/", coordinators(302), POST),
     ],
     "actionplans:list": [("/handlingsplaner/", everyone(200))],
     # Everyone may search; what each finds is tested in test_actionplans_selectors_search.py.
@@ -375,7 +404,15 @@ def _objects() -> dict[str, int]:
         ends_at=timezone.now() + timedelta(hours=1),
     )
     item = AgendaItem.objects.create(meeting=meeting, title="Matrispunkt", order=1)
+    from strategy.models import Indicator
+
+    indicator = Indicator.objects.create(
+        strategy=draft.strategy,
+        focus_area=draft.strategy.focus_areas.first(),
+        title="Matrisindikator",
+    )
     return {
+        "indicator": indicator.pk,
         "meeting": meeting.pk,
         "item": item.pk,
         "initiative": initiative.pk,

@@ -77,3 +77,24 @@ def test_debug_is_off_and_a_secret_key_is_required_outside_development():
     result = run_with_settings(code, {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_numbers_and_addresses(monkeypatch):
+    from portal.env import env_float, env_url
+
+    monkeypatch.setenv("X_SECONDS", "2.5")
+    assert env_float("X_SECONDS", 1.0) == 2.5
+    monkeypatch.setenv("X_SECONDS", "soon")
+    with pytest.raises(ImproperlyConfigured, match="X_SECONDS='soon' is not a number"):
+        env_float("X_SECONDS", 1.0)
+    monkeypatch.delenv("X_API", raising=False)
+    assert env_url("X_API", "https://api.example.org/v3/") == "https://api.example.org/v3"
+    monkeypatch.setenv("X_API", "http://127.0.0.1:8765/v3")
+    assert env_url("X_API", "https://x.example") == "http://127.0.0.1:8765/v3"
+    for wrong in ("api.example.org/v3", "ftp://api.example.org", "https://"):
+        monkeypatch.setenv("X_API", wrong)
+        with pytest.raises(ImproperlyConfigured, match="is not an http\\(s\\) address"):
+            env_url("X_API", "https://x.example")
+    monkeypatch.setenv("X_API", "https://api.example.org/v3?key=1")
+    with pytest.raises(ImproperlyConfigured, match="without \\? or #"):
+        env_url("X_API", "https://x.example")

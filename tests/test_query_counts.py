@@ -205,6 +205,67 @@ def build_round(n: int):
     return followup_round.get_absolute_url(), _coordinator_of(plan.strategy)
 
 
+def _indicators_of(strategy, n: int, *, per_organisation: bool = False):
+    from strategy.models import Indicator
+
+    indicators = []
+    for i in range(n):
+        area = FocusAreaFactory(strategy=strategy, order=i)
+        goal = EffectGoal.objects.create(strategy=strategy, focus_area=area, title=f"mål {i}")
+        indicator = Indicator.objects.create(
+            strategy=strategy,
+            focus_area=area,
+            effect_goal=goal,
+            title=f"indikator {i}",
+            per_organisation=per_organisation,
+            kolada_kpi="N07918" if i % 2 else "",
+        )
+        for year in (2024, 2025):
+            indicator.targets.create(year=year, value=10 + i)
+        indicators.append(indicator)
+    return indicators
+
+
+def build_indicator_list(n: int):
+    strategy = StrategyFactory(slug="s")
+    _indicators_of(strategy, n)
+    return "/strategier/s/indikatorer/", _coordinator_of(strategy)
+
+
+def build_indicator_values(n: int):
+    """An indicator with values for n organisations, the strategy and the country."""
+    from followup.models import IndicatorValue
+
+    strategy = StrategyFactory(slug="s")
+    indicator = _indicators_of(strategy, 1, per_organisation=True)[0]
+    for year in (2023, 2024):
+        IndicatorValue.objects.create(indicator=indicator, year=year, value=1)
+        IndicatorValue.objects.create(indicator=indicator, year=year, value=2, scope="country")
+        for i in range(n):
+            organisation = OrganisationFactory(name=f"Kommun {year} {i}")
+            IndicatorValue.objects.create(
+                indicator=indicator, year=year, organisation=organisation, value=i
+            )
+    url = f"/strategier/s/indikatorer/{indicator.pk}/varden/"
+    return url, _coordinator_of(strategy)
+
+
+def build_round_indicators(n: int):
+    """A round's page with n indicators of the strategy, each with targets and values from
+    Kolada for the strategy and the country."""
+    from followup.models import IndicatorValue
+
+    build_plan(3)
+    plan = ActionPlan.objects.get(strategy__slug="s")
+    for indicator in _indicators_of(plan.strategy, n):
+        IndicatorValue.objects.create(indicator=indicator, year=2024, value=5, source="kolada")
+        IndicatorValue.objects.create(
+            indicator=indicator, year=2024, value=6, source="kolada", scope="country"
+        )
+    followup_round = _round_of(plan, 1)
+    return followup_round.get_absolute_url(), _coordinator_of(plan.strategy)
+
+
 def build_report_edit(n: int):
     build_plan(3)
     plan = ActionPlan.objects.get(strategy__slug="s")
@@ -275,11 +336,17 @@ PAGES = {
     "activity-history": (build_activity_history, False),
     "offer-matrix": (build_offer, False),
     "followup-round": (build_round, False),
+    "followup-round-indicators": (build_round_indicators, False),
+    "indicator-list": (build_indicator_list, False),
+    "indicator-values": (build_indicator_values, False),
     "meeting": (build_meeting, False),
 }
 #: Pages with forms: a choice field reads its options while the form renders, so these
 #: are held only to a constant number of queries.
-FORM_PAGES = {"activity-edit": build_activity_edit, "followup-report": build_report_edit}
+FORM_PAGES = {
+    "activity-edit": build_activity_edit,
+    "followup-report": build_report_edit,
+}
 
 
 def _count(client, url) -> int:

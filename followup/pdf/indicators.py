@@ -1,9 +1,10 @@
 """The report's indicators: each indicator of the plan's strategy with its yearly targets and
 values, as a table and a chart.
 
-A value entered for the whole strategy (no organisation) is the year's value; for an
-indicator reported per organisation without one, the mean of the organisations' values is
-shown, with how many organisations it is the mean of.
+A value for the whole strategy (no organisation) is the year's value; for an indicator
+reported per organisation without one, the mean of the organisations' values is shown, with
+how many organisations it is the mean of. The whole country's values (Kolada's, for
+comparison) are not among them. Values fetched from Kolada name their source.
 """
 
 from collections import defaultdict
@@ -41,6 +42,8 @@ class IndicatorEntry:
     indicator: Indicator
     rows: list[IndicatorRow]
     chart: Chart | None
+    #: Some of the values shown come from Kolada ("Källa: Kolada" beside them).
+    from_kolada: bool = False
 
     @property
     def anchor(self) -> str:
@@ -54,11 +57,16 @@ class IndicatorGroup:
     entries: list[IndicatorEntry]
 
 
+def _strategy_values(indicator: Indicator) -> list[IndicatorValue]:
+    """The values of the strategy's area (prefetched), without the whole country's."""
+    return [v for v in indicator.values.all() if v.scope == IndicatorValue.Scope.STRATEGY]
+
+
 def _indicator_rows(indicator: Indicator) -> list[IndicatorRow]:
     targets = {target.year: target.value for target in indicator.targets.all()}
     overall: dict[int, Decimal] = {}
     per_organisation: dict[int, list[Decimal]] = defaultdict(list)
-    for entered in indicator.values.all():
+    for entered in _strategy_values(indicator):
         if entered.organisation_id is None:
             overall[entered.year] = entered.value
         else:
@@ -113,6 +121,9 @@ def indicator_groups(followup_round: FollowUpRound) -> list[IndicatorGroup]:
             targets={row.year: row.target for row in rows if row.target is not None},
             values={row.year: row.value for row in rows if row.value is not None},
         )
-        group.entries.append(IndicatorEntry(indicator=indicator, rows=rows, chart=chart))
+        from_kolada = any(v.from_kolada for v in _strategy_values(indicator))
+        group.entries.append(
+            IndicatorEntry(indicator=indicator, rows=rows, chart=chart, from_kolada=from_kolada)
+        )
     # The indicators without a focus area come last.
     return sorted(groups.values(), key=lambda group: group.anchor == "indicators-other")

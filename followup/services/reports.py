@@ -188,7 +188,10 @@ def _save_indicators(report: ActivityReport, data: ReportInput, user: User) -> N
             report.activity.lead_organisation_id if indicator.per_organisation else None
         )
         current = IndicatorValue.objects.filter(  # type: ignore[misc]  # None: IS NULL
-            indicator=indicator, year=report.round.year, organisation_id=organisation_id
+            indicator=indicator,
+            year=report.round.year,
+            organisation_id=organisation_id,
+            scope=IndicatorValue.Scope.STRATEGY,
         ).first()
         if current is None:
             current = IndicatorValue(
@@ -198,6 +201,7 @@ def _save_indicators(report: ActivityReport, data: ReportInput, user: User) -> N
             continue
         current.value = value
         current.comment = comment.strip()
+        current.source = IndicatorValue.Source.ENTERED
         current.entered_by = user
         current._history_user = user
         current.save()

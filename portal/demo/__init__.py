@@ -32,6 +32,7 @@ def seed(seeder: Seeder) -> None:
                 "county": row.get("county", ""),
                 "collaborates": row.get("collaborates", True),
                 "website": row.get("website", ""),
+                "kolada_id": row.get("kolada_id", ""),
             },
         )
 
