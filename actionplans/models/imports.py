@@ -23,6 +23,8 @@ class PlanImport(models.Model):
         DONE = "done", _("Saved")
         FAILED = "failed", _("Failed")
 
+    IN_PROGRESS = (State.CHECKING, State.APPLYING)
+
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="imports", verbose_name=_("plan")
     )
@@ -39,9 +41,12 @@ class PlanImport(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.CHECKING
     )
-    #: What the preview page shows: counts and one line per row.
+    #: What the preview page shows: counts, and one line for each of the first rows.
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    #: The first ``IMPORT_MAX_ERRORS`` errors found, each [sheet, row, column, message];
+    #: ``error_count`` is how many were found in all.
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors found"), default=0)
     #: The activities' versions when the preview was made; saving refuses if any moved.
     versions = models.JSONField(default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
@@ -61,4 +66,10 @@ class PlanImport(models.Model):
 
     @property
     def in_progress(self) -> bool:
-        return self.state in (self.State.CHECKING, self.State.APPLYING)
+        return self.state in self.IN_PROGRESS
+
+    @property
+    def error_list(self) -> list[dict]:
+        """The kept errors, for the page: {sheet, row, column, message} each."""
+        keys = ("sheet", "row", "column", "message")
+        return [dict(zip(keys, error, strict=True)) for error in self.errors]
