@@ -1,12 +1,14 @@
 """The imports' services: whatever goes wrong while checking a file ends the import (never
 left checking), with a message naming the row, and it can be checked again; errors are
-kept capped and compactly."""
+kept capped and compactly; a stalled import is given up."""
 
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from actionplans.access import ImportAccess
 from actionplans.models import PlanImport
@@ -140,3 +142,47 @@ def test_the_rows_listed_are_capped(programme, draft_plan, settings):
     assert plan_import.summary["row_count"] == 4
     assert len(plan_import.summary["rows"]) == 2
     assert plan_import.summary["counts"] == {"create": 3, "update": 0, "unchanged": 1}
+
+
+# --- Given up when stalled -----------------------------------------------------------------
+
+
+def _stalled(plan_import: PlanImport, state: str, ago: timedelta, size: int) -> None:
+    PlanImport.objects.filter(pk=plan_import.pk).update(
+        state=state, started_at=timezone.now() - ago, size=size
+    )
+
+
+def test_an_import_left_in_progress_is_given_up(programme, draft_plan, settings):
+    now = timezone.now()
+    hour, minute = timedelta(hours=1), timedelta(minutes=1)
+    big = settings.IMPORT_SYNC_MAX_BYTES + 1
+    checking = _create(programme, draft_plan, xlsx_helpers.plan_file(draft_plan))
+    applying = _create(programme, draft_plan, xlsx_helpers.plan_file(draft_plan))
+    fresh = _create(programme, draft_plan, xlsx_helpers.plan_file(draft_plan))
+    small = _create(programme, draft_plan, xlsx_helpers.plan_file(draft_plan))
+    _stalled(checking, "checking", 2 * hour, big)
+    _stalled(applying, "applying", 2 * hour, big)
+    _stalled(fresh, "checking", 20 * minute, big)  # the worker may still have it
+    _stalled(small, "checking", 20 * minute, 1000)  # the request that checked it is long gone
+
+    given_up = imports.plan_imports_fail_stalled(
+        started_before=now - hour, sync_started_before=now - 10 * minute
+    )
+    assert given_up == 3
+    states = dict(PlanImport.objects.values_list("pk", "state"))
+    assert states == {
+        checking.pk: "failed",
+        applying.pk: "failed",
+        fresh.pk: "checking",
+        small.pk: "failed",
+    }
+    checking.refresh_from_db()
+    assert "inte klar i tid" in checking.message
+    applying.refresh_from_db()
+    assert "inget sparades" in applying.message
+    # Given up, it can be checked again: the check starts its clock anew.
+    assert imports.plan_import_recheck(plan_import=checking, user=programme.coordinator)
+    checking.refresh_from_db()
+    assert checking.started_at > now - minute
+    assert imports.plan_import_check(import_id=checking.pk) == "ready"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models.plans import ActionPlan
@@ -51,6 +52,9 @@ class PlanImport(models.Model):
     versions = models.JSONField(default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    #: When the current check or save began: one left in progress past its time limit is
+    #: given up (``actionplans.tasks.fail_stalled_imports``).
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

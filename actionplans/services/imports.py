@@ -6,21 +6,25 @@ The request (small files) and the Celery worker (large ones, ``tasks.check_impor
 to the next with a conditional update, so that one run twice (a retry, a redelivery after
 a killed worker, a second click) does its work once. Whatever goes wrong ends the import
 (has errors, or failed, with a message that names the row where it is known), never
-leaves it in progress. The import itself is an operation log, not audited content: plain
-updates, no history.
+leaves it in progress; one left in progress all the same (a killed worker, a lost
+message) is given up by ``plan_imports_fail_stalled``. The import itself is an operation
+log, not audited content: plain updates, no history.
 """
 
 import hashlib
 import logging
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from actionplans.access import RECHECKABLE_IMPORT_STATES, PlanAccess, plan_access
 from actionplans.models import ActionPlan, Activity, PlanImport
@@ -86,7 +90,7 @@ def plan_import_check(*, import_id: int) -> str:
         with transaction.atomic():
             result = importer.preview(plan=plan_import.plan, data=_data(plan_import), access=access)
     except OperationalError:
-        raise  # the database is away: the task retries
+        raise  # the database is away: the task retries; the sweeper ends what never can
     except FileRefused as refusal:
         fields.update(state=State.INVALID, message=refusal.message)
     except CheckFailed as failure:
@@ -130,6 +134,7 @@ def plan_import_recheck(*, plan_import: PlanImport, user: User) -> bool:
         errors=[],
         error_count=0,
         versions={},
+        started_at=timezone.now(),
         finished_at=None,
     )
     return bool(moved)
@@ -141,9 +146,34 @@ def plan_import_confirm(*, plan_import: PlanImport, user: User) -> bool:
     if plan_import.uploaded_by_id != user.pk:
         raise PermissionDenied("Only the uploader saves an import or checks it again.")
     moved = PlanImport.objects.filter(pk=plan_import.pk, state=State.READY).update(
-        state=State.APPLYING
+        state=State.APPLYING, started_at=timezone.now()
     )
     return bool(moved)
+
+
+def plan_imports_fail_stalled(*, started_before: datetime, sync_started_before: datetime) -> int:
+    """Give up the imports left checking or saving past their time limit: a worker killed
+    for good, a message lost, a request cut off. ``sync_started_before`` is for the small
+    files that the request itself checks and saves. Returns how many were given up."""
+    with override(settings.LANGUAGE_CODE):
+        messages = {
+            State.CHECKING: _(
+                "Checking the file was not finished in time and has been given up. Check "
+                "the file again, or remove it."
+            ),
+            State.APPLYING: _(
+                "Saving was not finished in time and has been given up; nothing was saved. "
+                "Check the file again, or remove it."
+            ),
+        }
+    given_up = 0
+    for state, message in messages.items():
+        stalled = PlanImport.objects.filter(state=state).filter(
+            Q(started_at__lt=started_before)
+            | Q(size__lte=settings.IMPORT_SYNC_MAX_BYTES, started_at__lt=sync_started_before)
+        )
+        given_up += stalled.update(state=State.FAILED, message=message, finished_at=timezone.now())
+    return given_up
 
 
 def plan_import_apply(*, import_id: int) -> str:
