@@ -1,6 +1,6 @@
 """The imports' services: whatever goes wrong while checking a file ends the import (never
-left checking), with a message naming the row, and it can be checked again; errors are
-kept capped and compactly; a stalled import is given up."""
+left checking), with a message naming the row; errors are kept capped and compactly; a
+stalled import is given up; an import can be checked again or removed."""
 
 import io
 import json
@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from actionplans.access import ImportAccess
@@ -73,7 +74,8 @@ def test_a_broken_file_ends_the_check(programme, draft_plan, broken, state, says
         assert re.search(says, plan_import.message), plan_import.message
     else:
         assert ["Aktiviteter", 2, "ID"] in [error[:3] for error in plan_import.errors]
-    assert _access(plan_import).can_recheck
+    access = _access(plan_import)
+    assert access.can_recheck and access.can_remove
 
 
 def test_an_unexpected_error_fails_the_import_naming_the_row(programme, draft_plan, monkeypatch):
@@ -186,3 +188,33 @@ def test_an_import_left_in_progress_is_given_up(programme, draft_plan, settings)
     checking.refresh_from_db()
     assert checking.started_at > now - minute
     assert imports.plan_import_check(import_id=checking.pk) == "ready"
+
+
+# --- Removed -------------------------------------------------------------------------------
+
+
+def test_the_uploader_removes_an_import_and_its_file(
+    programme, draft_plan, django_capture_on_commit_callbacks
+):
+    broken = xlsx_helpers.cut_in_half(xlsx_helpers.plan_file(draft_plan, copies=150))
+    plan_import = _checked(programme, draft_plan, broken)
+    storage, name = plan_import.file.storage, plan_import.file.name
+    assert storage.exists(name)
+    with pytest.raises(PermissionDenied, match="Only the uploader removes"):
+        imports.plan_import_remove(plan_import=plan_import, user=programme.steering)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert imports.plan_import_remove(plan_import=plan_import, user=programme.coordinator)
+    assert not PlanImport.objects.filter(pk=plan_import.pk).exists()
+    assert not storage.exists(name)
+    # A message for it delivered late finds nothing to do.
+    assert imports.plan_import_check(import_id=plan_import.pk) == ""
+
+
+@pytest.mark.parametrize("state", ["checking", "applying", "done"])
+def test_an_import_in_progress_or_saved_is_kept(programme, draft_plan, state):
+    plan_import = _create(programme, draft_plan, xlsx_helpers.plan_file(draft_plan))
+    PlanImport.objects.filter(pk=plan_import.pk).update(state=state)
+    plan_import.refresh_from_db()
+    assert not _access(plan_import).can_remove
+    assert not imports.plan_import_remove(plan_import=plan_import, user=programme.coordinator)
+    assert PlanImport.objects.filter(pk=plan_import.pk).exists()

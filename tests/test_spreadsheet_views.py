@@ -239,7 +239,7 @@ def test_a_broken_file_never_costs_a_500(
     html = response.content.decode()
     assert 'hx-trigger="every 2s"' not in html  # the page stops polling
     assert "rad" in (plan_import.message or str(plan_import.errors))
-    assert "/kontrollera/" in html
+    assert "/kontrollera/" in html and "/ta-bort/" in html
 
 
 def test_an_unexpected_error_on_the_worker_fails_the_import(
@@ -281,3 +281,32 @@ def test_the_import_page_stays_small_for_a_15000_row_file_of_formulas(
     html = response.content.decode()
     assert "De första 200 visas" in html
     assert len(response.content) < 150_000
+
+
+def test_the_uploader_removes_an_import(client, programme, draft_plan):
+    client.force_login(programme.coordinator)
+    _post_file(client, draft_plan, BROKEN["sheet cut in half"](draft_plan))
+    plan_import = PlanImport.objects.get(plan=draft_plan)
+    client.force_login(programme.lead)  # sees the plan, did not upload the file
+    assert client.post(f"/importer/{plan_import.pk}/ta-bort/").status_code in (403, 404)
+    client.force_login(programme.coordinator)
+    response = client.post(f"/importer/{plan_import.pk}/ta-bort/")
+    assert response["Location"] == f"/planarbete/{draft_plan.pk}/importera/"
+    assert not PlanImport.objects.filter(pk=plan_import.pk).exists()
+    html = client.get(response["Location"]).content.decode()
+    assert "Importen av plan.xlsx togs bort" in html
+
+
+def test_an_import_being_checked_is_not_removed(client, programme, draft_plan, settings):
+    settings.IMPORT_SYNC_MAX_BYTES = 10
+    client.force_login(programme.coordinator)
+    original = tasks.check_import.delay_on_commit
+    tasks.check_import.delay_on_commit = lambda *args: None
+    try:
+        _upload(client, draft_plan)
+    finally:
+        tasks.check_import.delay_on_commit = original
+    plan_import = PlanImport.objects.get(plan=draft_plan)
+    response = client.post(f"/importer/{plan_import.pk}/ta-bort/")
+    assert response["Location"] == plan_import.get_absolute_url()
+    assert PlanImport.objects.filter(pk=plan_import.pk, state="checking").exists()

@@ -26,7 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from actionplans.access import RECHECKABLE_IMPORT_STATES, PlanAccess, plan_access
+from actionplans.access import (
+    RECHECKABLE_IMPORT_STATES,
+    REMOVABLE_IMPORT_STATES,
+    PlanAccess,
+    plan_access,
+)
 from actionplans.models import ActionPlan, Activity, PlanImport
 from actionplans.models.activities import CHILD_FIELDS
 from actionplans.services.activities import HistoryWriter
@@ -79,7 +84,7 @@ def plan_import_check(*, import_id: int) -> str:
         PlanImport.objects.select_related("plan", "uploaded_by").filter(pk=import_id).first()
     )
     if plan_import is None:
-        return ""  # gone since (a message delivered late)
+        return ""  # removed since (a message delivered late)
     if plan_import.state != State.CHECKING:
         return plan_import.state
     access = plan_access(plan_import.uploaded_by, plan_import.plan)
@@ -149,6 +154,20 @@ def plan_import_confirm(*, plan_import: PlanImport, user: User) -> bool:
         state=State.APPLYING, started_at=timezone.now()
     )
     return bool(moved)
+
+
+def plan_import_remove(*, plan_import: PlanImport, user: User) -> bool:
+    """The uploader removes an import that is not in progress nor saved, and its file.
+    False if it was in no state to be removed (or is gone already)."""
+    if plan_import.uploaded_by_id != user.pk:
+        raise PermissionDenied("Only the uploader removes an import.")
+    storage, name = plan_import.file.storage, plan_import.file.name
+    removed, _by_model = PlanImport.objects.filter(
+        pk=plan_import.pk, state__in=REMOVABLE_IMPORT_STATES
+    ).delete()
+    if removed and name:
+        transaction.on_commit(lambda: storage.delete(name))
+    return bool(removed)
 
 
 def plan_imports_fail_stalled(*, started_before: datetime, sync_started_before: datetime) -> int:
