@@ -261,6 +261,34 @@ def test_an_unexpected_error_on_the_worker_fails_the_import(
     assert "misslyckades oväntat" in html and 'hx-trigger="every 2s"' not in html
 
 
+def test_the_upload_page_never_loads_the_error_payloads(client, programme, draft_plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan_import = PlanImport(
+        plan=draft_plan,
+        uploaded_by=programme.coordinator,
+        original_name="stor.xlsx",
+        size=1,
+        sha256="0" * 64,
+        state="invalid",
+        errors=[["Aktiviteter", n, "Titel", "x" * 500] for n in range(200)],
+        error_count=210_000,
+        summary={"rows": [{"row": n, "title": "y" * 500} for n in range(500)]},
+    )
+    plan_import.save()
+    client.force_login(programme.coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/planarbete/{draft_plan.pk}/importera/")
+    assert response.status_code == 200
+    assert "stor.xlsx" in response.content.decode()
+    selects = [q["sql"] for q in queries if "actionplans_planimport" in q["sql"]]
+    assert selects
+    for column in ("errors", "summary", "versions"):
+        assert not any(f'"actionplans_planimport"."{column}"' in sql for sql in selects), column
+    assert len(response.content) < 30_000
+
+
 def test_the_import_page_stays_small_for_a_15000_row_file_of_formulas(
     client, programme, settings, monkeypatch
 ):

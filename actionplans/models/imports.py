@@ -25,6 +25,8 @@ class PlanImport(models.Model):
         FAILED = "failed", _("Failed")
 
     IN_PROGRESS = (State.CHECKING, State.APPLYING)
+    #: What a list of imports does not load: the payloads, tens of KB each.
+    PAYLOADS = ("summary", "errors", "versions")
 
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="imports", verbose_name=_("plan")
@@ -45,7 +47,7 @@ class PlanImport(models.Model):
     #: What the preview page shows: counts, and one line for each of the first rows.
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     #: The first ``IMPORT_MAX_ERRORS`` errors found, each [sheet, row, column, message];
-    #: ``error_count`` is how many were found in all.
+    #: ``error_count`` is how many were found in all. Lists of imports defer both payloads.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("errors found"), default=0)
     #: The activities' versions when the preview was made; saving refuses if any moved.
