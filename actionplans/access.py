@@ -275,12 +275,15 @@ RECHECKABLE_IMPORT_STATES = (
     PlanImport.State.INVALID,
     PlanImport.State.FAILED,
 )
+#: Imports their uploader may remove: any that is not being checked or saved, nor saved
+#: (a saved import is the record of what the file changed).
+REMOVABLE_IMPORT_STATES = RECHECKABLE_IMPORT_STATES
 
 
 @dataclass(frozen=True)
 class ImportAccess:
-    """What the user may do with an uploaded plan file: only its uploader saves it or
-    checks it again; those who edit the plan see it."""
+    """What the user may do with an uploaded plan file: only its uploader saves it, checks
+    it again or removes it; those who edit the plan see it."""
 
     plan_import: PlanImport
     is_uploader: bool
@@ -292,6 +295,10 @@ class ImportAccess:
     @property
     def can_recheck(self) -> bool:
         return self.is_uploader and self.plan_import.state in RECHECKABLE_IMPORT_STATES
+
+    @property
+    def can_remove(self) -> bool:
+        return self.is_uploader and self.plan_import.state in REMOVABLE_IMPORT_STATES
 
 
 def get_plan_for_import(user: User | AnonymousUser, plan_id: int) -> tuple[ActionPlan, PlanAccess]:
@@ -318,7 +325,7 @@ def get_import_for_user(
     if not (is_uploader or access.can_edit_plan):
         raise Http404
     if uploader_only and not is_uploader:
-        raise PermissionDenied("Only the uploader saves an import or checks it again.")
+        raise PermissionDenied("Only the uploader saves, checks again or removes an import.")
     return plan_import, ImportAccess(plan_import=plan_import, is_uploader=is_uploader)
 
 

@@ -170,10 +170,14 @@ class BudgetLineAdmin(EditedOnParentAdmin):
 class PlanImportAdmin(ReadOnlyAdmin):
     """Uploads are made in the plan workspace; here they can be read."""
 
-    list_display = ["original_name", "plan", "uploaded_by", "state", "created_at"]
+    list_display = ["original_name", "plan", "uploaded_by", "state", "error_count", "created_at"]
     list_filter = ["state"]
     list_select_related = ["plan", "uploaded_by"]
     search_fields = ["original_name", "plan__title", "sha256"]
+
+    def get_queryset(self, request):
+        # The list never loads the payloads; an import's own page loads them when shown.
+        return super().get_queryset(request).defer(*PlanImport.PAYLOADS)
 
 
 class OfferRecipientInline(admin.TabularInline):

@@ -7,7 +7,10 @@ with a conditional update, so a task that runs twice (a retry, a redelivery afte
 worker) does its work once. Each mail is sent once (``portal.mail.send_once``).
 """
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import OperationalError, transaction
 from django.utils import timezone
@@ -36,6 +39,25 @@ def check_import(import_id: int) -> str:
 )
 def apply_import(import_id: int) -> str:
     return imports.plan_import_apply(import_id=import_id)
+
+
+#: How long an import may stay checking or saving before it is given up: the tasks' time
+#: limit plus the broker's visibility timeout, after which a killed worker's message would
+#: have been handed out again. A small file is checked and saved by the request itself,
+#: which the web server cuts off long before its own limit.
+IMPORT_STALLED_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 3600)
+SYNC_IMPORT_STALLED_AFTER = timedelta(minutes=10)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def fail_stalled_imports() -> int:
+    """Every 10 minutes (beat): an import left checking or saving would poll for ever and
+    could not be checked again; mark it failed so its uploader can retry or remove it."""
+    now = timezone.now()
+    return imports.plan_imports_fail_stalled(
+        started_before=now - IMPORT_STALLED_AFTER,
+        sync_started_before=now - SYNC_IMPORT_STALLED_AFTER,
+    )
 
 
 # --- Offer mails ----------------------------------------------------------------------------

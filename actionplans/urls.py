@@ -73,6 +73,7 @@ urlpatterns = [
     path(
         "importer/<int:import_id>/kontrollera/", spreadsheet.import_recheck, name="import_recheck"
     ),
+    path("importer/<int:import_id>/ta-bort/", spreadsheet.import_remove, name="import_remove"),
     path("aktiviteter/<int:activity_id>/", workspace.activity_card, name="activity_card"),
     path("aktiviteter/<int:activity_id>/andra/", workspace.activity_edit, name="activity_edit"),
     path("aktiviteter/<int:activity_id>/flytta/", workspace.activity_move, name="activity_move"),

@@ -71,7 +71,7 @@ def main() -> None:
         "check unchanged file (preview)",
         lambda: importer.preview(plan=plan, data=data, access=access),
     )
-    assert result.ok, result.errors[:3]
+    assert result.ok, list(result.errors)[:3]
     print(f"\nUnchanged file: {result.counts()}\n")
     book = load_workbook(io.BytesIO(data))
     sheet = book["Aktiviteter"]

@@ -231,6 +231,10 @@ PAGE_FRAGMENT_CACHE_SECONDS = env_int("PAGE_FRAGMENT_CACHE_SECONDS", 24 * 60 * 6
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 2**20)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 2**20)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+#: An import keeps and shows this many of its errors (with the count of all of them), and
+#: lists this many of its rows on its page.
+IMPORT_MAX_ERRORS = 200
+IMPORT_MAX_LISTED_ROWS = 500
 #: Files up to this size (about 100 activities) are checked and saved while the browser
 #: waits (a 300-activity plan saves in about 5 s); larger ones by
 #: the Celery worker, and the page shows their progress.
@@ -276,6 +280,10 @@ CELERY_BEAT_SCHEDULE = {
     "offer-reminders": {"task": "actionplans.tasks.send_offer_reminders", "schedule": 60 * 60},
     "offer-summaries": {"task": "actionplans.tasks.send_offer_summaries", "schedule": 60 * 60},
     "followup-reminders": {"task": "followup.tasks.send_round_reminders", "schedule": 60 * 60},
+    "actionplans-stalled-imports": {
+        "task": "actionplans.tasks.fail_stalled_imports",
+        "schedule": 10 * 60,
+    },
     "followup-stalled-reports": {
         "task": "followup.tasks.fail_stalled_reports",
         "schedule": 60 * 60,

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
@@ -14,6 +15,7 @@ from actionplans.services.imports import ImportStale, plan_file_apply
 from actionplans.spreadsheet import importer
 from actionplans.spreadsheet.export import plan_csv, plan_xlsx
 from actionplans.spreadsheet.safety import FileRefused, check_xlsx
+from tests import xlsx_helpers
 from tests.factories import activities_make, project_make
 
 
@@ -264,23 +266,188 @@ def test_macros_are_refused():
         check_xlsx(_zip({"xl/workbook.xml": b"<workbook/>", "xl/vbaProject.bin": b"x"}))
 
 
-def test_billion_laughs_is_refused(draft_plan, role_access):
-    """Entity expansion in a sheet's XML: defusedxml stops it before it grows."""
+def test_billion_laughs_is_refused_saying_why(draft_plan, role_access):
+    """Entity expansion in the workbook's XML: defusedxml stops it before it grows, and the
+    refusal says so (openpyxl wraps defusedxml's refusal in a ValueError)."""
     _user, access = role_access("coordinator", draft_plan)
-    good = plan_xlsx(draft_plan)
-    laughs = (
-        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    laughs = xlsx_helpers.with_doctype(
+        plan_xlsx(draft_plan),
+        "xl/workbook.xml",
+        b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
         b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
-        b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol3;</workbook>'
+        b'<!ENTITY x "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>',
+        replace=b"<sheets>",
     )
-    source = zipfile.ZipFile(io.BytesIO(good))
-    members = {name: source.read(name) for name in source.namelist()}
-    members["xl/workbook.xml"] = laughs
-    with pytest.raises(FileRefused, match=r"kan inte läsas som \.xlsx") as refused:
-        importer.preview(plan=draft_plan, data=_zip(members), access=access)
-    # openpyxl wraps defusedxml's refusal in a ValueError, so the file is refused as damaged;
-    # the refusal under it is defusedxml's.
-    from defusedxml import EntitiesForbidden
+    with pytest.raises(FileRefused, match="XML-entiteter"):
+        importer.preview(plan=draft_plan, data=laughs, access=access)
 
-    assert isinstance(refused.value.__context__.__cause__, EntitiesForbidden)
+
+def test_an_external_entity_in_a_sheet_is_refused_saying_why(draft_plan, role_access):
+    _user, access = role_access("coordinator", draft_plan)
+    data = xlsx_helpers.with_doctype(
+        xlsx_helpers.plan_file(draft_plan, cells={"B2": "Stjäl"}),
+        xlsx_helpers.ACTIVITIES_PART,
+        b'<!DOCTYPE x [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    )
+    with pytest.raises(FileRefused, match="XML-entiteter"):
+        importer.preview(plan=draft_plan, data=data, access=access)
+
+
+@pytest.mark.parametrize(
+    ("refusal", "says"),
+    [
+        (
+            ExternalReferenceForbidden("x", None, "http://example.invalid/x.dtd", None),
+            "extern resurs",
+        ),
+        (DTDForbidden("x", None, None), "dokumenttypdeklaration"),
+        (EntitiesForbidden("x", None, None, None, None, None), "XML-entiteter"),
+    ],
+)
+def test_defusedxml_refusals_are_found_in_the_exception_chain(refusal, says):
+    try:
+        try:
+            raise refusal
+        except Exception as inner:
+            raise ValueError("Unable to read workbook") from inner
+    except ValueError as wrapped:
+        assert says in importer.xml_refusal(wrapped)
+    assert importer.xml_refusal(ValueError("nothing under it")) is None
+
+
+# --- Damaged files and odd values: refused or reported, never an unhandled error ---------------
+
+
+def test_a_sheet_cut_in_half_is_refused_naming_the_row(draft_plan, role_access):
+    _user, access = role_access("coordinator", draft_plan)
+    data = xlsx_helpers.cut_in_half(xlsx_helpers.plan_file(draft_plan, copies=150))
+    with pytest.raises(FileRefused, match=r"Bladet ”Aktiviteter” är skadat från rad \d+"):
+        importer.preview(plan=draft_plan, data=data, access=access)
+
+
+def test_a_zip_that_under_declares_a_part_is_refused_naming_the_row(draft_plan, role_access):
+    """The directory's sizes pass; reading the part stops at its declared size, with a bad
+    checksum, part-way through the rows."""
+    _user, access = role_access("coordinator", draft_plan)
+    data = xlsx_helpers.under_declared(xlsx_helpers.plan_file(draft_plan, copies=600))
+    with pytest.raises(FileRefused, match=r"Bladet ”Aktiviteter” är skadat från rad \d+"):
+        importer.preview(plan=draft_plan, data=data, access=access)
+
+
+def test_a_small_under_declared_part_is_refused_naming_the_part(draft_plan):
+    data = xlsx_helpers.under_declared(xlsx_helpers.plan_file(draft_plan, copies=150))
+    with pytest.raises(FileRefused, match=r"delen ”xl/worksheets/sheet1\.xml” kan inte läsas"):
+        check_xlsx(data)
+
+
+@pytest.mark.parametrize("key", ["²", "١٢", "1²"])
+def test_an_id_of_other_digits_is_an_error_in_its_cell(draft_plan, role_access, key):
+    """str.isdigit() is true of "²", which int() refuses, and of "١٢", which int() reads as
+    12: an ID is written with 0-9 only."""
+    _user, access = role_access("coordinator", draft_plan)
+    data = xlsx_helpers.plan_file(draft_plan, cells={"A2": key})
+    result = importer.preview(plan=draft_plan, data=data, access=access)
+    errors = [e for e in result.errors if e.sheet == "Aktiviteter"]
+    assert [(e.row, e.column) for e in errors] == [(2, "ID")]
+    assert "0–9" in errors[0].message
+
+
+def test_an_infinite_number_is_an_error_in_its_cell(draft_plan, role_access):
+    """1E+400 reads as float("inf"): int() of it raises OverflowError, Decimal takes it."""
+    _user, access = role_access("coordinator", draft_plan)
+    book = _book(plan_xlsx(draft_plan))
+    book["Delmål"]["C2"] = 4711
+    book["Budget"]["E2"] = 4712
+    parts = xlsx_helpers.members(xlsx_helpers.save(book))
+    for part, number in (
+        ("xl/worksheets/sheet2.xml", b"4711"),
+        ("xl/worksheets/sheet3.xml", b"4712"),
+    ):
+        assert b"<v>" + number + b"</v>" in parts[part]
+        parts[part] = parts[part].replace(b"<v>" + number + b"</v>", b"<v>1E+400</v>")
+    result = importer.preview(plan=draft_plan, data=xlsx_helpers.rezip(parts), access=access)
+    assert {(e.sheet, e.row, e.column) for e in result.errors} == {
+        ("Delmål", 2, "Planerat antal"),
+        ("Budget", 2, "Belopp (kr)"),
+    }
+
+
+def test_rows_past_the_declared_dimension_are_read(draft_plan, role_access):
+    """openpyxl stops at the row the sheet's <dimension> names; a file that under-declares
+    would lose its last rows without a word."""
+    _user, access = role_access("coordinator", draft_plan)
+    parts = xlsx_helpers.members(xlsx_helpers.plan_file(draft_plan, copies=3))
+    sheet = parts[xlsx_helpers.ACTIVITIES_PART]
+    assert b'<dimension ref="A1:O5"/>' in sheet
+    parts[xlsx_helpers.ACTIVITIES_PART] = sheet.replace(b"A1:O5", b"A1:O2")
+    result = importer.preview(plan=draft_plan, data=xlsx_helpers.rezip(parts), access=access)
+    assert result.ok, list(result.errors)
+    assert result.counts() == {"create": 3, "update": 0, "unchanged": 1}
+
+
+def test_an_unexpected_error_in_a_row_names_the_row(draft_plan, role_access, monkeypatch):
+    _user, access = role_access("coordinator", draft_plan)
+    data = xlsx_helpers.plan_file(draft_plan, copies=2)
+    real = importer.check_activity
+
+    def fails_on_row_3(number, *args):
+        if number == 3:
+            raise RuntimeError("a bug")
+        return real(number, *args)
+
+    monkeypatch.setattr(importer, "check_activity", fails_on_row_3)
+    with pytest.raises(importer.CheckFailed, match="a bug") as failed:
+        importer.preview(plan=draft_plan, data=data, access=access)
+    assert (failed.value.sheet, failed.value.row) == ("Aktiviteter", 3)
+    assert "Rad 3 på bladet ”Aktiviteter”" in failed.value.message
+
+
+# --- Limits: rows, errors -------------------------------------------------------------------
+
+
+def test_rows_of_formulas_count_toward_the_row_limit(draft_plan, role_access):
+    """A 40,000-row file whose cells are all formulas was stored: its rows had no values."""
+    _user, access = role_access("coordinator", draft_plan)
+    data = xlsx_helpers.formula_file(draft_plan, 40_000)
+    check_xlsx(data)
+    with pytest.raises(FileRefused, match="Filen har fler än 20000 rader"):
+        importer.preview(plan=draft_plan, data=data, access=access)
+
+
+def test_rows_are_counted_whatever_the_sheet_declares(draft_plan, role_access, settings):
+    settings.IMPORT_MAX_ROWS = 100
+    _user, access = role_access("coordinator", draft_plan)
+    data = xlsx_helpers.formula_file(draft_plan, 101, declared=2)
+    with pytest.raises(FileRefused, match="Filen har fler än 100 rader"):
+        importer.preview(plan=draft_plan, data=data, access=access)
+
+
+def test_errors_are_capped_and_counted(programme, role_access, settings):
+    settings.IMPORT_MAX_ERRORS = 5
+    plan = programme.draft_plan  # no activities, so no rows on the other sheets
+    _user, access = role_access("coordinator", plan)
+    result = importer.preview(plan=plan, data=xlsx_helpers.formula_file(plan, 30), access=access)
+    assert not result.ok
+    assert result.errors.total == 30 * 14
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "ID"),
+        (2, "Titel"),
+        (2, "Beskrivning"),
+        (2, "Typ"),
+        (2, "Status"),
+    ]
+
+
+def test_a_budget_line_twice_is_an_error_in_its_row(draft_plan, role_access):
+    """The database holds one line per kind, label and year: saving the file raised an
+    IntegrityError ("Saving failed unexpectedly") instead of naming the row."""
+    user, access = role_access("coordinator", draft_plan)
+    book = _book(plan_xlsx(draft_plan))
+    sheet = book["Budget"]
+    sheet.append([cell.value for cell in sheet[2]])
+    data = xlsx_helpers.save(book)
+    result = importer.preview(plan=draft_plan, data=data, access=access)
+    assert [(e.sheet, e.row) for e in result.errors] == [("Budget", sheet.max_row)]
+    assert "rad 2" in next(iter(result.errors)).message
+    with pytest.raises(ValidationError, match="Filen har fel: inget importerades"):
+        plan_file_apply(plan=draft_plan, data=data, user=user, access=access, versions={})

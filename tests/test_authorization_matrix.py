@@ -194,13 +194,16 @@ MATRIX = {
         ("/planarbete/{draft}/importera/", workers(403, coordinator=200, lead=200)),
     ],
     # {upload} is an import uploaded by samordnare: only the uploader and the plan's
-    # editors see it; only the uploader saves it.
+    # editors see it; only the uploader saves, checks again or removes it.
     "actionplans:import_detail": [("/importer/{upload}/", workers(404, coordinator=200))],
     "actionplans:import_apply": [
         ("/importer/{upload}/spara/", workers(404, coordinator=302), POST),
     ],
     "actionplans:import_recheck": [
         ("/importer/{upload}/kontrollera/", workers(404, coordinator=302), POST),
+    ],
+    "actionplans:import_remove": [
+        ("/importer/{upload}/ta-bort/", workers(404, coordinator=302), POST),
     ],
     # {offer} went to Kumla only, {nora_offer} to Nora only (both on the 2023 plan).
     "actionplans:offer_create": [

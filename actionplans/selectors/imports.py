@@ -7,4 +7,4 @@ from actionplans.models import (
 
 
 def recent_imports(plan: ActionPlan, *, limit: int = 5) -> list[PlanImport]:
-    return list(plan.imports.select_related("uploaded_by")[:limit])
+    return list(plan.imports.select_related("uploaded_by").defer(*PlanImport.PAYLOADS)[:limit])

@@ -4,27 +4,39 @@ all or nothing.
 The request (small files) and the Celery worker (large ones, ``tasks.check_import`` and
 ``tasks.apply_import``) call the same functions here. Each moves the import from one state
 to the next with a conditional update, so that one run twice (a retry, a redelivery after
-a killed worker, a second click) does its work once. The import itself is an operation
+a killed worker, a second click) does its work once. Whatever goes wrong ends the import
+(has errors, or failed, with a message that names the row where it is known), never
+leaves it in progress; one left in progress all the same (a killed worker, a lost
+message) is given up by ``plan_imports_fail_stalled``. The import itself is an operation
 log, not audited content: plain updates, no history.
 """
 
 import hashlib
 import logging
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Max
+from django.db import OperationalError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
-from actionplans.access import RECHECKABLE_IMPORT_STATES, PlanAccess, plan_access
+from actionplans.access import (
+    RECHECKABLE_IMPORT_STATES,
+    REMOVABLE_IMPORT_STATES,
+    PlanAccess,
+    plan_access,
+)
 from actionplans.models import ActionPlan, Activity, PlanImport
 from actionplans.models.activities import CHILD_FIELDS
 from actionplans.services.activities import HistoryWriter
 from actionplans.spreadsheet import importer
+from actionplans.spreadsheet.checks import CheckFailed
 from actionplans.spreadsheet.columns import CHILD_SHEETS, M2M_FIELDS
 from actionplans.spreadsheet.safety import FileRefused
 from portal.models import User
@@ -68,25 +80,49 @@ def _data(plan_import: PlanImport) -> bytes:
 def plan_import_check(*, import_id: int) -> str:
     """Check the file against the plan and store the preview (or the errors); returns
     the import's state. An import that is not being checked is left as it is."""
-    plan_import = PlanImport.objects.select_related("plan", "uploaded_by").get(pk=import_id)
+    plan_import = (
+        PlanImport.objects.select_related("plan", "uploaded_by").filter(pk=import_id).first()
+    )
+    if plan_import is None:
+        return ""  # removed since (a message delivered late)
     if plan_import.state != State.CHECKING:
         return plan_import.state
     access = plan_access(plan_import.uploaded_by, plan_import.plan)
-    fields: dict[str, Any] = {"finished_at": timezone.now()}
+    fields: dict[str, Any] = {"summary": {}, "errors": [], "error_count": 0, "versions": {}}
     try:
-        result = importer.preview(plan=plan_import.plan, data=_data(plan_import), access=access)
+        # A savepoint: a database error inside (a value the database refuses) leaves the
+        # connection usable for storing the failure.
+        with transaction.atomic():
+            result = importer.preview(plan=plan_import.plan, data=_data(plan_import), access=access)
+    except OperationalError:
+        raise  # the database is away: the task retries; the sweeper ends what never can
     except FileRefused as refusal:
-        fields.update(state=State.INVALID, message=refusal.message, errors=[])
+        fields.update(state=State.INVALID, message=refusal.message)
+    except CheckFailed as failure:
+        log.exception("checking import %s failed: %s", import_id, failure)
+        fields.update(state=State.FAILED, message=failure.message)
+    except Exception:
+        log.exception("checking import %s failed", import_id)
+        fields.update(state=State.FAILED, message=_failed_message())
     else:
         fields.update(
             state=State.READY if result.ok else State.INVALID,
             summary=result.summary(),
             errors=importer.errors_as_json(result.errors),
+            error_count=result.errors.total,
             versions=result.versions(),
             message="",
         )
+    fields["finished_at"] = timezone.now()
     PlanImport.objects.filter(pk=import_id, state=State.CHECKING).update(**fields)
     return fields["state"]
+
+
+def _failed_message() -> str:
+    return _(
+        "Checking the file failed unexpectedly (the error has been logged). Nothing has been "
+        "saved: check the file again, or remove it."
+    )
 
 
 def plan_import_recheck(*, plan_import: PlanImport, user: User) -> bool:
@@ -96,7 +132,16 @@ def plan_import_recheck(*, plan_import: PlanImport, user: User) -> bool:
         raise PermissionDenied("Only the uploader saves an import or checks it again.")
     moved = PlanImport.objects.filter(
         pk=plan_import.pk, state__in=RECHECKABLE_IMPORT_STATES
-    ).update(state=State.CHECKING, message="")
+    ).update(
+        state=State.CHECKING,
+        message="",
+        summary={},
+        errors=[],
+        error_count=0,
+        versions={},
+        started_at=timezone.now(),
+        finished_at=None,
+    )
     return bool(moved)
 
 
@@ -106,9 +151,48 @@ def plan_import_confirm(*, plan_import: PlanImport, user: User) -> bool:
     if plan_import.uploaded_by_id != user.pk:
         raise PermissionDenied("Only the uploader saves an import or checks it again.")
     moved = PlanImport.objects.filter(pk=plan_import.pk, state=State.READY).update(
-        state=State.APPLYING
+        state=State.APPLYING, started_at=timezone.now()
     )
     return bool(moved)
+
+
+def plan_import_remove(*, plan_import: PlanImport, user: User) -> bool:
+    """The uploader removes an import that is not in progress nor saved, and its file.
+    False if it was in no state to be removed (or is gone already)."""
+    if plan_import.uploaded_by_id != user.pk:
+        raise PermissionDenied("Only the uploader removes an import.")
+    storage, name = plan_import.file.storage, plan_import.file.name
+    removed, _by_model = PlanImport.objects.filter(
+        pk=plan_import.pk, state__in=REMOVABLE_IMPORT_STATES
+    ).delete()
+    if removed and name:
+        transaction.on_commit(lambda: storage.delete(name))
+    return bool(removed)
+
+
+def plan_imports_fail_stalled(*, started_before: datetime, sync_started_before: datetime) -> int:
+    """Give up the imports left checking or saving past their time limit: a worker killed
+    for good, a message lost, a request cut off. ``sync_started_before`` is for the small
+    files that the request itself checks and saves. Returns how many were given up."""
+    with override(settings.LANGUAGE_CODE):
+        messages = {
+            State.CHECKING: _(
+                "Checking the file was not finished in time and has been given up. Check "
+                "the file again, or remove it."
+            ),
+            State.APPLYING: _(
+                "Saving was not finished in time and has been given up; nothing was saved. "
+                "Check the file again, or remove it."
+            ),
+        }
+    given_up = 0
+    for state, message in messages.items():
+        stalled = PlanImport.objects.filter(state=state).filter(
+            Q(started_at__lt=started_before)
+            | Q(size__lte=settings.IMPORT_SYNC_MAX_BYTES, started_at__lt=sync_started_before)
+        )
+        given_up += stalled.update(state=State.FAILED, message=message, finished_at=timezone.now())
+    return given_up
 
 
 def plan_import_apply(*, import_id: int) -> str:
@@ -139,6 +223,9 @@ def plan_import_apply(*, import_id: int) -> str:
         return State.DONE
     except ImportStale:
         message = _("The plan changed after the preview. Check the file again to see the changes.")
+    except CheckFailed as failure:
+        log.exception("saving import %s failed: %s", import_id, failure)
+        message = failure.message
     except (ValidationError, FileRefused) as problem:
         message = " ".join(getattr(problem, "messages", [getattr(problem, "message", "")]))
     except PermissionDenied:

@@ -1,10 +1,14 @@
 """Checking the rows and cells of an uploaded plan file against the plan (no writes)."""
 
+import math
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -38,6 +42,62 @@ class CellError:
     row: int
     column: str
     message: str
+
+
+class ErrorLog:
+    """The errors found in a file: the first ``IMPORT_MAX_ERRORS`` of them, and how many
+    there are in all (a file with a formula in every cell has hundreds of thousands)."""
+
+    def __init__(self, keep: int | None = None) -> None:
+        self.keep = settings.IMPORT_MAX_ERRORS if keep is None else keep
+        self.kept: list[CellError] = []
+        self.total = 0
+
+    def append(self, error: CellError) -> None:
+        self.total += 1
+        if len(self.kept) < self.keep:
+            self.kept.append(error)
+
+    def extend(self, errors: Iterable[CellError]) -> None:
+        for error in errors:
+            self.append(error)
+
+    def __iadd__(self, errors: Iterable[CellError]) -> "ErrorLog":
+        self.extend(errors)
+        return self
+
+    def __iter__(self) -> Iterator[CellError]:
+        return iter(self.kept)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+class CheckFailed(Exception):
+    """Checking a row raised what no check foresaw (a bug, or a value nobody thought of).
+    The import fails with a message that names the row, and the cell where it is known."""
+
+    def __init__(self, sheet: str, row: int, column: str = "", cause: BaseException | None = None):
+        self.sheet, self.row, self.column = sheet, row, column
+        detail = f"{type(cause).__name__}: {cause}" if cause is not None else ""
+        super().__init__(f"{sheet} row {row} {column}: {detail}")
+
+    @property
+    def message(self) -> str:
+        where = {"sheet": self.sheet, "row": self.row, "column": self.column}
+        if self.column:
+            text = _(
+                "The cell “%(column)s” on row %(row)s of the sheet “%(sheet)s” could not be "
+                "checked (an error in the portal, which has been logged)."
+            )
+        else:
+            text = _(
+                "Row %(row)s of the sheet “%(sheet)s” could not be checked (an error in the "
+                "portal, which has been logged)."
+            )
+        return " ".join(
+            (text % where, _("Nothing has been saved: check the file again, or remove it."))
+        )
 
 
 @dataclass
@@ -96,6 +156,11 @@ def activity_key(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+#: An activity's ID as the export writes it. Not str.isdigit(), which is true of "²" (that
+#: int() refuses) and of "١٢" (that int() reads as 12).
+ACTIVITY_ID = re.compile(r"[0-9]+")
+
+
 def check_activity(number, values, plan, existing, lookups: Lookups, users, access: PlanAccess):
     errors: list[CellError] = []
 
@@ -105,7 +170,10 @@ def check_activity(number, values, plan, existing, lookups: Lookups, users, acce
     heading = {c.field: c.heading for c in ACTIVITY_COLUMNS}
     key = activity_key(values.get("id"))
     activity = None
-    if key.isdigit():
+    if key.isdigit() and not ACTIVITY_ID.fullmatch(key):
+        error(heading["id"], _("Write the ID with the digits 0–9, as in the exported file."))
+        return None, errors
+    if ACTIVITY_ID.fullmatch(key):
         activity = existing.get(int(key))
         if activity is None:
             error(heading["id"], _("There is no activity %(id)s in this plan.") % {"id": key})
@@ -131,8 +199,11 @@ def check_activity(number, values, plan, existing, lookups: Lookups, users, acce
         error(heading["title"], _("At most 300 characters."))
     out = result.values
     out["title"] = title
-    out["description"] = str(values.get("description") or "")
-    out["expected_benefits"] = str(values.get("expected_benefits") or "")
+    for name in ("description", "expected_benefits"):
+        out[name] = str(values.get(name) or "")
+        limit = model_field(Activity, name).max_length
+        if limit and len(out[name]) > limit:
+            error(heading[name], _("At most %(limit)s characters.") % {"limit": limit})
     for name, accepted in (("kind", lookups.kinds), ("status", lookups.statuses)):
         text = str(values.get(name) or "").lower()
         if text not in accepted:
@@ -257,9 +328,13 @@ def check_child(model, sheet: str, number: int, values: dict, columns: list[Colu
                     child[name] = Decimal(str(raw).replace(" ", "").replace(",", "."))
                 except (InvalidOperation, TypeError):
                     raise ValidationError(_("Write an amount in whole kronor.")) from None
-                if child[name] != child[name].to_integral_value():
+                if not child[name].is_finite() or child[name] != child[name].to_integral_value():
                     raise ValidationError(_("Write an amount in whole kronor."))
+                for validator in model_field.validators:
+                    validator(child[name])
             else:
+                if isinstance(raw, float) and not math.isfinite(raw):
+                    raise ValidationError(_("Write a number."))
                 value = model_field.to_python(
                     int(raw) if isinstance(raw, float) and raw.is_integer() else raw
                 )
@@ -271,6 +346,8 @@ def check_child(model, sheet: str, number: int, values: dict, columns: list[Colu
                 child[name] = "" if value is None and not model_field.null else value
         except ValidationError as problem:
             errors.append(CellError(sheet, number, heading[name], " ".join(problem.messages)))
+        except Exception as problem:
+            raise CheckFailed(sheet, number, heading[name], problem) from problem
     if model is Risk:
         for name in ("likelihood", "consequence"):
             if child.get(name) not in (1, 2, 3, 4, 5) and not any(

@@ -1,12 +1,16 @@
 """Refuse hostile or broken files before a parser sees them.
 
-An .xlsx file is a zip of XML files. The checks read only the zip's directory (declared
-sizes), so a zip bomb is refused without unpacking a byte of it; the XML itself is parsed
-by openpyxl through defusedxml (installed), which refuses entity expansion (billion laughs)
-and external entities.
+An .xlsx file is a zip of XML files. The size checks read only the zip's directory
+(declared sizes), so a zip bomb is refused without unpacking a byte of it. Then the start
+of each XML part is read up to its root element: a spreadsheet never has a document type
+declaration, and it is only there that entities (billion laughs) and external entities
+are declared, so such a file is refused saying why, whichever XML parser openpyxl uses
+(defusedxml refuses them, but lxml, once installed, parses them without expanding).
 """
 
+import codecs
 import io
+import re
 import zipfile
 
 from django.conf import settings
@@ -56,6 +60,75 @@ def check_xlsx(data: bytes) -> None:
             raise FileRefused(_("The file is encrypted. Remove the password and try again."))
         if member.file_size > MAX_RATIO * max(member.compress_size, 1) and member.file_size > 2**20:
             raise FileRefused(_("The file is packed suspiciously tightly and was refused."))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in members:
+            try:
+                head = _head(archive, member)
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+                raise FileRefused(
+                    _("The file is damaged: its part “%(part)s” cannot be read.")
+                    % {"part": member.filename}
+                ) from None
+            _check_prolog(*head)
+
+
+#: The most of an XML part read to find its root element; a longer prolog (comments,
+#: processing instructions) is refused.
+MAX_PROLOG = 64 * 2**10
+_PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+
+
+def _head(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[str, bool]:
+    """The start of a part as text ("" for a part that is not XML, such as an image), and
+    whether that is the whole part."""
+    with archive.open(member) as handle:
+        raw = handle.read(MAX_PROLOG)
+    whole = len(raw) < MAX_PROLOG
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(codec, errors="replace"), whole
+    if raw.startswith(b"<\0"):
+        return raw.decode("utf-16-le", errors="replace"), whole
+    if raw.startswith(b"\0<"):
+        return raw.decode("utf-16-be", errors="replace"), whole
+    text = raw.decode("utf-8", errors="replace")
+    return (text if text.lstrip().startswith("<") else ""), whole
+
+
+def _check_prolog(text: str, whole: bool) -> None:
+    """Refuse a document type declaration before the root element."""
+    position = 0
+    while (match := _PROLOG_ITEM.match(text, position)) and match.end() > position:
+        position = match.end()
+    rest = text[position:]
+    if rest[:9].upper() == "<!DOCTYPE":
+        if "<!ENTITY" in rest:
+            raise FileRefused(
+                _(
+                    "The file was refused: it declares XML entities, which a spreadsheet never "
+                    "needs and which can make a file grow without limit or read other files."
+                )
+            )
+        if re.match(r"<!DOCTYPE\s+[^\s\[>]+\s+(SYSTEM|PUBLIC)\b", rest):
+            raise FileRefused(
+                _(
+                    "The file was refused: it refers to an external resource, which a "
+                    "spreadsheet never needs."
+                )
+            )
+        raise FileRefused(
+            _(
+                "The file was refused: it contains a document type declaration (DTD), which a "
+                "spreadsheet never needs."
+            )
+        )
+    if text and (rest.startswith(("<!", "<?")) or (not rest and not whole)):
+        # A comment or instruction left open, or a prolog longer than MAX_PROLOG.
+        raise FileRefused(_("The file is damaged: it cannot be opened as .xlsx."))
 
 
 def _mb(size: int) -> str:

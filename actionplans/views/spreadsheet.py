@@ -118,6 +118,23 @@ def import_apply(request: SignedInRequest, import_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def import_remove(request: SignedInRequest, import_id: int) -> HttpResponse:
+    """Remove an import (and its file) that is not being checked or saved, nor saved."""
+    plan_import, _access = get_import_for_user(request.user, import_id, uploader_only=True)
+    plan = plan_import.plan
+    if not imports.plan_import_remove(plan_import=plan_import, user=request.user):
+        messages.error(request, _("An import being checked or saved, or saved, is kept."))
+        return redirect(plan_import)
+    messages.success(
+        request, _("The import of %(name)s was removed.") % {"name": plan_import.original_name}
+    )
+    if plan.is_editable:
+        return redirect("actionplans:import_upload", plan.pk)
+    return redirect(plan.get_edit_url())
+
+
+@login_required
+@require_POST
 def import_recheck(request: SignedInRequest, import_id: int) -> HttpResponse:
     """Check the same file again, e.g. after the plan changed under a preview."""
     plan_import, _access = get_import_for_user(request.user, import_id, uploader_only=True)
