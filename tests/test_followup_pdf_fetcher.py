@@ -1,6 +1,7 @@
 """WeasyPrint loads only the portal's own static files and data: URLs while it renders a
 report: no local files, no other hosts, no cloud metadata address, no network at all."""
 
+import logging
 import re
 import socket
 from pathlib import Path
@@ -37,6 +38,8 @@ def no_network(monkeypatch):
     assert attempts == []
 
 
+#: Where the fetcher says what it refused, for whoever runs the portal.
+FETCHER_LOG = "followup.pdf.fetcher"
 OTHER_ORIGIN = "not the portal's static files"
 OUTSIDE = "outside the static files"
 NOT_PLAIN = "not a plain path below the static files"
@@ -66,6 +69,7 @@ NOT_PLAIN = "not a plain path below the static files"
     ],
 )
 def test_the_fetcher_refuses(url, reason, caplog):
+    caplog.set_level(logging.WARNING, logger=FETCHER_LOG)
     with pytest.raises(URLFetchingError, match=re.escape(reason)):
         PortalURLFetcher().fetch(url)
     assert "refused to load" in caplog.text
@@ -100,6 +104,7 @@ def test_markup_that_slipped_through_cannot_load_local_or_remote_files(monkeypat
         return original(self, url, headers)
 
     monkeypatch.setattr(PortalURLFetcher, "fetch", recording)
+    caplog.set_level(logging.WARNING, logger=FETCHER_LOG)
     html = """<!DOCTYPE html><html lang="sv"><head><title>Prov</title>
       <style>@import url(https://evil.example/x.css); @import url("file:///etc/passwd");
         body { background: url(http://169.254.169.254/latest/meta-data/) }</style>

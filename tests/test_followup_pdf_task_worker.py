@@ -10,14 +10,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 
 from bench.followup_data import sample_plan, sample_round
 from followup.models import Report
 from followup.pdf.task import build_report
-from portal.celery import app as celery_app
+from tests.workers import running_worker
 
 State = Report.State
 
@@ -55,7 +54,7 @@ def _new_report(slug: str) -> Report:
 
 @pytest.fixture
 def worker(transactional_db):
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with running_worker(shutdown_timeout=10):
         yield
 
 

@@ -4,18 +4,18 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from portal.celery import app as celery_app
 from portal.tasks import clear_expired_sessions
+from tests.workers import running_worker
 
 
 @pytest.fixture
 def worker(transactional_db):
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with running_worker(shutdown_timeout=10):
         yield
 
 
