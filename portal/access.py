@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from portal.models import AgendaItem, Body, Decision, Meeting, Membership, User
+from portal.models import AgendaItem, ApiToken, Body, Decision, Meeting, Membership, User
 
 ANSWER_OFFERS = "answer_offers"
 
@@ -102,3 +102,8 @@ def get_agenda_item_for_manager(
     of another meeting."""
     meeting = get_meeting_for_manager(user, slug, meeting_id)
     return meeting, get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+
+
+def get_api_token_for_owner(user: User, token_id: int) -> ApiToken:
+    """One of the user's own API keys: another's key is a 404, as if there were none."""
+    return get_object_or_404(ApiToken, pk=token_id, user=user)

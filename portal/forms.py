@@ -136,3 +136,19 @@ def choice_fields(form: forms.BaseForm) -> dict[str, Any]:
     """The form's fields, for setting a ModelChoiceField's queryset or label_from_instance
     in __init__ (the type checker knows only Field, which has neither)."""
     return form.fields
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What will use the key, e.g. “The region's BI” or “Kolada import”."),
+    )
+    can_write_indicator_values = forms.BooleanField(
+        label=_("The key may enter indicator values"),
+        required=False,
+        help_text=_(
+            "For an integration that delivers indicator values. It can enter them only for "
+            "the strategies you coordinate."
+        ),
+    )

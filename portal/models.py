@@ -300,3 +300,37 @@ class Decision(models.Model, HistoryAttributes):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ApiToken(models.Model):
+    """A personal key to the API, created, named and revoked by its user. The API then
+    shows what that user may see, no more (the same access modules as the pages). Only
+    a hash of the key is kept: the key is shown once, when it is created."""
+
+    user = models.ForeignKey(
+        "portal.User", on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    #: The key's first characters, shown in the list so its owner can tell keys apart.
+    prefix = models.CharField(_("begins with"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    can_write_indicator_values = models.BooleanField(
+        _("may enter indicator values"),
+        default=False,
+        help_text=_("For an integration that delivers the values of indicators."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

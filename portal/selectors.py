@@ -1,10 +1,11 @@
 """Reads about people and bodies."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from portal.access import ANSWER_OFFERS
 from portal.models import (
+    ApiToken,
     Body,
     Decision,
     Meeting,
@@ -37,6 +38,13 @@ def body_meetings(body: Body) -> list[Meeting]:
             "items", Prefetch("decisions", queryset=Decision.objects.order_by("pk"))
         ).order_by("-starts_at")
     )
+
+
+def readable_decisions(user: User | AnonymousUser) -> QuerySet[Decision]:
+    """What the register shows a reader: public decisions, and those of the bodies they sit
+    in or keep the meetings of."""
+    member_of = {*member_bodies(user), *bodies_kept_by(user)}
+    return Decision.objects.filter(Q(is_public=True) | Q(body__in=list(member_of)))
 
 
 def decisions(*, body: Body | None = None, year: int | None = None, member_of=()) -> list:
@@ -89,3 +97,12 @@ def answering_users(organisation_ids) -> "dict[int, list[User]]":
     ).select_related("user"):
         found.setdefault(grant.content_object_id, []).append(grant.user)
     return found
+
+
+def api_tokens(*, user: User) -> list[ApiToken]:
+    """The user's API keys, active ones first, newest first."""
+    return list(
+        ApiToken.objects.filter(user=user).order_by(
+            F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"
+        )
+    )

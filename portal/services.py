@@ -7,15 +7,17 @@ from typing import Protocol
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import api_keys as tokens
 from portal.access import ANSWER_OFFERS
 from portal.history import EditConflict, conflict_details
 from portal.models import (
     AgendaItem,
+    ApiToken,
     Body,
     Decision,
     Meeting,
@@ -269,3 +271,46 @@ def contact_access_sync(*, user: User) -> None:
                 content_type__app_label="portal", codename=ANSWER_OFFERS
             ),
         )
+
+
+# --- API keys -------------------------------------------------------------------------------
+
+#: Active keys a person may hold: enough for each integration, few enough to keep track of.
+MAX_ACTIVE_API_TOKENS = 20
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, can_write_indicator_values: bool = False
+) -> tuple[ApiToken, str]:
+    """A new key for the user; returns the token and the key, which is shown only now."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Name the key after what will use it.")})
+    # The user's row is locked so that two requests at once cannot pass the limit together.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_API_TOKENS:
+        raise ValidationError(
+            _("You have %(count)s active keys: revoke one you no longer use first.")
+            % {"count": MAX_ACTIVE_API_TOKENS}
+        )
+    key = tokens.new_key()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=key[: tokens.SHOWN_CHARACTERS],
+        key_hash=tokens.key_hash(key),
+        can_write_indicator_values=can_write_indicator_values,
+    )
+    return token, key
+
+
+def api_token_revoke(*, user: User, token: ApiToken) -> bool:
+    """Revoke one of the user's keys at once; returns False if it was already revoked."""
+    if token.user_id != user.pk:
+        raise PermissionDenied("Only a key's owner revokes it.")
+    return bool(
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    )

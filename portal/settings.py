@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +313,70 @@ KOLADA_TIMEOUT = env_float("KOLADA_TIMEOUT", 20.0)
 #: KOLADA_BACKOFF seconds, then twice as long, and so on.
 KOLADA_RETRIES = env_int("KOLADA_RETRIES", 3)
 KOLADA_BACKOFF = env_float("KOLADA_BACKOFF", 2.0)
+
+# --- The API (/api/v1/) -------------------------------------------------------------------
+
+
+def _rate(name: str, default: str) -> str:
+    """A rate as Django REST framework reads it: requests per second, minute, hour or day."""
+    value = env_str(name, default)
+    number, _, period = value.partition("/")
+    periods = ("second", "sec", "s", "minute", "min", "m", "hour", "h", "day", "d")
+    if not (number.isascii() and number.isdigit()) or period not in periods:
+        raise ImproperlyConfigured(f"{name} must be like 120/minute, not {value!r}")
+    return value
+
+
+#: Requests allowed per personal API key, and per address for anonymous requests.
+API_RATE_PER_TOKEN = _rate("API_RATE_PER_TOKEN", "1200/minute")
+API_RATE_PER_ADDRESS = _rate("API_RATE_PER_ADDRESS", "300/minute")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttles.PerTokenThrottle",
+        "portal.api.throttles.PerAddressThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.problems.exception_handler",
+    # No OPTIONS metadata: a cross-origin preflight (a key sent from another site) fails.
+    "DEFAULT_METADATA_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Digitaliseringsstrategins API",
+    "DESCRIPTION": (
+        "The strategy, its action plans, activities, decisions and indicators, as the "
+        "portal's public pages show them; with a personal API key (Authorization: Bearer), "
+        "also what that key's user may see. Lists are paged by cursor; every read has an "
+        "ETag (send If-None-Match for a 304); errors are application/problem+json."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.problem_responses",
+    ],
+    # Several models have a "kind"; each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "StrategyKindEnum": "strategy.models.Strategy.Kind",
+        "ActivityKindEnum": "actionplans.models.Activity.Kind",
+        "BudgetLineKindEnum": "actionplans.models.BudgetLine.Kind",
+        "OrganisationKindEnum": "portal.models.Organisation.Kind",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 #: The portal's own address, for links in mails (the web request is not there to ask).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

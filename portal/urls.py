@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import views
+from portal.api import problems
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -42,6 +44,13 @@ urlpatterns = [
         name="meeting_decision",
     ),
     path("beslut/", views.decision_register, name="decision_register"),
+    path("konto/api-nycklar/", views.api_tokens, name="api_tokens"),
+    path("konto/api-nycklar/ny/", views.api_token_create, name="api_token_create"),
+    path(
+        "konto/api-nycklar/<int:token_id>/aterkalla/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -52,6 +61,21 @@ urlpatterns = [
     path("strategier/", include("strategy.urls")),
     path("", include("actionplans.urls")),
     path("", include("followup.urls")),
+    # The API: each app's endpoints live with its data (<app>/api.py).
+    path("api/v1/", include("portal.api.views")),
+    path("api/v1/", include("strategy.api")),
+    path("api/v1/", include("actionplans.api")),
+    path("api/v1/", include("followup.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", template_name="portal/api_docs.html"
+        ),
+        name="api_docs",
+    ),
+    # Any other path under api/ (a newline too, which <path:> would not match).
+    re_path(r"^api/", problems.not_found),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin).
     path("favicon.ico", views.favicon, name="favicon"),

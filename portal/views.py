@@ -20,12 +20,14 @@ from portal.access import (
     BodyAccess,
     body_access,
     get_agenda_item_for_manager,
+    get_api_token_for_owner,
     get_body_for_manager,
     get_meeting_for_manager,
 )
 from portal.agenda import AgendaSubject, agenda_subjects
 from portal.forms import (
     AgendaItemForm,
+    ApiTokenForm,
     MeetingDecisionForm,
     MeetingEditForm,
     MeetingForm,
@@ -374,3 +376,49 @@ def decision_register(request: PortalRequest) -> HttpResponse:
         ),
     }
     return render(request, "portal/decision_register.html", context)
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+def _api_tokens_page(
+    request: SignedInRequest, form: ApiTokenForm, new_key: str = ""
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "tokens": selectors.api_tokens(user=request.user),
+        "new_key": new_key,
+    }
+    return render(request, "portal/api_tokens.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_GET
+@login_required
+def api_tokens(request: SignedInRequest) -> HttpResponse:
+    return _api_tokens_page(request, ApiTokenForm())
+
+
+@never_cache
+@require_POST
+@login_required
+def api_token_create(request: SignedInRequest) -> HttpResponse:
+    """The new key is shown in this response only, never stored or redirected with."""
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _api_tokens_page(request, form)
+    try:
+        _token, key = services.api_token_create(user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _api_tokens_page(request, form)
+    return _api_tokens_page(request, ApiTokenForm(), new_key=key)
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
+    token = get_api_token_for_owner(request.user, token_id)
+    if services.api_token_revoke(user=request.user, token=token):
+        messages.success(request, _("The key “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("api_tokens")

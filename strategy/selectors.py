@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from portal.models import User
@@ -41,12 +42,27 @@ def _effect_goals() -> Prefetch:
     )
 
 
-def strategy_tree(*, slug: str) -> Strategy:
-    """A public strategy with its whole tree loaded in a fixed number of queries."""
+def readable_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
+    """The public strategies, and for their coordinators (strategy.access) those that are
+    not public yet."""
+    public = Q(is_public=True)
+    if not user.is_authenticated or not user.is_active:
+        return Strategy.objects.filter(public)
+    if user.is_superuser:
+        return Strategy.objects.all()
+    coordinated = StrategyUserObjectPermission.objects.filter(
+        user=user, permission__codename=COORDINATE
+    ).values("content_object_id")
+    return Strategy.objects.filter(public | Q(pk__in=coordinated))
+
+
+def strategy_tree(*, slug: str, strategies: QuerySet[Strategy] | None = None) -> Strategy:
+    """A strategy (of the public ones, unless ``strategies`` says which) with its whole tree
+    loaded in a fixed number of queries."""
+    if strategies is None:
+        strategies = Strategy.objects.filter(is_public=True)
     return get_object_or_404(
-        Strategy.objects.filter(is_public=True)
-        .select_related("owner", "parent")
-        .prefetch_related(
+        strategies.select_related("owner", "parent").prefetch_related(
             "overall_goals",
             "perspectives",
             Prefetch(

@@ -501,3 +501,13 @@ def council_member_make(p: Programme) -> User:
     user = MembershipFactory(body=council, user__organisation=p.region).user
     access_sync(strategy=p.strategy)
     return user
+
+
+def api_key_make(user: User, *, can_write_indicator_values: bool = False) -> str:
+    """A personal API key of ``user``, as its owner would create it on the keys page."""
+    from portal.services import api_token_create
+
+    _token, key = api_token_create(
+        user=user, name="Test", can_write_indicator_values=can_write_indicator_values
+    )
+    return key

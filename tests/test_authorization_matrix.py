@@ -49,6 +49,8 @@ def workers(outcome, *, coordinator=None, lead=None, governing=None, outsider=40
 
 
 POST = "post"
+#: Requests to the API with the role's own key (one that may enter indicator values).
+API_GET, API_POST = "api-get", "api-post"
 
 
 def keepers(outcome, **others):
@@ -319,6 +321,39 @@ MATRIX = {
         ("/initiativ/{initiative}/beslut/", {**workers(403, lead=404), "styrgrupp": 200}, POST),
     ],
     "admin:index": [("/admin/", {**everyone("admin-login"), "samordnare": 200})],
+    # Personal API keys: each person's own; another's key is a 404.
+    "api_tokens": [("/konto/api-nycklar/", signed_in(200, anonymous=LOGIN))],
+    # The matrix's post has no name: the form's errors come back.
+    "api_token_create": [("/konto/api-nycklar/ny/", signed_in(400, anonymous=LOGIN), POST)],
+    "api_token_revoke": [
+        (
+            "/konto/api-nycklar/{token}/aterkalla/",
+            {**signed_in(404, anonymous=LOGIN), "samordnare": 302},
+            POST,
+        )
+    ],
+    # The API, read with each role's own key (API_GET), as an integration would: the key
+    # shows what its user may see, as the pages do; without one, what the public sees.
+    "api_schema": [("/api/schema/", everyone(200))],
+    "api_docs": [("/api/", everyone(200))],
+    "api_organisations": [("/api/v1/organisations/", everyone(200), API_GET)],
+    "api_decisions": [("/api/v1/decisions/", everyone(200), API_GET)],
+    "api_strategies": [("/api/v1/strategies/", everyone(200), API_GET)],
+    "api_strategy": [(f"/api/v1/strategies/{COUNTY}/", everyone(200), API_GET)],
+    "api_collaboration_areas": [("/api/v1/collaboration-areas/", everyone(200), API_GET)],
+    "api_indicators": [("/api/v1/indicators/", everyone(200), API_GET)],
+    "api_plans": [("/api/v1/plans/", everyone(200), API_GET)],
+    "api_plan": [
+        ("/api/v1/plans/{published}/", everyone(200), API_GET),
+        # A draft: those who work on the plan; to the others it does not exist.
+        ("/api/v1/plans/{draft}/", {**workers(200), "anonymous": 404}, API_GET),
+    ],
+    "api_activities": [("/api/v1/activities/", everyone(200), API_GET)],
+    "api_indicator_values": [
+        ("/api/v1/indicator-values/", everyone(200), API_GET),
+        # With a key that may enter values: only the strategy's coordinators enter them.
+        ("/api/v1/indicator-values/", {**everyone(403), "samordnare": 201}, API_POST),
+    ],
 }
 
 
@@ -414,7 +449,16 @@ def _objects() -> dict[str, int]:
         focus_area=draft.strategy.focus_areas.first(),
         title="Matrisindikator",
     )
+    from portal.models import ApiToken
+
+    token = ApiToken.objects.create(
+        user=User.objects.get(username="samordnare"),
+        name="Matris",
+        prefix="dsp_matris",
+        key_hash="0",
+    )
     return {
+        "token": token.pk,
         "indicator": indicator.pk,
         "meeting": meeting.pk,
         "item": item.pk,
@@ -457,16 +501,38 @@ def _followup_objects(published, infra) -> dict[str, int]:
     }
 
 
+def _api_request(client, path, method, role):
+    from strategy.models import Indicator
+    from tests.factories import api_key_make
+
+    headers = {}
+    if role != "anonymous":
+        user = User.objects.get(username=role)
+        headers["HTTP_AUTHORIZATION"] = "Bearer " + api_key_make(
+            user, can_write_indicator_values=True
+        )
+    if method == API_GET:
+        return client.get(path, **headers)
+    value = {
+        "indicator": Indicator.objects.get(title="Matrisindikator").pk,
+        "year": 2025,
+        "value": "12.5",
+    }
+    return client.post(path, value, content_type="application/json", **headers)
+
+
 @pytest.mark.parametrize(
     ("name", "path", "method", "role", "expected"),
     CASES,
     ids=[f"{role}-{method}-{path}" for _name, path, method, role, _expected in CASES],
 )
 def test_outcome(client, demo, name, path, method, role, expected):
-    if role != "anonymous":
+    if role != "anonymous" and method not in (API_GET, API_POST):
         client.force_login(User.objects.get(username=role))
     path = path.format(**_objects())
-    if method == POST:
+    if method in (API_GET, API_POST):
+        response = _api_request(client, path, method, role)
+    elif method == POST:
         # What the page's own form sends; a refusal must come before any of it is used.
         response = client.post(path, {"comment": "Matris", "direction": "up"})
     else:

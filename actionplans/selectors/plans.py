@@ -7,11 +7,13 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
     Count,
     IntegerField,
+    Max,
     Model,
     OuterRef,
     Prefetch,
@@ -75,25 +77,69 @@ def public_plan(*, strategy_slug: str, year: int) -> ActionPlan:
     )
 
 
+def _worked_on_strategies(user: User) -> QuerySet[Strategy]:
+    """The strategies whose plans the user works on (actionplans.access: a permission on
+    the strategy or on one of its areas)."""
+    if user.is_superuser:
+        return Strategy.objects.all()
+    return Strategy.objects.filter(
+        pk__in=StrategyUserObjectPermission.objects.filter(user=user).values("content_object_id")
+    ) | Strategy.objects.filter(
+        pk__in=CollaborationAreaUserObjectPermission.objects.filter(user=user).values(
+            "content_object__strategy_id"
+        )
+    )
+
+
 def plans_for_user(user: User) -> list[ActionPlan]:
     """Every plan the user works on, newest first: those of the strategies they hold a
     permission on, through the strategy or one of its areas."""
-    if user.is_superuser:
-        strategies = Strategy.objects.all()
-    else:
-        strategies = Strategy.objects.filter(
-            pk__in=StrategyUserObjectPermission.objects.filter(user=user).values(
-                "content_object_id"
-            )
-        ) | Strategy.objects.filter(
-            pk__in=CollaborationAreaUserObjectPermission.objects.filter(user=user).values(
-                "content_object__strategy_id"
-            )
-        )
     return list(
-        ActionPlan.objects.filter(strategy__in=strategies)
+        ActionPlan.objects.filter(strategy__in=_worked_on_strategies(user))
         .select_related("strategy")
         .order_by("strategy__title", "-year", "-revision")
+    )
+
+
+def readable_plans(user: User | AnonymousUser) -> QuerySet[ActionPlan]:
+    """The plans a reader may see (access.can_view_plan, as one query): the published and
+    closed plans of public strategies, and every plan of the strategies they work on."""
+    public = Q(state__in=ActionPlan.PUBLIC_STATES, strategy__is_public=True)
+    if not user.is_authenticated or not user.is_active:
+        return ActionPlan.objects.filter(public)
+    return ActionPlan.objects.filter(public | Q(strategy__in=_worked_on_strategies(user)))
+
+
+def readable_activities(user: User | AnonymousUser) -> QuerySet[Activity]:
+    """The activities of those plans that are not removed, with everything the API and the
+    plan page show of them prefetched."""
+    return _activities_with_details().filter(plan__in=readable_plans(user), removed_at__isnull=True)
+
+
+def _newest(*histories: QuerySet) -> datetime | None:
+    found = [history.aggregate(at=Max("history_date"))["at"] for history in histories]
+    return max((at for at in found if at is not None), default=None)
+
+
+def plan_last_changed(plan: ActionPlan) -> datetime | None:
+    """The newest change of the plan, its activities and their sub-goals and budget lines."""
+    return _newest(
+        ActionPlan.history.filter(id=plan.pk),  # type: ignore[attr-defined]
+        Activity.history.filter(plan_id=plan.pk),  # type: ignore[attr-defined]
+        SubGoal.history.filter(activity__plan_id=plan.pk),  # type: ignore[attr-defined]
+        BudgetLine.history.filter(activity__plan_id=plan.pk),  # type: ignore[attr-defined]
+    )
+
+
+def activities_last_changed(activities: list[Activity]) -> datetime | None:
+    """The newest change of these activities, their sub-goals and budget lines."""
+    ids = [activity.pk for activity in activities]
+    if not ids:
+        return None
+    return _newest(
+        Activity.history.filter(id__in=ids),  # type: ignore[attr-defined]
+        SubGoal.history.filter(activity_id__in=ids),  # type: ignore[attr-defined]
+        BudgetLine.history.filter(activity_id__in=ids),  # type: ignore[attr-defined]
     )
 
 

@@ -1,0 +1,165 @@
+"""The API's action-plan endpoints: plans (a whole plan with its activities) and a list
+of activities across plans, filtered as an integration needs. Anonymous readers see the
+published and closed plans of public strategies, as the public pages do; a key's user also
+sees the plans they work on, in every state (actionplans.selectors.plans)."""
+
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+from actionplans.selectors import plans as plan_selectors
+from portal.api.base import ApiList, ApiView
+from portal.api.filters import ListFilters, year_field
+
+
+class SubGoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubGoal
+        fields = ["id", "order", "title", "steps", "planned_count", "count_period"]
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BudgetLine
+        fields = ["kind", "year", "label", "public_funding", "amount"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    lead_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    sub_goals = SubGoalSerializer(many=True, read_only=True)
+    budget_lines = BudgetLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "plan",
+            "order",
+            "title",
+            "description",
+            "kind",
+            "status",
+            "collaboration_area",
+            "focus_areas",
+            "directions",
+            "effect_goals",
+            "perspectives",
+            "lead_organisation",
+            "start_date",
+            "end_date",
+            "expected_benefits",
+            "weight",
+            "sub_goals",
+            "budget_lines",
+        ]
+        read_only_fields = fields
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    strategy = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ActionPlan
+        fields = ["id", "strategy", "year", "title", "introduction", "state", "revision", "revises"]
+
+
+class PlanDetailSerializer(PlanSerializer):
+    activities = ActivitySerializer(many=True, read_only=True)
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*PlanSerializer.Meta.fields, "activities"]
+
+
+class PlanFilters(ListFilters):
+    strategy = serializers.SlugField(required=False, help_text="The strategy's slug.")
+    year = year_field(help_text="The plan's year.")
+    state = serializers.ChoiceField(choices=ActionPlan.State.choices, required=False)
+
+
+class PlanList(ApiList):
+    serializer_class = PlanSerializer
+    filters_class = PlanFilters
+
+    def get_queryset(self):
+        found = plan_selectors.readable_plans(self.request.user).select_related("strategy")
+        return self.narrowed(
+            found, {"strategy": "strategy__slug", "year": "year", "state": "state"}
+        )
+
+    @extend_schema(operation_id="plans_list", parameters=[PlanFilters])
+    def get(self, request):
+        return self.list(request)
+
+
+class PlanDetail(ApiView):
+    """A whole plan with its activities, their sub-goals and budget lines."""
+
+    serializer_class = PlanDetailSerializer
+    pagination_class = None
+
+    @extend_schema(operation_id="plans_retrieve")
+    def get(self, request, plan_id: int):
+        plan = get_object_or_404(
+            plan_selectors.readable_plans(request.user).select_related("strategy"), pk=plan_id
+        )
+        plan_selectors.plan_activities(plan)
+        self.last_modified = plan_selectors.plan_last_changed(plan)
+        return Response(self.get_serializer(plan).data)
+
+
+class ActivityFilters(ListFilters):
+    plan = serializers.IntegerField(required=False, min_value=1, help_text="The plan's id.")
+    strategy = serializers.SlugField(required=False, help_text="The strategy's slug.")
+    year = year_field(help_text="The year of the activity's plan.")
+    collaboration_area = serializers.IntegerField(
+        required=False, min_value=1, help_text="The collaboration area's id."
+    )
+    focus_area = serializers.IntegerField(
+        required=False, min_value=1, help_text="The id of one of the activity's focus areas."
+    )
+    status = serializers.ChoiceField(choices=Activity.Status.choices, required=False)
+    organisation = serializers.SlugField(
+        required=False, help_text="The slug of the organisation leading the activity."
+    )
+
+
+#: Each filter and the lookup it makes.
+ACTIVITY_LOOKUPS = {
+    "plan": "plan_id",
+    "strategy": "plan__strategy__slug",
+    "year": "plan__year",
+    "collaboration_area": "collaboration_area_id",
+    "focus_area": "focus_areas",
+    "status": "status",
+    "organisation": "lead_organisation__slug",
+}
+
+
+class ActivityList(ApiList):
+    """The activities of the plans the reader may see, with their links (collaboration
+    area, focus areas, strategic directions, effect goals, perspectives, lead
+    organisation), sub-goals and budget lines."""
+
+    serializer_class = ActivitySerializer
+    filters_class = ActivityFilters
+
+    def get_queryset(self):
+        found = plan_selectors.readable_activities(self.request.user)
+        return self.narrowed(found, ACTIVITY_LOOKUPS)
+
+    def last_changed(self, page):
+        return plan_selectors.activities_last_changed(page)
+
+    @extend_schema(operation_id="activities_list", parameters=[ActivityFilters])
+    def get(self, request):
+        return self.list(request)
+
+
+urlpatterns = [
+    path("plans/", PlanList.as_view(), name="api_plans"),
+    path("plans/<int:plan_id>/", PlanDetail.as_view(), name="api_plan"),
+    path("activities/", ActivityList.as_view(), name="api_activities"),
+]

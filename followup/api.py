@@ -1,0 +1,150 @@
+"""The API's follow-up endpoints: indicator values, read by anyone who may see the
+indicator's strategy, and written (created or replaced by indicator, organisation and
+year) by an integration whose key may enter values and whose user coordinates the
+strategy, through the same service and checks as the indicator's page."""
+
+from decimal import ROUND_HALF_UP
+
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+
+from followup.models import IndicatorValue
+from followup.services.indicators import CENT, LIMIT, indicator_value_set
+from portal.api.base import ApiList
+from portal.api.filters import ListFilters, year_field
+from portal.models import Organisation
+from strategy.access import strategy_access
+from strategy.models import Indicator
+from strategy.selectors import readable_strategies
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["id", "indicator", "year", "organisation", "scope", "value", "comment", "source"]
+
+
+class IndicatorValueFilters(ListFilters):
+    indicator = serializers.IntegerField(
+        required=False, min_value=1, help_text="The indicator's id."
+    )
+    strategy = serializers.SlugField(required=False, help_text="The strategy's slug.")
+    organisation = serializers.SlugField(required=False, help_text="The organisation's slug.")
+    year = year_field()
+    scope = serializers.ChoiceField(choices=IndicatorValue.Scope.choices, required=False)
+
+
+class IndicatorValueInput(serializers.Serializer):
+    indicator = serializers.IntegerField(min_value=1)
+    year = year_field()
+    organisation = serializers.SlugField(
+        required=False,
+        allow_null=True,
+        help_text="For an indicator reported per organisation; leave out for the strategy's "
+        "own value.",
+    )
+    # Any number of decimals: the value is kept to two, rounded as Kolada's are.
+    value = serializers.DecimalField(
+        max_digits=None, decimal_places=None, max_value=LIMIT - CENT, min_value=-(LIMIT - CENT)
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].required = True
+
+
+class IndicatorValueList(ApiList):
+    serializer_class = IndicatorValueSerializer
+    filters_class = IndicatorValueFilters
+
+    def readable(self):
+        return IndicatorValue.objects.filter(
+            indicator__strategy__in=readable_strategies(self.request.user)
+        ).select_related("organisation")
+
+    def get_queryset(self):
+        return self.narrowed(
+            self.readable(),
+            {
+                "indicator": "indicator_id",
+                "strategy": "indicator__strategy__slug",
+                "organisation": "organisation__slug",
+                "year": "year",
+                "scope": "scope",
+            },
+        )
+
+    @extend_schema(operation_id="indicator_values_list", parameters=[IndicatorValueFilters])
+    def get(self, request):
+        return self.list(request)
+
+    @extend_schema(
+        operation_id="indicator_values_set",
+        request=IndicatorValueInput,
+        responses={
+            200: IndicatorValueSerializer,
+            201: IndicatorValueSerializer,
+            403: OpenApiResponse(description="The key may not enter values"),
+        },
+    )
+    def post(self, request):
+        """Create or replace the value of an indicator for a year (and an organisation)."""
+        token = request.auth
+        if token is None or not token.can_write_indicator_values:
+            raise exceptions.PermissionDenied(
+                "Entering values needs an API key that may enter indicator values."
+            )
+        given = IndicatorValueInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        indicator = get_object_or_404(
+            Indicator.objects.filter(strategy__in=readable_strategies(request.user)).select_related(
+                "strategy"
+            ),
+            pk=data["indicator"],
+        )
+        organisation = None
+        if data.get("organisation"):
+            organisation = Organisation.objects.filter(slug=data["organisation"]).first()
+            if organisation is None:
+                raise exceptions.ValidationError({"organisation": ["No such organisation."]})
+        existed = (
+            self.readable()
+            .filter(
+                indicator=indicator,
+                year=data["year"],
+                organisation=organisation,
+                scope=IndicatorValue.Scope.STRATEGY,
+            )
+            .exists()
+        )
+        indicator_value_set(
+            indicator=indicator,
+            year=data["year"],
+            organisation=organisation,
+            value=data["value"].quantize(CENT, rounding=ROUND_HALF_UP),
+            comment=data["comment"],
+            user=request.user,
+            access=strategy_access(request.user, indicator.strategy),
+        )
+        stored = self.readable().get(
+            indicator=indicator,
+            year=data["year"],
+            organisation=organisation,
+            scope=IndicatorValue.Scope.STRATEGY,
+        )
+        return Response(
+            self.get_serializer(stored).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+
+urlpatterns = [
+    path("indicator-values/", IndicatorValueList.as_view(), name="api_indicator_values"),
+]

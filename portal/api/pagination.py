@@ -1,0 +1,40 @@
+"""Lists are paged by cursor: a page stays right while rows are added (an offset would
+skip or repeat them), and no page costs a count of the whole table."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+
+MAX_PAGE_SIZE = 200
+
+
+class Cursor(CursorPagination):
+    page_size = 50
+    page_size_query_param = "limit"
+    max_page_size = MAX_PAGE_SIZE
+    # The primary key: unique and never changed, so a cursor stays valid.
+    ordering = "pk"
+    cursor_query_description = "The page to read: the `next` or `previous` link of a page."
+    page_size_query_description = f"Rows per page (at most {MAX_PAGE_SIZE}, 50 if not given)."
+
+    def get_page_size(self, request):
+        """A page size outside 1 to MAX_PAGE_SIZE is a 400, not quietly another size."""
+        given = request.query_params.get(self.page_size_query_param)
+        if given is None:
+            return self.page_size
+        if not (given.isascii() and given.isdigit()) or not 1 <= int(given) <= MAX_PAGE_SIZE:
+            raise ValidationError(
+                {self.page_size_query_param: [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}
+            )
+        return int(given)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
+    def get_paginated_response_schema(self, schema):
+        wrapped = super().get_paginated_response_schema(schema)
+        wrapped["required"] = ["next", "previous", "results"]
+        return wrapped
