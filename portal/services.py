@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import ANSWER_OFFERS
 from portal.history import EditConflict, conflict_details
+from portal.limits import check_lengths
 from portal.models import (
     AgendaItem,
     Body,
@@ -139,6 +140,7 @@ def meeting_create(
         ends_at=ends_at,
         location=location.strip(),
     )
+    check_lengths(meeting)
     meeting._history_user = user
     meeting.save()
     return meeting
@@ -171,6 +173,7 @@ def meeting_update(
     stored.location = location.strip()
     stored.minutes = minutes.strip()
     stored.minutes_published = minutes_published
+    check_lengths(stored)
     stored.version += 1
     stored._history_user = user
     stored.save()
