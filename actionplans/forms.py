@@ -12,6 +12,7 @@ from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, Risk, SubGoal
 from actionplans.models.activities import CHILD_FIELDS
 from actionplans.services.offers import AnswerRow
+from portal import limits
 from portal.forms import VersionField, choice_fields
 from portal.models import Organisation, User
 from strategy.models import (
@@ -181,7 +182,7 @@ def activity_forms(
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=limits.COMMENT
     )
 
 
@@ -189,13 +190,13 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment (optional)"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
+        max_length=limits.COMMENT,
         required=False,
     )
 
 
 class RolloverForm(forms.Form):
-    title = forms.CharField(label=_("Title of the new plan"), max_length=300)
+    title = forms.CharField(label=_("Title of the new plan"), max_length=limits.TITLE)
     activities = forms.ModelMultipleChoiceField(
         label=_("Activities that continue"),
         queryset=Activity.objects.none(),
@@ -222,13 +223,18 @@ class RolloverForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE)
     text = forms.CharField(
-        label=_("Text to the organisations"), widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Text to the organisations"),
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     deadline = forms.DateField(label=_("Answer by"), widget=DateInput())
     reminder_days = forms.IntegerField(
-        label=_("Reminder, days before the deadline"), min_value=0, max_value=60, initial=7
+        label=_("Reminder, days before the deadline"),
+        min_value=0,
+        max_value=limits.REMINDER_DAYS_MAX,
+        initial=7,
     )
     activities = forms.ModelMultipleChoiceField(
         label=_("Activities offered"),
@@ -282,7 +288,7 @@ class AnswerForm(forms.Form):
             self.fields[f"{prefix}-comment"] = forms.CharField(
                 label=_("Comment"),
                 required=False,
-                max_length=2000,
+                max_length=limits.COMMENT,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=answer.comment if answer else "",
             )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import Activity, Initiative
+from portal import limits
 from portal.forms import choice_fields
 from portal.models import Meeting, User
 from strategy.models import CollaborationArea, FocusArea, Strategy
@@ -18,14 +19,16 @@ def intake_strategies():
 
 class InitiativeForm(forms.Form):
     strategy = forms.ModelChoiceField(label=_("Strategy"), queryset=Strategy.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE)
     problem = forms.CharField(
         label=_("Problem or need"),
+        max_length=limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What is the problem today, and for whom?"),
     )
     expected_benefit = forms.CharField(
         label=_("Expected benefit"),
+        max_length=limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What would be better, for residents, staff or organisations?"),
     )
@@ -89,14 +92,18 @@ class ScoreForm(forms.Form):
     score_readiness = forms.TypedChoiceField(
         label=_("Readiness"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
     )
-    analysis = forms.CharField(label=_("Analysis"), widget=forms.Textarea(attrs={"rows": 4}))
+    analysis = forms.CharField(
+        label=_("Analysis"), max_length=limits.TEXT, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Decision"), choices=Initiative.Outcome.choices, widget=forms.RadioSelect
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=limits.TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
     meeting = forms.ModelChoiceField(
         label=_("Taken at the meeting"), queryset=Meeting.objects.none(), required=False
     )
@@ -125,7 +132,9 @@ class DecideForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"), max_length=limits.COMMENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AgendaForm(forms.Form):

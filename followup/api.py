@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from followup.models import IndicatorValue
 from followup.services.indicators import CENT, LIMIT, indicator_value_set
+from portal import limits
 from portal.api.base import ApiList
 from portal.api.filters import ListFilters, year_field
 from portal.models import Organisation
@@ -52,7 +53,9 @@ class IndicatorValueInput(serializers.Serializer):
     value = serializers.DecimalField(
         max_digits=None, decimal_places=None, max_value=LIMIT - CENT, min_value=-(LIMIT - CENT)
     )
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.COMMENT, default=""
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

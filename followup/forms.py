@@ -9,6 +9,7 @@ from actionplans.forms import DateInput
 from actionplans.models import Activity, BudgetLine, SubGoal
 from followup.models import ActivityReport, FollowUpRound, IndicatorValue
 from followup.services.reports import ReportInput
+from portal import limits
 from portal.forms import VersionField, choice_fields
 from portal.models import Body, Organisation
 from strategy.models import Indicator
@@ -22,11 +23,12 @@ class RoundForm(forms.Form):
     reminder_days = forms.IntegerField(
         label=_("Remind this many days before the last day"),
         min_value=0,
-        max_value=60,
+        max_value=limits.REMINDER_DAYS_MAX,
         initial=7,
     )
     instructions = forms.CharField(
         label=_("Instructions to the leads"),
+        max_length=limits.TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -53,18 +55,25 @@ class ReportForm(forms.Form):
     )
     traffic_light_comment = forms.CharField(
         label=_("Comment on the traffic light"),
+        max_length=limits.COMMENT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for a red light: what is wrong and what is being done."),
     )
     progress = forms.IntegerField(
-        label=_("Progress (%)"), min_value=0, max_value=100, required=False
+        label=_("Progress (%)"), min_value=0, max_value=limits.PROGRESS_MAX, required=False
     )
     work_done = forms.CharField(
-        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("What was done"),
+        max_length=limits.TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     realised_benefits = forms.CharField(
-        label=_("Realised benefits"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Realised benefits"),
+        max_length=limits.TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(
@@ -82,7 +91,7 @@ class ReportForm(forms.Form):
         self.indicators = indicators
         for sub_goal in sub_goals:
             self.fields[f"outcome_{sub_goal.pk}"] = forms.IntegerField(
-                label=_("Performed"), min_value=0, required=False
+                label=_("Performed"), min_value=0, max_value=limits.COUNT_MAX, required=False
             )
             self.fields[f"outcome_comment_{sub_goal.pk}"] = forms.CharField(
                 label=_("Comment"), max_length=500, required=False
@@ -100,7 +109,7 @@ class ReportForm(forms.Form):
                 label=_("Value"), max_digits=14, decimal_places=2, required=False
             )
             self.fields[f"indicator_comment_{indicator.pk}"] = forms.CharField(
-                label=_("Comment"), required=False
+                label=_("Comment"), max_length=limits.COMMENT, required=False
             )
 
     def rows(self):
@@ -165,7 +174,9 @@ def report_initial(
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"), max_length=limits.COMMENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReviewForm(forms.Form):
@@ -182,6 +193,7 @@ class ReviewForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("Comment"),
+        max_length=limits.COMMENT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the report is sent back: say what needs to change."),
@@ -217,7 +229,7 @@ class IndicatorValueForm(forms.Form):
         required=False,
         help_text=_("Leave empty to remove the year's value."),
     )
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=limits.COMMENT)
 
     def __init__(self, *args, indicator: Indicator, organisations: list[Organisation], **kwargs):
         super().__init__(*args, **kwargs)

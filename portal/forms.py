@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal import limits
+
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: per field where it names one the form
@@ -50,12 +52,12 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE)
     starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeInput())
     location = forms.CharField(
         label=_("Place"),
-        max_length=300,
+        max_length=limits.TITLE,
         required=False,
         help_text=_("A room, an address or a link to the video meeting."),
     )
@@ -65,6 +67,7 @@ class MeetingEditForm(MeetingForm):
     version = VersionField()
     minutes = forms.CharField(
         label=_("Minutes"),
+        max_length=limits.DOCUMENT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Members see the minutes as soon as they are saved; others once published."),
@@ -78,7 +81,7 @@ class AgendaItemForm(forms.Form):
     subject = forms.ChoiceField(label=_("Concerns"), required=False)
     title = forms.CharField(
         label=_("Item"),
-        max_length=300,
+        max_length=limits.TITLE,
         required=False,
         help_text=_("Leave empty to use the title of what the item concerns."),
     )
@@ -103,9 +106,10 @@ class AgendaItemForm(forms.Form):
 
 
 class MeetingDecisionForm(forms.Form):
-    title = forms.CharField(label=_("Decision"), max_length=300)
+    title = forms.CharField(label=_("Decision"), max_length=limits.TITLE)
     text = forms.CharField(
         label=_("Text"),
+        max_length=limits.TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -1,13 +1,23 @@
 """An iCalendar feed (RFC 5545) of a body's meetings, for members' own calendars."""
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from portal.models import Body, Meeting
 
+# Control characters other than tab may not appear in a TEXT value (RFC 5545 3.3.11);
+# line breaks are turned into "\n" before this strips the rest.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    """A TEXT value (RFC 5545 3.3.11). Every line break, CRLF, LF or a lone CR, becomes
+    "\\n": a calendar app ends a content line at a CR too, so a raw one in a title would
+    let what follows it be read as a property of its own."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    return _CONTROL.sub("", text)
 
 
 def _fold(line: str) -> str:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from portal import limits
+
 
 def model_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
     """A model's own field by name (the type checker's get_field also allows reverse
@@ -123,7 +125,7 @@ class Body(models.Model, HistoryAttributes):
         on_delete=models.PROTECT,
         related_name="bodies",
     )
-    mandate = models.TextField(_("mandate"), blank=True)
+    mandate = models.TextField(_("mandate"), max_length=limits.DOCUMENT, blank=True)
     email = models.EmailField(
         _("e-mail"), blank=True, help_text=_("Where reports sent to this body are delivered.")
     )
@@ -208,8 +210,10 @@ class Meeting(models.Model, HistoryAttributes):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     location = models.CharField(_("place"), max_length=300, blank=True)
-    agenda = models.TextField(_("agenda"), blank=True, help_text=_("One item per line."))
-    minutes = models.TextField(_("minutes"), blank=True)
+    agenda = models.TextField(
+        _("agenda"), max_length=limits.TEXT, blank=True, help_text=_("One item per line.")
+    )
+    minutes = models.TextField(_("minutes"), max_length=limits.DOCUMENT, blank=True)
     minutes_published = models.BooleanField(_("minutes published"), default=False)
     #: Raised by each save from the meeting's page, so that two secretaries editing the
     #: minutes at once do not overwrite each other (portal.services.meeting_update).
@@ -281,7 +285,7 @@ class Decision(models.Model, HistoryAttributes):
     )
     decided_on = models.DateField(_("decided on"))
     title = models.CharField(_("decision"), max_length=300)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), max_length=limits.TEXT, blank=True)
     subject_type = models.ForeignKey(
         "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True
     )

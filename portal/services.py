@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from portal import api_keys as tokens
 from portal.access import ANSWER_OFFERS
 from portal.history import EditConflict, conflict_details
+from portal.limits import check_lengths
 from portal.models import (
     AgendaItem,
     ApiToken,
@@ -141,6 +142,7 @@ def meeting_create(
         ends_at=ends_at,
         location=location.strip(),
     )
+    check_lengths(meeting)
     meeting._history_user = user
     meeting.save()
     return meeting
@@ -173,6 +175,7 @@ def meeting_update(
     stored.location = location.strip()
     stored.minutes = minutes.strip()
     stored.minutes_published = minutes_published
+    check_lengths(stored)
     stored.version += 1
     stored._history_user = user
     stored.save()

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import limits
 from strategy.models import Indicator
 from strategy.selectors import IndicatorChoices
 from strategy.services import FIRST_YEAR, LAST_YEAR, IndicatorInput
@@ -26,7 +27,7 @@ def _short(text: str, length: int = 120) -> str:
 
 
 class IndicatorForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE)
     # The choices are the selector's (strategy.selectors.indicator_choices): the form reads
     # nothing itself.
     focus_area = forms.TypedChoiceField(
@@ -52,7 +53,10 @@ class IndicatorForm(forms.Form):
         help_text=_("Each organisation gives its own value; the report shows their mean."),
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"),
+        max_length=limits.TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, choices: IndicatorChoices, **kwargs):

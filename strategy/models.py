@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from portal import limits
 from portal.models import Body, HistoryAttributes, Organisation
 
 
@@ -33,10 +34,12 @@ class Strategy(models.Model, HistoryAttributes):
     )
     period_start = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
-    vision = models.TextField(_("vision"), blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-    preparation_process = models.TextField(_("preparation process"), blank=True)
-    follow_up = models.TextField(_("follow-up"), blank=True)
+    vision = models.TextField(_("vision"), max_length=limits.TEXT, blank=True)
+    summary = models.TextField(_("summary"), max_length=limits.TEXT, blank=True)
+    preparation_process = models.TextField(
+        _("preparation process"), max_length=limits.TEXT, blank=True
+    )
+    follow_up = models.TextField(_("follow-up"), max_length=limits.TEXT, blank=True)
     is_public = models.BooleanField(_("public"), default=True)
     governing_bodies = models.ManyToManyField(
         Body,
@@ -67,6 +70,13 @@ class Strategy(models.Model, HistoryAttributes):
                 condition=models.Q(period_end__gte=models.F("period_start")),
                 name="strategy_period_ordered",
             ),
+            models.CheckConstraint(
+                condition=limits.in_range(
+                    "period_start", limits.FIRST_YEAR, limits.LAST_YEAR, null=True
+                )
+                & limits.in_range("period_end", limits.FIRST_YEAR, limits.LAST_YEAR, null=True),
+                name="strategy_period_years",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,7 +100,7 @@ class OverallGoal(models.Model, HistoryAttributes):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -113,7 +123,7 @@ class Perspective(models.Model, HistoryAttributes):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -135,8 +145,8 @@ class FocusArea(models.Model, HistoryAttributes):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200)
-    goal = models.TextField(_("goal"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    goal = models.TextField(_("goal"), max_length=limits.TEXT, blank=True)
+    description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -160,7 +170,7 @@ class StrategicDirection(models.Model, HistoryAttributes):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -183,7 +193,7 @@ class TacticalPoint(models.Model, HistoryAttributes):
         verbose_name=_("strategic direction"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=limits.TEXT)
     history = HistoricalRecords()
 
     class Meta:
@@ -210,8 +220,8 @@ class EffectGoal(models.Model, HistoryAttributes):
         blank=True,
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title = models.TextField(_("title"))
-    description = models.TextField(_("description"), blank=True)
+    title = models.TextField(_("title"), max_length=limits.TITLE)
+    description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -249,7 +259,7 @@ class Indicator(models.Model, HistoryAttributes):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
@@ -318,7 +328,7 @@ class CollaborationArea(models.Model, HistoryAttributes):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     is_overall = models.BooleanField(
         _("programme-wide level"),
         default=False,
@@ -359,7 +369,7 @@ class CollaborationQuestion(models.Model, HistoryAttributes):
         verbose_name=_("collaboration area"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=limits.TEXT)
     history = HistoricalRecords()
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
+from portal import limits
 from portal.dates import today
 from portal.models import Body, Decision, Meeting, User
 from portal.services import decision_record
@@ -62,8 +63,8 @@ def steering_group_decision_record(
 # --- Indicators ------------------------------------------------------------------------------
 
 #: The years an indicator's targets and values may be given for.
-FIRST_YEAR = 1990
-LAST_YEAR = 2100
+FIRST_YEAR = limits.FIRST_YEAR
+LAST_YEAR = limits.LAST_YEAR
 
 
 @dataclass
@@ -126,6 +127,8 @@ def indicator_create(
     Strategy.objects.select_for_update().get(pk=strategy.pk)
     last = Indicator.objects.filter(strategy=strategy).aggregate(last=Max("order"))["last"]
     indicator = Indicator(strategy=strategy, order=(last or 0) + 1, **_values(data))
+    # full_clean leaves out a TextField's max_length.
+    limits.check_lengths(indicator)
     indicator.full_clean()
     indicator._history_user = user
     indicator.save()
@@ -143,6 +146,7 @@ def indicator_update(
     if changed:
         for name in changed:
             setattr(stored, name, getattr(data, name))
+        limits.check_lengths(stored)
         stored.full_clean()
         stored._history_user = user
         stored.save()

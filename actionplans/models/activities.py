@@ -1,12 +1,14 @@
 """Activities of a plan, with their sub-goals, budget lines and risks."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplans.models.plans import ActionPlan
+from portal import limits
 from portal.models import HistoryAttributes, Meeting, Organisation
 from strategy.models import (
     CollaborationArea,
@@ -36,7 +38,7 @@ class Activity(models.Model, HistoryAttributes):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.ACTIVITY)
     collaboration_area = models.ForeignKey(
         CollaborationArea,
@@ -81,11 +83,12 @@ class Activity(models.Model, HistoryAttributes):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
-    expected_benefits = models.TextField(_("expected benefits"), blank=True)
+    expected_benefits = models.TextField(_("expected benefits"), max_length=limits.TEXT, blank=True)
     #: How much the activity counts when follow-up rolls progress up to its area and plan.
     weight = models.PositiveSmallIntegerField(
         _("weight"),
         default=1,
+        validators=[MaxValueValidator(limits.WEIGHT_MAX)],
         help_text=_(
             "How much the activity counts in the follow-up's rolled-up progress; 0 leaves it out."
         ),
@@ -115,6 +118,10 @@ class Activity(models.Model, HistoryAttributes):
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="activity_dates_ordered",
             ),
+            models.CheckConstraint(
+                condition=limits.in_range("weight", 0, limits.WEIGHT_MAX),
+                name="activity_weight_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,9 +143,13 @@ class SubGoal(models.Model, HistoryAttributes):
         Activity, on_delete=models.CASCADE, related_name="sub_goals", verbose_name=_("activity")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title = models.TextField(_("sub-goal"))
-    steps = models.TextField(_("steps"), blank=True, help_text=_("One step per line."))
-    planned_count = models.PositiveIntegerField(_("planned count"), null=True, blank=True)
+    title = models.TextField(_("sub-goal"), max_length=limits.TITLE)
+    steps = models.TextField(
+        _("steps"), max_length=limits.TEXT, blank=True, help_text=_("One step per line.")
+    )
+    planned_count = models.PositiveIntegerField(
+        _("planned count"), null=True, blank=True, validators=[MaxValueValidator(limits.COUNT_MAX)]
+    )
     count_period = models.CharField(_("counted"), max_length=8, choices=Period.choices, blank=True)
     #: Meetings and events held for this sub-goal (a council meeting, the digitalisation day):
     #: follow-up counts those held in its period as performed.
@@ -151,6 +162,12 @@ class SubGoal(models.Model, HistoryAttributes):
         ordering = ["activity", "order"]
         verbose_name = _("sub-goal")
         verbose_name_plural = _("sub-goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=limits.in_range("planned_count", 0, limits.COUNT_MAX, null=True),
+                name="subgoal_planned_count_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -172,7 +189,9 @@ class BudgetLine(models.Model, HistoryAttributes):
         _("category or source"), max_length=200, help_text=_("Cost category or financing source.")
     )
     public_funding = models.BooleanField(_("public funding"), default=True)
-    amount = models.DecimalField(_("amount (SEK)"), max_digits=14, decimal_places=0)
+    amount = models.DecimalField(
+        _("amount (SEK)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -183,6 +202,9 @@ class BudgetLine(models.Model, HistoryAttributes):
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "kind", "label", "year"], name="budgetline_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="budgetline_amount_not_negative"
             ),
         ]
 
@@ -204,14 +226,14 @@ class Risk(models.Model, HistoryAttributes):
         Activity, on_delete=models.CASCADE, related_name="risks", verbose_name=_("activity")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    description = models.TextField(_("risk"))
+    description = models.TextField(_("risk"), max_length=limits.TEXT)
     likelihood = models.PositiveSmallIntegerField(
         _("likelihood"), choices=Scale.choices, default=Scale.MEDIUM
     )
     consequence = models.PositiveSmallIntegerField(
         _("consequence"), choices=Scale.choices, default=Scale.MEDIUM
     )
-    mitigation = models.TextField(_("mitigation"), blank=True)
+    mitigation = models.TextField(_("mitigation"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -220,7 +242,10 @@ class Risk(models.Model, HistoryAttributes):
         verbose_name_plural = _("risks")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(likelihood__range=(1, 5), consequence__range=(1, 5)),
+                condition=models.Q(
+                    likelihood__range=(limits.SCORE_MIN, limits.SCORE_MAX),
+                    consequence__range=(limits.SCORE_MIN, limits.SCORE_MAX),
+                ),
                 name="risk_scale",
             ),
         ]

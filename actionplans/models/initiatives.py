@@ -10,10 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from actionplans.models.activities import Activity
 from actionplans.models.plans import ActionPlan
+from portal import limits
 from portal.models import Decision, HistoryAttributes, Organisation, model_field
 from strategy.models import FocusArea, Strategy
 
-SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+SCORE = [MinValueValidator(limits.SCORE_MIN), MaxValueValidator(limits.SCORE_MAX)]
 
 
 class Initiative(models.Model, HistoryAttributes):
@@ -34,8 +35,8 @@ class Initiative(models.Model, HistoryAttributes):
         Strategy, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("strategy")
     )
     title = models.CharField(_("title"), max_length=300)
-    problem = models.TextField(_("problem or need"))
-    expected_benefit = models.TextField(_("expected benefit"))
+    problem = models.TextField(_("problem or need"), max_length=limits.TEXT)
+    expected_benefit = models.TextField(_("expected benefit"), max_length=limits.TEXT)
     focus_areas = models.ManyToManyField(
         FocusArea, related_name="initiatives", verbose_name=_("affected focus areas"), blank=True
     )
@@ -88,9 +89,9 @@ class Initiative(models.Model, HistoryAttributes):
     score_readiness = models.PositiveSmallIntegerField(
         _("readiness"), null=True, blank=True, validators=SCORE
     )
-    analysis = models.TextField(_("analysis"), blank=True)
+    analysis = models.TextField(_("analysis"), max_length=limits.TEXT, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), max_length=limits.TEXT, blank=True)
     plan = models.ForeignKey(
         ActionPlan,
         on_delete=models.PROTECT,
@@ -125,6 +126,20 @@ class Initiative(models.Model, HistoryAttributes):
             models.CheckConstraint(
                 condition=models.Q(state="decided") | models.Q(outcome=""),
                 name="initiative_outcome_when_decided",
+            ),
+            models.CheckConstraint(
+                condition=limits.in_range(
+                    "score_fit", limits.SCORE_MIN, limits.SCORE_MAX, null=True
+                )
+                & limits.in_range("score_benefit", limits.SCORE_MIN, limits.SCORE_MAX, null=True)
+                & limits.in_range("score_cost", limits.SCORE_MIN, limits.SCORE_MAX, null=True)
+                & limits.in_range("score_risk", limits.SCORE_MIN, limits.SCORE_MAX, null=True)
+                & limits.in_range("score_readiness", limits.SCORE_MIN, limits.SCORE_MAX, null=True),
+                name="initiative_scores_range",
+            ),
+            models.CheckConstraint(
+                condition=limits.in_range("rough_cost", 0, null=True),
+                name="initiative_rough_cost_not_negative",
             ),
         ]
 
@@ -169,7 +184,8 @@ class InitiativeEvent(models.Model):
         verbose_name=_("by"),
         null=True,
     )
-    text = models.TextField(_("text"), blank=True)
+    #: The decision copies its reason here, so this holds as much as the reason.
+    text = models.TextField(_("text"), max_length=limits.TEXT, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     #: Set when the submitter has been mailed about this step (once, by the task).
     notified_at = models.DateTimeField(_("notified"), null=True, blank=True)

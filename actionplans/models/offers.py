@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from actionplans.models.activities import Activity
 from actionplans.models.plans import ActionPlan
+from portal import limits
 from portal.models import HistoryAttributes, MailLog, Organisation
 
 
@@ -19,7 +20,7 @@ class Offer(models.Model, HistoryAttributes):
         ActionPlan, on_delete=models.PROTECT, related_name="offers", verbose_name=_("plan")
     )
     title = models.CharField(_("title"), max_length=300)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), max_length=limits.TEXT, blank=True)
     deadline = models.DateField(_("answer by"))
     reminder_days = models.PositiveSmallIntegerField(
         _("reminder, days before the deadline"),
@@ -42,6 +43,12 @@ class Offer(models.Model, HistoryAttributes):
         ordering = ["-sent_at"]
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=limits.in_range("reminder_days", 0, limits.REMINDER_DAYS_MAX),
+                name="offer_reminder_days_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -101,7 +108,7 @@ class Participation(models.Model, HistoryAttributes):
     )
     answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices)
     contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=limits.COMMENT, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal import limits
 from portal.models import HistoryAttributes
 from strategy.models import Strategy
 
@@ -24,7 +25,7 @@ class ActionPlan(models.Model, HistoryAttributes):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=300)
-    introduction = models.TextField(_("introduction"), blank=True)
+    introduction = models.TextField(_("introduction"), max_length=limits.TEXT, blank=True)
     state = models.CharField(
         _("state"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
     )
@@ -121,7 +122,7 @@ class PlanEvent(models.Model):
         verbose_name=_("by"),
         null=True,
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=limits.COMMENT, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from actionplans.access import InitiativeAccess, can_submit
 from actionplans.models import ActionPlan, Activity, Initiative, InitiativeEvent, PlanEvent
 from actionplans.selectors.initiatives import preparers, steering_meetings
 from actionplans.services.activities import next_activity_order
+from portal.limits import check_lengths
 from portal.models import Decision, Meeting, User
 from portal.services import agenda_item_add
 from strategy.models import CollaborationArea, FocusArea, Strategy
@@ -24,9 +25,10 @@ from strategy.services import steering_group_decision_record
 
 
 def _event(initiative: Initiative, kind: str, user: User, text: str = "") -> InitiativeEvent:
-    return InitiativeEvent.objects.create(
-        initiative=initiative, kind=kind, actor=user, text=text.strip()
-    )
+    event = InitiativeEvent(initiative=initiative, kind=kind, actor=user, text=text.strip())
+    check_lengths(event)
+    event.save()
+    return event
 
 
 @transaction.atomic
@@ -68,6 +70,7 @@ def initiative_submit(
         organisation=user.organisation,
         submitted_by=user,
     )
+    check_lengths(initiative)
     initiative.skip_history_when_saving = True
     initiative.save()
     initiative.focus_areas.set(focus_areas)
@@ -136,6 +139,7 @@ def initiative_score(
     for name in Initiative.CRITERIA:
         setattr(stored, name, scores[name])
     stored.analysis = analysis.strip()
+    check_lengths(stored)
     _save(stored, user, [*Initiative.CRITERIA, "analysis"])
     return _event(
         stored,
@@ -246,6 +250,7 @@ def initiative_decide(
 
     stored.outcome = outcome
     stored.reason = reason.strip()
+    check_lengths(stored)  # before the plan and the activity are made
     stored.state = Initiative.State.DECIDED
     if outcome == Initiative.Outcome.PRIORITISED:
         assert year and collaboration_area is not None  # checked above

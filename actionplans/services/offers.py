@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from actionplans.access import OfferAccess, PlanAccess, is_open
 from actionplans.models import ActionPlan, Activity, Offer, OfferRecipient, Participation
 from portal.dates import today
+from portal.limits import check_lengths
 from portal.models import Organisation, User
 
 
@@ -51,6 +52,7 @@ def offer_send(
         reminder_days=reminder_days,
         sent_by=user,
     )
+    check_lengths(offer)
     offer._history_user = user
     offer.save()
     offer.activities.set(activities)
@@ -128,6 +130,7 @@ def participation_answer(
         )
         participation.answer, participation.contact_person, participation.comment = values
         participation.answered_by = user
+        check_lengths(participation)  # the row's earlier answers roll back with it
         participation._history_user = user
         participation.save()
         result.changed.append(participation)

@@ -13,6 +13,7 @@ from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, PlanEvent, Risk, SubGoal
 from actionplans.services.activities import ACTIVITY_COPY_FIELDS, CHILD_FIELDS, HistoryWriter
 from actionplans.workflow import TRANSITIONS
+from portal.limits import check_lengths
 from portal.models import User
 from strategy.services import steering_group_decision_record
 
@@ -38,6 +39,7 @@ def plan_transition(
     comment = comment.strip()
     if transition.comment_required and not comment:
         raise ValidationError(_("Write a comment: say what needs to change."))
+    check_lengths(PlanEvent(comment=comment))  # before the plan moves
 
     if transition.target == ActionPlan.State.PUBLISHED:
         # The revision it replaces stops being the public plan of the year.
@@ -91,9 +93,10 @@ def plan_comment(*, plan: ActionPlan, user: User, access: PlanAccess, comment: s
     comment = comment.strip()
     if not comment:
         raise ValidationError(_("The comment is empty."))
-    return PlanEvent.objects.create(
-        plan=plan, kind=PlanEvent.Kind.COMMENT, actor=user, comment=comment
-    )
+    event = PlanEvent(plan=plan, kind=PlanEvent.Kind.COMMENT, actor=user, comment=comment)
+    check_lengths(event)
+    event.save()
+    return event
 
 
 # --- New plans from old ones ------------------------------------------------------------------

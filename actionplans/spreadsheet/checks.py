@@ -343,6 +343,10 @@ def check_child(model, sheet: str, number: int, values: dict, columns: list[Colu
                 for validator in model_field.validators:
                     if value not in (None, ""):
                         validator(value)
+                # A TextField's max_length is no validator of the field's.
+                limit = getattr(model_field, "max_length", None)
+                if limit and isinstance(value, str) and len(value) > limit:
+                    raise ValidationError(_("At most %(limit)s characters.") % {"limit": limit})
                 child[name] = "" if value is None and not model_field.null else value
         except ValidationError as problem:
             errors.append(CellError(sheet, number, heading[name], " ".join(problem.messages)))

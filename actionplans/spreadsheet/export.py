@@ -1,7 +1,5 @@
 """Write a plan as .xlsx (four sheets and instructions) or CSV (the activities)."""
 
-import csv
-import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
@@ -26,6 +24,7 @@ from actionplans.spreadsheet.columns import (
     YES,
     swedish_label,
 )
+from portal.spreadsheets import append_row, csv_text, xlsx_bytes
 
 
 def _activities(plan: ActionPlan) -> list[Activity]:
@@ -100,17 +99,12 @@ def plan_xlsx(plan: ActionPlan) -> bytes:
         (book.create_sheet(RISKS), RISK_COLUMNS, children[RISKS]),
     ]
     for target, columns, rows in sheets:
-        target.append([column.heading for column in columns])
+        append_row(target, [column.heading for column in columns])
         for cell in target[1]:
             cell.font = Font(bold=True)
         target.freeze_panes = "A2"
         for row in rows:
-            target.append(row)
-        for cells in target.iter_rows(min_row=2):
-            for cell in cells:
-                # openpyxl writes any text that starts with "=" as a formula; keep it text.
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"
+            append_row(target, row)
         for index, column in enumerate(columns, start=1):
             width = 60 if column.field in {"description", "expected_benefits", "title"} else 22
             target.column_dimensions[get_column_letter(index)].width = width
@@ -119,29 +113,15 @@ def plan_xlsx(plan: ActionPlan) -> bytes:
                     cell.number_format = "yyyy-mm-dd"
     help_sheet = book.create_sheet(INSTRUCTIONS)
     for line in INSTRUCTIONS_TEXT:
-        help_sheet.append([line])
+        append_row(help_sheet, [line])
     help_sheet["A1"].font = Font(bold=True)
     help_sheet.column_dimensions["A"].width = 120
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _safe_text(value):
-    """CSV has no cell types: text that a spreadsheet would run as a formula gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return xlsx_bytes(book)
 
 
 def plan_csv(plan: ActionPlan) -> str:
-    """The activities sheet as CSV (semicolon-separated, as Swedish Excel expects)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([column.heading for column in ACTIVITY_COLUMNS])
-    for activity in _activities(plan):
-        writer.writerow(
-            ["" if value is None else _safe_text(str(value)) for value in activity_row(activity)]
-        )
-    # A byte-order mark, so that Excel opens the file as UTF-8 (å, ä, ö).
-    return "\ufeff" + buffer.getvalue()
+    """The activities sheet as CSV."""
+    return csv_text(
+        [column.heading for column in ACTIVITY_COLUMNS],
+        (activity_row(activity) for activity in _activities(plan)),
+    )

@@ -1,7 +1,5 @@
 """Offers: the coordinator sends one, contacts answer, everyone concerned sees the matrix."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +25,7 @@ from actionplans.services.offers import AnswerResult, offer_send, participation_
 from actionplans.views.spreadsheet import XLSX
 from portal.http import PortalRequest, SignedInRequest
 from portal.models import Organisation
+from portal.spreadsheets import append_row, xlsx_bytes
 from portal.tasks import enqueue
 
 
@@ -131,22 +130,22 @@ def offer_export(request: SignedInRequest, offer_id: int) -> HttpResponse:
     sheet = book.active
     sheet.title = "Deltagande"
     labels = dict(Participation.Answer.choices)
-    sheet.append(
-        ["Aktivitet", *[o.name for o in matrix.organisations], "Deltar", "Avböjer", "Osäkra"]
+    append_row(
+        sheet,
+        ["Aktivitet", *[o.name for o in matrix.organisations], "Deltar", "Avböjer", "Osäkra"],
     )
     for row in matrix.rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.activity.title,
                 *[str(labels[cell.answer]) if cell else "" for cell in row.cells],
                 row.counts["yes"],
                 row.counts["no"],
                 row.counts["undecided"],
-            ]
+            ],
         )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(xlsx_bytes(book), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="deltagande-{offer.pk}.xlsx"'
     return response
 

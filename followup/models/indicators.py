@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal import limits
 from portal.models import HistoryAttributes, Organisation
 from strategy.models import Indicator
 
@@ -47,7 +48,7 @@ class IndicatorValue(models.Model, HistoryAttributes):
         _("scope"), max_length=10, choices=Scope.choices, default=Scope.STRATEGY
     )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=limits.COMMENT, blank=True)
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.ENTERED
     )

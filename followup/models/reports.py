@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from followup.models.rounds import FollowUpRound
+from portal import limits
 from portal.models import Body, HistoryAttributes, MailLog
 
 
@@ -113,7 +114,7 @@ class ReportComment(models.Model):
         verbose_name=_("author"),
         null=True,
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=limits.COMMENT)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+from portal import limits
 from portal.models import HistoryAttributes, MailLog
 
 
@@ -33,7 +34,9 @@ class FollowUpRound(models.Model, HistoryAttributes):
         default=7,
         help_text=_("Leads who have not submitted get a reminder this many days before."),
     )
-    instructions = models.TextField(_("instructions to the leads"), blank=True)
+    instructions = models.TextField(
+        _("instructions to the leads"), max_length=limits.TEXT, blank=True
+    )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,6 +55,10 @@ class FollowUpRound(models.Model, HistoryAttributes):
         verbose_name_plural = _("follow-up rounds")
         constraints = [
             models.UniqueConstraint(fields=["plan", "year", "term"], name="round_unique_period"),
+            models.CheckConstraint(
+                condition=limits.in_range("reminder_days", 0, limits.REMINDER_DAYS_MAX),
+                name="round_reminder_days_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,12 +97,13 @@ class ActivityReport(models.Model, HistoryAttributes):
     )
     traffic_light_comment = models.TextField(
         _("comment on the traffic light"),
+        max_length=limits.COMMENT,
         blank=True,
         help_text=_("Required for a red light: what is wrong and what is being done."),
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
-    work_done = models.TextField(_("what was done"), blank=True)
-    realised_benefits = models.TextField(_("realised benefits"), blank=True)
+    work_done = models.TextField(_("what was done"), max_length=limits.TEXT, blank=True)
+    realised_benefits = models.TextField(_("realised benefits"), max_length=limits.TEXT, blank=True)
     #: Raised by every save; a save from an older version is refused (two leads, one form).
     version = models.PositiveIntegerField(_("version"), default=1)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -116,7 +124,9 @@ class ActivityReport(models.Model, HistoryAttributes):
         constraints = [
             models.UniqueConstraint(fields=["round", "activity"], name="report_unique_activity"),
             models.CheckConstraint(
-                condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100),
+                # The field is positive, so the database already refuses less than 0.
+                condition=models.Q(progress__isnull=True)
+                | models.Q(progress__lte=limits.PROGRESS_MAX),
                 name="report_progress_percent",
             ),
         ]
@@ -147,6 +157,10 @@ class SubGoalOutcome(models.Model, HistoryAttributes):
         verbose_name_plural = _("sub-goal outcomes")
         constraints = [
             models.UniqueConstraint(fields=["report", "sub_goal"], name="outcome_unique_subgoal"),
+            models.CheckConstraint(
+                condition=limits.in_range("performed_count", 0, limits.COUNT_MAX, null=True),
+                name="outcome_performed_count_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +189,9 @@ class BudgetOutcome(models.Model, HistoryAttributes):
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "budget_line"], name="budgetoutcome_unique_line"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="budgetoutcome_amount_not_negative"
             ),
         ]
 

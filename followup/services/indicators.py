@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from followup import selectors
 from followup.kolada import COUNTRY, KoladaClient, KoladaError
 from followup.models import IndicatorValue
+from portal import limits
 from portal.dates import today
 from portal.models import Organisation, User
 from strategy.access import StrategyAccess
@@ -95,6 +96,7 @@ def indicator_value_set(
     current.source = IndicatorValue.Source.ENTERED
     current.entered_by = user
     current._history_user = user
+    limits.check_lengths(current)  # full_clean leaves out a TextField's max_length
     current.full_clean()
     current.save()
     return True

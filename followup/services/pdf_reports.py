@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from followup.access import FollowUpAccess
 from followup.models import FollowUpRound, Report, ReportComment
+from portal.limits import check_lengths
 from portal.models import Body, User
 from strategy.services import steering_group_decision_record
 
@@ -71,7 +72,10 @@ def pdf_report_comment(
     text = text.strip()
     if not text:
         raise ValidationError(_("The comment is empty."))
-    return ReportComment.objects.create(report=report, author=user, text=text)
+    comment = ReportComment(report=report, author=user, text=text)
+    check_lengths(comment)
+    comment.save()
+    return comment
 
 
 def _lock_for_review(report: Report, access: FollowUpAccess) -> Report:
@@ -106,6 +110,7 @@ def pdf_report_approve(
     """Approve the report: it is locked, the round closes, the decision enters the steering
     group's register; the caller queues the mail to the chosen recipients, if any."""
     stored = _lock_for_review(report, access)
+    check_lengths(ReportComment(text=comment.strip()))
     stored.review = Report.Review.APPROVED
     stored.reviewed_by = user
     stored.reviewed_at = timezone.now()
@@ -146,6 +151,7 @@ def pdf_report_send_back(
     comment = comment.strip()
     if not comment:
         raise ValidationError(_("Write a comment: say what needs to change."))
+    check_lengths(ReportComment(text=comment))
     stored = _lock_for_review(report, access)
     stored.review = Report.Review.SENT_BACK
     stored.reviewed_by = user

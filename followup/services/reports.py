@@ -23,6 +23,7 @@ from followup.models import (
     IndicatorValue,
     SubGoalOutcome,
 )
+from portal import limits
 from portal.history import EditConflict
 from portal.models import User
 
@@ -107,7 +108,7 @@ def report_save(
     problems = _light_problems(data)
     if submit:
         problems |= report_problems(data)
-    if data.progress is not None and not 0 <= data.progress <= 100:
+    if data.progress is not None and not 0 <= data.progress <= limits.PROGRESS_MAX:
         problems["progress"] = _("Progress is a percentage from 0 to 100.")
     if problems:
         raise ValidationError(problems)
@@ -121,6 +122,7 @@ def report_save(
         setattr(stored, name, getattr(data, name))
     for name in ("traffic_light_comment", "work_done", "realised_benefits"):
         setattr(stored, name, getattr(data, name).strip())
+    limits.check_lengths(stored)
     stored.version += 1
     if submit:
         stored.state = ActivityReport.State.SUBMITTED
@@ -149,6 +151,7 @@ def _save_outcomes(report: ActivityReport, data: ReportInput, user: User) -> Non
             continue
         outcome.performed_count = count
         outcome.comment = comment.strip()
+        limits.check_lengths(outcome)
         outcome._history_user = user
         outcome.save()
 
@@ -201,6 +204,7 @@ def _save_indicators(report: ActivityReport, data: ReportInput, user: User) -> N
             continue
         current.value = value
         current.comment = comment.strip()
+        limits.check_lengths(current)
         current.source = IndicatorValue.Source.ENTERED
         current.entered_by = user
         current._history_user = user

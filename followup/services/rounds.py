@@ -16,6 +16,7 @@ from actionplans.models import ActionPlan
 from followup.access import FOLLOWABLE_STATES, FollowUpAccess
 from followup.models import ActivityReport, FollowUpRound, Report
 from portal.dates import today
+from portal.limits import check_lengths
 from portal.models import User
 
 
@@ -52,6 +53,7 @@ def round_open(
         opened_by=user,
         opened_at=timezone.now(),
     )
+    check_lengths(followup_round)
     followup_round._history_user = user
     followup_round.save()
     activities = plan.activities.filter(removed_at__isnull=True).order_by("order", "pk")
