@@ -4,6 +4,8 @@ included) matches what the schema says."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from portal.wsgi import application
@@ -12,7 +14,19 @@ from tests.factories import activities_make, api_key_make, programme_make
 pytestmark = pytest.mark.django_db
 
 #: Examples per operation: enough to hit each parameter's edges, few enough for CI.
-EXAMPLES = 30
+EXAMPLES = 20
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app closes the database connection after each request, as a server should;
+    Django's test client stops that in tests, and so must we: the test's transaction (and
+    on PostgreSQL its connection) has to outlive each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
