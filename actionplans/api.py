@@ -9,7 +9,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, SubGoal
+from actionplans.selectors import offers as offer_selectors
 from actionplans.selectors import plans as plan_selectors
 from portal.api.base import ApiList, ApiView
 from portal.api.filters import ListFilters, year_field
@@ -158,8 +159,59 @@ class ActivityList(ApiList):
         return self.list(request)
 
 
+class ParticipationSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    plan = serializers.IntegerField(source="offer.plan_id", read_only=True)
+
+    class Meta:
+        model = Participation
+        # Not who answered: a person's name is not open data.
+        fields = ["id", "plan", "offer", "activity", "organisation", "answer", "answered_at"]
+
+
+class ParticipationFilters(ListFilters):
+    plan = serializers.IntegerField(required=False, min_value=1, help_text="The plan's id.")
+    strategy = serializers.SlugField(required=False, help_text="The strategy's slug.")
+    year = year_field(help_text="The year of the plan.")
+    activity = serializers.IntegerField(required=False, min_value=1, help_text="The activity's id.")
+    organisation = serializers.SlugField(
+        required=False, help_text="The slug of the answering organisation."
+    )
+    answer = serializers.ChoiceField(choices=Participation.Answer.choices, required=False)
+
+
+class ParticipationList(ApiList):
+    """The organisations' answers to the offers to take part in activities: public once the
+    plan is published; before that, to those who work on the plan and to the answering
+    organisation's own people."""
+
+    serializer_class = ParticipationSerializer
+    filters_class = ParticipationFilters
+
+    def get_queryset(self):
+        found = offer_selectors.readable_participations(self.request.user).select_related(
+            "organisation", "offer"
+        )
+        return self.narrowed(
+            found,
+            {
+                "plan": "offer__plan_id",
+                "strategy": "offer__plan__strategy__slug",
+                "year": "offer__plan__year",
+                "activity": "activity_id",
+                "organisation": "organisation__slug",
+                "answer": "answer",
+            },
+        )
+
+    @extend_schema(operation_id="participations_list", parameters=[ParticipationFilters])
+    def get(self, request):
+        return self.list(request)
+
+
 urlpatterns = [
     path("plans/", PlanList.as_view(), name="api_plans"),
     path("plans/<int:plan_id>/", PlanDetail.as_view(), name="api_plan"),
     path("activities/", ActivityList.as_view(), name="api_activities"),
+    path("participations/", ParticipationList.as_view(), name="api_participations"),
 ]

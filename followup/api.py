@@ -11,7 +11,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
-from followup.models import IndicatorValue
+from followup import selectors
+from followup.models import ActivityReport, BudgetOutcome, IndicatorValue, SubGoalOutcome
 from followup.services.indicators import CENT, LIMIT, indicator_value_set
 from portal import limits
 from portal.api.base import ApiList
@@ -148,6 +149,86 @@ class IndicatorValueList(ApiList):
         )
 
 
+class OutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubGoalOutcome
+        fields = ["sub_goal", "performed_count", "comment"]
+
+
+class BudgetOutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BudgetOutcome
+        fields = ["budget_line", "amount"]
+
+
+class ActivityReportSerializer(serializers.ModelSerializer):
+    plan = serializers.IntegerField(source="round.plan_id", read_only=True)
+    year = serializers.IntegerField(source="round.year", read_only=True)
+    term = serializers.CharField(source="round.term", read_only=True)
+    outcomes = OutcomeSerializer(many=True, read_only=True)
+    budget_outcomes = BudgetOutcomeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ActivityReport
+        fields = [
+            "id",
+            "plan",
+            "round",
+            "year",
+            "term",
+            "activity",
+            "state",
+            "status",
+            "traffic_light",
+            "traffic_light_comment",
+            "progress",
+            "work_done",
+            "realised_benefits",
+            "submitted_at",
+            "outcomes",
+            "budget_outcomes",
+        ]
+
+
+class ActivityReportFilters(ListFilters):
+    plan = serializers.IntegerField(required=False, min_value=1, help_text="The plan's id.")
+    strategy = serializers.SlugField(required=False, help_text="The strategy's slug.")
+    year = year_field(help_text="The year the round follows up.")
+    activity = serializers.IntegerField(required=False, min_value=1, help_text="The activity's id.")
+    state = serializers.ChoiceField(choices=ActivityReport.State.choices, required=False)
+
+
+class ActivityReportList(ApiList):
+    """The follow-up of each activity: public once the steering group has approved the
+    round's report; with a key, also the reports in progress of the plans its user works
+    on."""
+
+    serializer_class = ActivityReportSerializer
+    filters_class = ActivityReportFilters
+
+    def get_queryset(self):
+        found = (
+            selectors.readable_activity_reports(self.request.user)
+            .select_related("round")
+            .prefetch_related("outcomes", "budget_outcomes")
+        )
+        return self.narrowed(
+            found,
+            {
+                "plan": "round__plan_id",
+                "strategy": "round__plan__strategy__slug",
+                "year": "round__year",
+                "activity": "activity_id",
+                "state": "state",
+            },
+        )
+
+    @extend_schema(operation_id="activity_reports_list", parameters=[ActivityReportFilters])
+    def get(self, request):
+        return self.list(request)
+
+
 urlpatterns = [
     path("indicator-values/", IndicatorValueList.as_view(), name="api_indicator_values"),
+    path("activity-reports/", ActivityReportList.as_view(), name="api_activity_reports"),
 ]

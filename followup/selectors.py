@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from actionplans.access import APPROVE, EDIT_AREA
 from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
+from actionplans.selectors import plans as plan_selectors
 from followup import rollup
 from followup.models import (
     ActivityReport,
@@ -415,3 +416,20 @@ def reports_owed_mails(*, since: datetime, before: datetime) -> QuerySet[Report]
         .prefetch_related("recipients")
         .order_by("pk")
     )
+
+
+def readable_activity_reports(user: User | AnonymousUser) -> QuerySet[ActivityReport]:
+    """The activity reports a reader may see: the submitted reports of rounds whose report
+    the steering group approved, in the published plans of public strategies; with a key,
+    also every report (drafts too) of the plans its user works on (followup.access:
+    can_view), and those they fill as an activity's contact."""
+    approved = Report.objects.filter(round=OuterRef("round"), review=Report.Review.APPROVED)
+    visible = Q(
+        Exists(approved),
+        state=ActivityReport.State.SUBMITTED,
+        round__plan__in=plan_selectors.readable_plans(AnonymousUser()),
+    )
+    if user.is_authenticated and user.is_active:
+        visible |= Q(round__plan__strategy__in=plan_selectors.worked_on_strategies(user))
+        visible |= Q(activity__contact=user)
+    return ActivityReport.objects.filter(visible)

@@ -374,6 +374,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "actionplans.models.Activity.Kind",
         "BudgetLineKindEnum": "actionplans.models.BudgetLine.Kind",
         "OrganisationKindEnum": "portal.models.Organisation.Kind",
+        "PlanStateEnum": "actionplans.models.ActionPlan.State",
+        "ReportStateEnum": "followup.models.ActivityReport.State",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

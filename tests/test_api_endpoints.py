@@ -262,3 +262,84 @@ def test_bad_values_name_the_field(client, programme, indicator, data, field):
     response = post_value(client, key, indicator=indicator.pk, **data)
     assert response.status_code == 400
     assert field in response.json()["errors"]
+
+
+# --- participations (actionplans.api) and activity reports (followup.api) -------------------------
+
+
+def _answer(programme, plan, organisation):
+    from datetime import timedelta
+
+    from actionplans.models import Offer, OfferRecipient, Participation
+
+    activity = activities_make(programme, plan)[0]
+    offer = Offer.objects.create(
+        plan=plan,
+        title="Erbjudande",
+        deadline=timezone.localdate() + timedelta(days=5),
+        sent_by=programme.coordinator,
+    )
+    offer.activities.set([activity])
+    OfferRecipient.objects.create(offer=offer, organisation=organisation)
+    return Participation.objects.create(
+        offer=offer,
+        activity=activity,
+        organisation=organisation,
+        answer=Participation.Answer.YES,
+        answered_by=programme.contact,
+    )
+
+
+def _participation_ids(client, programme, key=None):
+    headers = bearer(key) if key else {}
+    found = client.get(
+        "/api/v1/participations/", {"strategy": programme.strategy.slug}, **headers
+    ).json()
+    return {p["id"] for p in found["results"]}
+
+
+def test_answers_to_a_published_plan_are_public(client, programme):
+    answer = _answer(programme, programme.published_plan, programme.municipality)
+    assert _participation_ids(client, programme) == {answer.pk}
+
+
+def test_answers_before_publication_are_seen_by_the_plan_and_the_organisation(
+    client, programme
+):
+    from actionplans.models import ActionPlan
+
+    ActionPlan.objects.filter(pk=programme.draft_plan.pk).update(state=ActionPlan.State.APPROVED)
+    answer = _answer(programme, programme.draft_plan, programme.municipality)
+    assert _participation_ids(client, programme) == set()
+    assert _participation_ids(client, programme, api_key_make(programme.outsider)) == set()
+    for reader in (programme.contact, programme.coordinator):
+        assert _participation_ids(client, programme, api_key_make(reader)) == {answer.pk}
+
+
+def test_a_reports_results_are_public_once_the_round_report_is_approved(
+    client, programme, programme_round
+):
+    from followup.models import ActivityReport, Report
+
+    activities_make(programme)
+    followup_round = programme_round(programme.published_plan)
+    first, *_ = followup_round.reports.order_by("pk")
+    ActivityReport.objects.filter(pk=first.pk).update(
+        state=ActivityReport.State.SUBMITTED, progress=60, traffic_light="yellow"
+    )
+
+    def ids(key=None):
+        headers = bearer(key) if key else {}
+        found = client.get(
+            "/api/v1/activity-reports/", {"strategy": programme.strategy.slug}, **headers
+        ).json()
+        return {r["id"] for r in found["results"]}
+
+    assert ids() == set()
+    everything = set(followup_round.reports.values_list("pk", flat=True))
+    assert ids(api_key_make(programme.coordinator)) == everything
+    Report.objects.create(
+        round=followup_round, version=1, state=Report.State.DONE, review=Report.Review.APPROVED
+    )
+    assert ids() == {first.pk}
+    assert ids(api_key_make(programme.outsider)) == {first.pk}

@@ -349,6 +349,8 @@ MATRIX = {
         ("/api/v1/plans/{draft}/", {**workers(200), "anonymous": 404}, API_GET),
     ],
     "api_activities": [("/api/v1/activities/", everyone(200), API_GET)],
+    "api_participations": [("/api/v1/participations/", everyone(200), API_GET)],
+    "api_activity_reports": [("/api/v1/activity-reports/", everyone(200), API_GET)],
     "api_indicator_values": [
         ("/api/v1/indicator-values/", everyone(200), API_GET),
         # With a key that may enter values: only the strategy's coordinators enter them.

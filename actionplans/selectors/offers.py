@@ -3,8 +3,11 @@ organisation's commitments."""
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
+    Q,
+    QuerySet,
 )
 
 from actionplans.models import (
@@ -12,6 +15,7 @@ from actionplans.models import (
     Offer,
     Participation,
 )
+from actionplans.selectors import plans as plan_selectors
 from portal.access import ANSWER_OFFERS
 from portal.dates import today
 from portal.models import (
@@ -152,3 +156,13 @@ def recipients_without_contact(offer: Offer) -> list[Organisation]:
         .exclude(users__in=User.objects.filter(is_contact=True, is_active=True).exclude(email=""))
         .order_by("name")
     )
+
+
+def readable_participations(user: User | AnonymousUser) -> QuerySet[Participation]:
+    """The answers a reader may see (as commitments_for and the offer matrix show them):
+    those to published plans of public strategies; with their own organisation's, also
+    before publication; and all answers to the plans they work on."""
+    visible = Q(offer__plan__in=plan_selectors.readable_plans(user))
+    if user.is_authenticated and user.is_active and user.organisation_id is not None:
+        visible |= Q(organisation_id=user.organisation_id)
+    return Participation.objects.filter(visible)

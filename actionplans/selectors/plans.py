@@ -77,7 +77,7 @@ def public_plan(*, strategy_slug: str, year: int) -> ActionPlan:
     )
 
 
-def _worked_on_strategies(user: User) -> QuerySet[Strategy]:
+def worked_on_strategies(user: User) -> QuerySet[Strategy]:
     """The strategies whose plans the user works on (actionplans.access: a permission on
     the strategy or on one of its areas)."""
     if user.is_superuser:
@@ -95,7 +95,7 @@ def plans_for_user(user: User) -> list[ActionPlan]:
     """Every plan the user works on, newest first: those of the strategies they hold a
     permission on, through the strategy or one of its areas."""
     return list(
-        ActionPlan.objects.filter(strategy__in=_worked_on_strategies(user))
+        ActionPlan.objects.filter(strategy__in=worked_on_strategies(user))
         .select_related("strategy")
         .order_by("strategy__title", "-year", "-revision")
     )
@@ -107,7 +107,7 @@ def readable_plans(user: User | AnonymousUser) -> QuerySet[ActionPlan]:
     public = Q(state__in=ActionPlan.PUBLIC_STATES, strategy__is_public=True)
     if not user.is_authenticated or not user.is_active:
         return ActionPlan.objects.filter(public)
-    return ActionPlan.objects.filter(public | Q(strategy__in=_worked_on_strategies(user)))
+    return ActionPlan.objects.filter(public | Q(strategy__in=worked_on_strategies(user)))
 
 
 def readable_activities(user: User | AnonymousUser) -> QuerySet[Activity]:
