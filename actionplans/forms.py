@@ -12,7 +12,7 @@ from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, Risk, SubGoal
 from actionplans.models.activities import CHILD_FIELDS
 from actionplans.services.offers import AnswerRow
-from portal.forms import VersionField, choice_fields
+from portal.forms import DateField, ModelMultipleChoiceField, VersionField, choice_fields
 from portal.models import Organisation, User
 from strategy.models import (
     CollaborationArea,
@@ -61,6 +61,14 @@ class ActivityForm(forms.ModelForm):
             "directions": forms.CheckboxSelectMultiple,
             "effect_goals": forms.CheckboxSelectMultiple,
             "perspectives": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {
+            "start_date": DateField,
+            "end_date": DateField,
+            **dict.fromkeys(
+                ("focus_areas", "directions", "effect_goals", "perspectives"),
+                ModelMultipleChoiceField,
+            ),
         }
 
     def __init__(self, *args, plan: ActionPlan, access: PlanAccess, **kwargs):
@@ -196,7 +204,7 @@ class TransitionForm(forms.Form):
 
 class RolloverForm(forms.Form):
     title = forms.CharField(label=_("Title of the new plan"), max_length=300)
-    activities = forms.ModelMultipleChoiceField(
+    activities = ModelMultipleChoiceField(
         label=_("Activities that continue"),
         queryset=Activity.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -226,16 +234,16 @@ class OfferForm(forms.Form):
     text = forms.CharField(
         label=_("Text to the organisations"), widget=forms.Textarea(attrs={"rows": 6})
     )
-    deadline = forms.DateField(label=_("Answer by"), widget=DateInput())
+    deadline = DateField(label=_("Answer by"), widget=DateInput())
     reminder_days = forms.IntegerField(
         label=_("Reminder, days before the deadline"), min_value=0, max_value=60, initial=7
     )
-    activities = forms.ModelMultipleChoiceField(
+    activities = ModelMultipleChoiceField(
         label=_("Activities offered"),
         queryset=Activity.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = ModelMultipleChoiceField(
         label=_("Organisations"),
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -9,7 +9,13 @@ from actionplans.forms import DateInput
 from actionplans.models import Activity, BudgetLine, SubGoal
 from followup.models import ActivityReport, FollowUpRound, IndicatorValue
 from followup.services.reports import ReportInput
-from portal.forms import VersionField, choice_fields
+from portal.forms import (
+    INTEGER_MAX,
+    DateField,
+    ModelMultipleChoiceField,
+    VersionField,
+    choice_fields,
+)
 from portal.models import Body, Organisation
 from strategy.models import Indicator
 from strategy.services import FIRST_YEAR, LAST_YEAR
@@ -18,7 +24,7 @@ from strategy.services import FIRST_YEAR, LAST_YEAR
 class RoundForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     term = forms.ChoiceField(label=_("Period"), choices=FollowUpRound.Term.choices, required=False)
-    deadline = forms.DateField(label=_("Last day to report"), widget=DateInput())
+    deadline = DateField(label=_("Last day to report"), widget=DateInput())
     reminder_days = forms.IntegerField(
         label=_("Remind this many days before the last day"),
         min_value=0,
@@ -82,7 +88,7 @@ class ReportForm(forms.Form):
         self.indicators = indicators
         for sub_goal in sub_goals:
             self.fields[f"outcome_{sub_goal.pk}"] = forms.IntegerField(
-                label=_("Performed"), min_value=0, required=False
+                label=_("Performed"), min_value=0, max_value=INTEGER_MAX, required=False
             )
             self.fields[f"outcome_comment_{sub_goal.pk}"] = forms.CharField(
                 label=_("Comment"), max_length=500, required=False
@@ -174,7 +180,7 @@ class ReviewForm(forms.Form):
         choices=[("approve", _("Approve the report")), ("send_back", _("Send it back"))],
         widget=forms.RadioSelect,
     )
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = ModelMultipleChoiceField(
         label=_("Send the approved report to"),
         queryset=Body.objects.none(),
         required=False,

@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from portal import views
 
+# A BadParameter (portal.params) is a 400 that says what was wrong.
+handler400 = "portal.views.bad_request"
+
 urlpatterns = [
     path("", views.start, name="start"),
     path("hem/", views.home, name="home"),
