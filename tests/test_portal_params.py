@@ -191,6 +191,21 @@ def test_a_performed_count_no_column_holds_is_a_form_error(browser, programme, p
     assert not SubGoalOutcome.objects.exists()
 
 
+def test_a_retry_while_another_version_is_built_says_so(browser, programme, programme_round):
+    from followup.models import Report
+
+    activities_make(programme)
+    followup_round = programme_round(programme.published_plan)
+    failed = Report.objects.create(round=followup_round, version=1, state=Report.State.FAILED)
+    Report.objects.create(round=followup_round, version=2, state=Report.State.RUNNING)
+    browser.force_login(programme.coordinator)
+    response = browser.post(f"/uppfoljning/pdf/{failed.pk}/forsok-igen/", follow=True)
+    assert response.status_code == 200
+    assert "En annan version håller på att skapas." in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.state == Report.State.FAILED
+
+
 def test_a_list_of_ids_with_one_no_column_holds_is_a_form_error(browser, programme):
     activities = activities_make(programme)
     browser.force_login(programme.coordinator)
