@@ -13,7 +13,7 @@ from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, 
 from actionplans.models.activities import CHILD_FIELDS
 from actionplans.services.offers import AnswerRow
 from portal import limits
-from portal.forms import VersionField, choice_fields
+from portal.forms import DateField, ModelMultipleChoiceField, VersionField, choice_fields
 from portal.models import Organisation, User
 from strategy.models import (
     CollaborationArea,
@@ -62,6 +62,14 @@ class ActivityForm(forms.ModelForm):
             "directions": forms.CheckboxSelectMultiple,
             "effect_goals": forms.CheckboxSelectMultiple,
             "perspectives": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {
+            "start_date": DateField,
+            "end_date": DateField,
+            **dict.fromkeys(
+                ("focus_areas", "directions", "effect_goals", "perspectives"),
+                ModelMultipleChoiceField,
+            ),
         }
 
     def __init__(self, *args, plan: ActionPlan, access: PlanAccess, **kwargs):
@@ -197,7 +205,7 @@ class TransitionForm(forms.Form):
 
 class RolloverForm(forms.Form):
     title = forms.CharField(label=_("Title of the new plan"), max_length=limits.TITLE)
-    activities = forms.ModelMultipleChoiceField(
+    activities = ModelMultipleChoiceField(
         label=_("Activities that continue"),
         queryset=Activity.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -229,19 +237,19 @@ class OfferForm(forms.Form):
         max_length=limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    deadline = forms.DateField(label=_("Answer by"), widget=DateInput())
+    deadline = DateField(label=_("Answer by"), widget=DateInput())
     reminder_days = forms.IntegerField(
         label=_("Reminder, days before the deadline"),
         min_value=0,
         max_value=limits.REMINDER_DAYS_MAX,
         initial=7,
     )
-    activities = forms.ModelMultipleChoiceField(
+    activities = ModelMultipleChoiceField(
         label=_("Activities offered"),
         queryset=Activity.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = ModelMultipleChoiceField(
         label=_("Organisations"),
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,

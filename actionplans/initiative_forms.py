@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import Activity, Initiative
 from portal import limits
-from portal.forms import choice_fields
+from portal.forms import ModelMultipleChoiceField, choice_fields
 from portal.models import Meeting, User
 from strategy.models import CollaborationArea, FocusArea, Strategy
 
@@ -32,7 +32,7 @@ class InitiativeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What would be better, for residents, staff or organisations?"),
     )
-    focus_areas = forms.ModelMultipleChoiceField(
+    focus_areas = ModelMultipleChoiceField(
         label=_("Affected focus areas"),
         queryset=FocusArea.objects.none(),
         required=False,

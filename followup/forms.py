@@ -10,7 +10,12 @@ from actionplans.models import Activity, BudgetLine, SubGoal
 from followup.models import ActivityReport, FollowUpRound, IndicatorValue
 from followup.services.reports import ReportInput
 from portal import limits
-from portal.forms import VersionField, choice_fields
+from portal.forms import (
+    DateField,
+    ModelMultipleChoiceField,
+    VersionField,
+    choice_fields,
+)
 from portal.models import Body, Organisation
 from strategy.models import Indicator
 from strategy.services import FIRST_YEAR, LAST_YEAR
@@ -19,7 +24,7 @@ from strategy.services import FIRST_YEAR, LAST_YEAR
 class RoundForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     term = forms.ChoiceField(label=_("Period"), choices=FollowUpRound.Term.choices, required=False)
-    deadline = forms.DateField(label=_("Last day to report"), widget=DateInput())
+    deadline = DateField(label=_("Last day to report"), widget=DateInput())
     reminder_days = forms.IntegerField(
         label=_("Remind this many days before the last day"),
         min_value=0,
@@ -185,7 +190,7 @@ class ReviewForm(forms.Form):
         choices=[("approve", _("Approve the report")), ("send_back", _("Send it back"))],
         widget=forms.RadioSelect,
     )
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = ModelMultipleChoiceField(
         label=_("Send the approved report to"),
         queryset=Body.objects.none(),
         required=False,

@@ -10,7 +10,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.forms import VersionField
 from portal.history import conflict_details
-from portal.models import AgendaItem, Body, Decision, Meeting, Membership, Organisation, User
+from portal.models import (
+    AgendaItem,
+    ApiToken,
+    Body,
+    Decision,
+    Meeting,
+    Membership,
+    Organisation,
+    User,
+)
 from portal.services import contact_access_sync
 
 # --- What the admin shares with the portal's forms ---------------------------------------------
@@ -265,3 +274,35 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
     list_select_related = ["meeting", "meeting__body"]
     search_fields = ["title"]
     raw_id_fields = ["meeting"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Keys are created by their owners (the key is shown to them once); an administrator
+    sees them and revokes one that leaked or whose owner has left."""
+
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "can_write_indicator_values",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["can_write_indicator_values", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__username", "user__email"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields if f.name != "key_hash"]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the chosen keys"))
+    def revoke(self, request, queryset) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, gettext("%(count)s keys revoked.") % {"count": count})

@@ -1,5 +1,6 @@
 """Form helpers shared by the apps."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -7,6 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import limits
+from portal.params import ID_MAX, YEAR_MAX, YEAR_MIN, parse_int
+
+#: The largest number an integer column holds on every database (PositiveIntegerField):
+#: a form's count above it is a form error, not an OverflowError when it is saved.
+INTEGER_MAX = 2**31 - 1
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -29,7 +35,7 @@ class VersionField(forms.IntegerField):
 
     widget = forms.HiddenInput
     #: What a version can be (a positive integer column on every database).
-    LIMIT = 2**31 - 1
+    LIMIT = INTEGER_MAX
 
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
@@ -40,6 +46,46 @@ class VersionField(forms.IntegerField):
         except ValidationError:
             return None
         return number if number is not None and 1 <= number <= self.LIMIT else None
+
+
+def validate_year(value: date) -> None:
+    """A date (or a time) in a year the portal has a use for: year 1 or 9999 is a typing
+    slip, and one that overflows when a time is converted to UTC or a day is added."""
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ValidationError(
+            _("Give a year from %(first)s to %(last)s."),
+            code="year",
+            params={"first": YEAR_MIN, "last": YEAR_MAX},
+        )
+
+
+class DateField(forms.DateField):
+    """Every form's date: within the years of ``validate_year``."""
+
+    default_validators = [validate_year]
+
+
+class DateTimeField(forms.DateTimeField):
+    """Every form's date and time: within the years of ``validate_year``."""
+
+    default_validators = [validate_year]
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Every form's list of objects by id. A value that is not an id (ASCII digits, within a
+    bigint) is the field's error before any query: in ``pk__in`` a number past SQLite's
+    integer is an OverflowError."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                if parse_int(str(pk), minimum=1, maximum=ID_MAX) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -53,8 +99,8 @@ class DateTimeInput(forms.DateTimeInput):
 
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=limits.TITLE)
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput())
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeInput())
+    starts_at = DateTimeField(label=_("Starts"), widget=DateTimeInput())
+    ends_at = DateTimeField(label=_("Ends"), widget=DateTimeInput())
     location = forms.CharField(
         label=_("Place"),
         max_length=limits.TITLE,

@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from portal import views
 from portal.api import problems
 
+# A BadParameter (portal.params) is a 400 that says what was wrong.
+handler400 = "portal.views.bad_request"
+
 urlpatterns = [
     path("", views.start, name="start"),
     path("hem/", views.home, name="home"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -37,6 +38,7 @@ from portal.health import check_broker, check_database
 from portal.http import PortalRequest, SignedInRequest
 from portal.ical import body_calendar as body_calendar_text
 from portal.models import Body, Decision, Meeting
+from portal.params import BadParameter, query_slug, query_year
 from portal.selectors import memberships_for_user
 
 
@@ -76,6 +78,14 @@ def healthz(request: PortalRequest) -> JsonResponse:
     healthy = all(result == "ok" for result in checks.values())
     body = {"status": "ok" if healthy else "error", **checks}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page (handler400). Only a BadParameter's message is written for the reader;
+    Django's own 400s (a disallowed host, say) say nothing of what they refused."""
+    message = str(exception) if isinstance(exception, BadParameter) else ""
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 @require_GET
@@ -359,9 +369,9 @@ def body_calendar(request: PortalRequest, slug: str) -> HttpResponse:
 @require_GET
 def decision_register(request: PortalRequest) -> HttpResponse:
     bodies = list(Body.objects.order_by("name"))
-    body = next((b for b in bodies if b.slug == request.GET.get("organ")), None)
-    year = request.GET.get("ar", "")
-    year_number = int(year) if year.isdigit() and len(year) == 4 else None
+    # Filters: a body or a year that is not one shows the register without that filter.
+    body = next((b for b in bodies if b.slug == query_slug(request, "organ")), None)
+    year_number = query_year(request, "ar")
     context = {
         "bodies": bodies,
         "body": body,

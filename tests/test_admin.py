@@ -82,6 +82,9 @@ NOT_AUDITED = {
     "followup.ReportComment": "registered",
     # An initiative's timeline: append-only, the record of each step.
     "actionplans.InitiativeEvent": "registered",
+    # A personal API key: its created, last-used and revoked times are its record, and the
+    # admin only revokes (a key leaked or left by someone who has gone).
+    "portal.ApiToken": "registered",
     # Object permissions are derived from body memberships
     # (actionplans.services.permissions.access_sync), whose history explains every grant;
     # they are not edited in the admin.

@@ -303,9 +303,7 @@ def test_answers_to_a_published_plan_are_public(client, programme):
     assert _participation_ids(client, programme) == {answer.pk}
 
 
-def test_answers_before_publication_are_seen_by_the_plan_and_the_organisation(
-    client, programme
-):
+def test_answers_before_publication_are_seen_by_the_plan_and_the_organisation(client, programme):
     from actionplans.models import ActionPlan
 
     ActionPlan.objects.filter(pk=programme.draft_plan.pk).update(state=ActionPlan.State.APPROVED)

@@ -259,8 +259,9 @@ MATRIX = {
     # report version awaiting review.
     "followup:plan_rounds": [("/planarbete/{published}/uppfoljning/", workers(200))],
     "followup:round": [("/uppfoljning/{round}/", workers(200))],
+    # The matrix's post has no action (the button's value): the coordinator gets a 400.
     "followup:round_state": [
-        ("/uppfoljning/{round}/status/", workers(403, coordinator=404), POST),
+        ("/uppfoljning/{round}/status/", workers(403, coordinator=400), POST),
     ],
     "followup:pdf_report_request": [
         ("/uppfoljning/{round}/ny-rapport/", workers(403, coordinator=302), POST),

@@ -303,7 +303,8 @@ def test_comments_are_posted_to_their_own_url(client, programme, round_):
     assert "Godkänn rapporten" not in page  # the strategy group comments, does not review
     response = client.post(comment_url, {"comment": " "})
     assert response.status_code == 200
-    assert "Detta fält måste fyllas i" in response.content.decode()
+    # Django REST framework's catalogue words the required field's message.
+    assert "Det här fältet är obligatoriskt." in response.content.decode()
     response = client.post(comment_url, {"comment": "Tydlig sammanfattning."})
     assert response["Location"] == report.get_absolute_url()
     assert report.comments.get().text == "Tydlig sammanfattning."

@@ -25,6 +25,7 @@ from actionplans.services.offers import AnswerResult, offer_send, participation_
 from actionplans.views.spreadsheet import XLSX
 from portal.http import PortalRequest, SignedInRequest
 from portal.models import Organisation
+from portal.params import query_choice, query_slug
 from portal.spreadsheets import append_row, xlsx_bytes
 from portal.tasks import enqueue
 
@@ -65,10 +66,8 @@ def offer_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
 @require_GET
 def offer_detail(request: SignedInRequest, offer_id: int) -> HttpResponse:
     offer, access = get_offer_for_user(request.user, offer_id)
-    answer = request.GET.get("svar", "")
-    answer = answer if answer in Participation.Answer.values else ""
-    kind = request.GET.get("typ", "")
-    kind = kind if kind in Organisation.Kind.values else ""
+    answer = query_choice(request, "svar", Participation.Answer.values)
+    kind = query_choice(request, "typ", Organisation.Kind.values)
     matrix = offer_selectors.offer_matrix(offer, answer=answer, organisation_kind=kind)
     cells = _cells_html(matrix) if access.sees_names else [""] * len(matrix.rows)
     context = {
@@ -155,7 +154,7 @@ def offer_export(request: SignedInRequest, offer_id: int) -> HttpResponse:
 def offer_answer(request: SignedInRequest, offer_id: int) -> HttpResponse:
     """The answer form of one organisation; a POST saves it and comes back here."""
     offer, access = get_offer_for_user(request.user, offer_id)
-    organisation = get_answering_organisation(access, request.GET.get("organisation", ""))
+    organisation = get_answering_organisation(access, query_slug(request, "organisation"))
     if organisation is None:
         return redirect(offer)  # a coordinator picks the organisation on the offer page
     activities, current = offer_selectors.offer_answer_form_data(offer, organisation)

@@ -9,12 +9,13 @@ from django.views.decorators.http import require_GET
 
 from actionplans.selectors import plans as plan_selectors
 from portal.http import PortalRequest
+from portal.params import query_slug, query_text
 
 
 @require_GET
 def plan_list(request: PortalRequest) -> HttpResponse:
     plans = plan_selectors.public_plans()
-    strategy_slug = request.GET.get("strategi", "")
+    strategy_slug = query_slug(request, "strategi")
     if strategy_slug:
         plans = plans.filter(strategy__slug=strategy_slug)
     return render(request, "actionplans/plan_list.html", {"plans": list(plans)})
@@ -43,7 +44,7 @@ def plan_detail(request: PortalRequest, strategy_slug: str, year: int) -> HttpRe
 @require_GET
 def search(request: PortalRequest) -> HttpResponse:
     """Activities across all plans and years, by words in their title and description."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = query_text(request, "q", max_length=200)
     plan_ids = None
     if request.user.is_authenticated:
         plan_ids = [plan.pk for plan in plan_selectors.plans_for_user(request.user)]

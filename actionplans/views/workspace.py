@@ -24,6 +24,7 @@ from actionplans.services import activities as activity_services
 from actionplans.services import plans as plan_services
 from actionplans.workflow import available_transitions
 from portal.http import SignedInRequest
+from portal.params import query_id
 
 
 def _has_errors(form, formsets) -> bool:
@@ -131,8 +132,10 @@ def activity_create(request: SignedInRequest, plan_id: int) -> HttpResponse:
         return _back_to_plan(plan.pk)
     data = request.POST if request.method == "POST" else None
     form, formsets = activity_forms(plan=plan, access=access, instance=None, data=data)
-    if data is None and request.GET.get("area", "").isdigit():
-        form.initial["collaboration_area"] = int(request.GET["area"])
+    # The area the "add" link was under; anything else leaves the choice to the form.
+    area_id = query_id(request, "area")
+    if data is None and area_id is not None:
+        form.initial["collaboration_area"] = area_id
     if data is not None and _all_valid(form, formsets):
         try:
             activity = activity_services.activity_save(

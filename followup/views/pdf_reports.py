@@ -153,10 +153,10 @@ def pdf_report_retry(request: SignedInRequest, report_id: int) -> HttpResponse:
             report=report, user=request.user, access=access.followup
         )
     except ValidationError as error:
-        # Shown where the page shows a post's errors.
-        form = CommentForm()
-        add_service_errors(form, error)
-        return _pdf_report_page(request, report, access, comment_form=form)
+        # As a message on the version's page: the page's forms are not what was posted (an
+        # error added to an unbound form was a 500).
+        messages.error(request, " ".join(error.messages))
+        return redirect(report)
     if queued:
         enqueue(build_report, report.pk)
     return redirect(report)

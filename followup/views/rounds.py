@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +17,7 @@ from followup.services import rounds as round_services
 from followup.tasks import send_round_opened
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
+from portal.params import posted_choice
 from portal.tasks import enqueue
 
 
@@ -90,20 +91,18 @@ def round_state(request: SignedInRequest, round_id: int) -> HttpResponse:
         raise PermissionDenied(
             "Only the plan's coordinators close a follow-up round or open it again."
         )
-    action = request.POST.get("action")
+    action = posted_choice(request, "action", ("close", "reopen"))
     try:
         if action == "close":
             round_services.round_close(
                 followup_round=followup_round, user=request.user, access=access.followup
             )
             messages.success(request, _("The round is closed."))
-        elif action == "reopen":
+        else:
             round_services.round_reopen(
                 followup_round=followup_round, user=request.user, access=access.followup
             )
             messages.success(request, _("The round is open again."))
-        else:
-            raise Http404
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(followup_round)
