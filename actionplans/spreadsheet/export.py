@@ -127,21 +127,28 @@ def plan_xlsx(plan: ActionPlan) -> bytes:
     return buffer.getvalue()
 
 
-def _safe_text(value):
+def csv_safe(value):
     """CSV has no cell types: text that a spreadsheet would run as a formula gets a quote."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 
 
-def plan_csv(plan: ActionPlan) -> str:
-    """The activities sheet as CSV (semicolon-separated, as Swedish Excel expects)."""
+def csv_document(headings: list[str], rows: Iterable[Iterable]) -> str:
+    """CSV as the portal writes every file: semicolon-separated (as Swedish Excel expects),
+    formula-safe, and with a byte-order mark so that Excel opens it as UTF-8 (å, ä, ö).
+    The plan export and the open-data downloads both write through here."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([column.heading for column in ACTIVITY_COLUMNS])
-    for activity in _activities(plan):
-        writer.writerow(
-            ["" if value is None else _safe_text(str(value)) for value in activity_row(activity)]
-        )
-    # A byte-order mark, so that Excel opens the file as UTF-8 (å, ä, ö).
+    writer.writerow(headings)
+    for row in rows:
+        writer.writerow(["" if value is None else csv_safe(str(value)) for value in row])
     return "\ufeff" + buffer.getvalue()
+
+
+def plan_csv(plan: ActionPlan) -> str:
+    """The activities sheet as CSV."""
+    return csv_document(
+        [column.heading for column in ACTIVITY_COLUMNS],
+        (activity_row(activity) for activity in _activities(plan)),
+    )
