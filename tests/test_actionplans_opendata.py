@@ -267,6 +267,8 @@ def test_the_catalogue_answers_a_conditional_request(client, programme):
     assert response["Access-Control-Allow-Origin"] == "*"
     again = client.get("/datasets/dcat", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+    # A harvester may ask whether the catalogue is there before fetching it.
+    assert client.head("/datasets/dcat").status_code == 200
 
 
 def test_every_download_url_answers(client, programme):

@@ -5,7 +5,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from actionplans.opendata import catalogue, files
 from actionplans.selectors import plans as plan_selectors
@@ -34,14 +34,14 @@ def _json(data: dict) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
-@require_GET
+@require_safe
 def dcat(request: PortalRequest) -> HttpResponse:
     graph, modified = catalogue.catalogue_graph()
     response = HttpResponse(graph.serialize(format="xml"), content_type=RDF_XML)
     return _public(request, response, modified)
 
 
-@require_GET
+@require_safe
 def plan_dataset(request: PortalRequest, strategy_slug: str, year: int, fmt: str) -> HttpResponse:
     if fmt not in TYPES:
         raise Http404
@@ -52,7 +52,7 @@ def plan_dataset(request: PortalRequest, strategy_slug: str, year: int, fmt: str
     return _public(request, response, plan_selectors.plan_last_changed(plan))
 
 
-@require_GET
+@require_safe
 def strategy_dataset(request: PortalRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in TYPES:
         raise Http404
