@@ -1,5 +1,6 @@
 from django.urls import path
 
+from actionplans.opendata import views as opendata
 from actionplans.views import initiatives, offers, public, spreadsheet, workspace
 
 app_name = "actionplans"
@@ -13,6 +14,19 @@ urlpatterns = [
         name="public_export",
     ),
     path("handlingsplaner/<slug:strategy_slug>/<int:year>/", public.plan_detail, name="detail"),
+    # Open data: the DCAT-AP-SE catalogue at the address dataportal.se harvests, and the
+    # files of its datasets (the public plans and strategies).
+    path("datasets/dcat", opendata.dcat, name="dcat"),
+    path(
+        "datasets/plans/<slug:strategy_slug>/<int:year>.<str:fmt>",
+        opendata.plan_dataset,
+        name="dataset_plan",
+    ),
+    path(
+        "datasets/strategies/<slug:slug>.<str:fmt>",
+        opendata.strategy_dataset,
+        name="dataset_strategy",
+    ),
     # The workspace of those who work on the plans.
     path("planarbete/", workspace.workspace_list, name="workspace_list"),
     path("initiativ/", initiatives.initiative_list, name="initiative_list"),

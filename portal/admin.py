@@ -200,9 +200,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "county", "collaborates", "kolada_id"]
+    list_display = ["name", "kind", "county", "collaborates", "kolada_id", "org_number"]
     list_filter = ["kind", "collaborates", "county"]
-    search_fields = ["name", "kolada_id"]
+    search_fields = ["name", "kolada_id", "org_number"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -105,3 +105,16 @@ def env_url(name: str, default: str) -> str:
     if parts.query or parts.fragment:
         raise ImproperlyConfigured(f"{name}={value!r}: give the address without ? or #.")
     return value.rstrip("/")
+
+
+def env_iri(name: str, default: str) -> str:
+    """An absolute http(s) IRI, kept exactly as given: unlike an address for requests, an
+    identifier's trailing slash is part of it (http://creativecommons.org/publicdomain/zero/1.0/)."""
+    value = env_str(name, default).strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not an http(s) IRI (such as "
+            "http://creativecommons.org/licenses/by/4.0/)."
+        )
+    return value

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Max, Min, Model, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -132,3 +132,22 @@ def conflict_details(
         "changed_at": found.latest.history_date if found.latest else None,
         "base_known": found.opened is not None,
     }
+
+
+def newest_by(key: str, *histories: QuerySet) -> dict[Any, datetime]:
+    """The newest history date per ``key`` (a field every history queryset can group on,
+    such as ``strategy_id``) over several history tables: one grouped query per table, so
+    the cost does not grow with the number of keys."""
+    newest: dict[Any, datetime] = {}
+    for history in histories:
+        for row in history.order_by().values(key).annotate(at=Max("history_date")):
+            at = row["at"]
+            if row[key] not in newest or at > newest[row[key]]:
+                newest[row[key]] = at
+    return newest
+
+
+def oldest_by(key: str, history: QuerySet) -> dict[Any, datetime]:
+    """The oldest history date per ``key`` in one history table, in one query."""
+    rows = history.order_by().values(key).annotate(at=Min("history_date"))
+    return {row[key]: row["at"] for row in rows}

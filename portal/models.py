@@ -1,9 +1,11 @@
 """Shared models: organisations, people, and the bodies they sit in."""
 
+import re
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,28 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from portal import limits
+
+
+def validate_org_number(value: str) -> None:
+    """A Swedish organisationsnummer: NNNNNN-NNNN whose last digit is the Luhn check digit
+    of the nine before it, so that a mistyped number is caught when it is entered rather
+    than published in the open-data catalogue."""
+    if not re.fullmatch(r"\d{6}-\d{4}", value):
+        raise ValidationError(_("Give the organisation number as NNNNNN-NNNN."), code="format")
+    if not luhn_valid(value.replace("-", "")):
+        raise ValidationError(
+            _("The organisation number's check digit is wrong: check the number."),
+            code="check_digit",
+        )
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, digit in enumerate(int(d) for d in digits):
+        # From the left, every other digit is doubled (the number has an even length).
+        doubled = digit * 2 if position % 2 == 0 else digit
+        total += doubled - 9 if doubled > 9 else doubled
+    return total % 10 == 0
 
 
 def model_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
@@ -57,6 +81,17 @@ class Organisation(models.Model, HistoryAttributes):
         help_text=_(
             "The municipality code Kolada knows the organisation by: four digits, such as 1880 "
             "for Örebro kommun, or 0018 for Region Örebro län as a county."
+        ),
+    )
+    org_number = models.CharField(
+        _("organisation number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_org_number],
+        help_text=_(
+            "The Swedish organisation number, NNNNNN-NNNN, such as 232100-0164 for Region "
+            "Örebro län. The open-data catalogue names the organisation by it, as "
+            "dataportal.se does."
         ),
     )
     history = HistoricalRecords()

@@ -10,6 +10,7 @@ from portal.models import (
     Decision,
     Meeting,
     Membership,
+    Organisation,
     OrganisationUserObjectPermission,
     User,
 )
@@ -106,3 +107,7 @@ def api_tokens(*, user: User) -> list[ApiToken]:
             F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"
         )
     )
+
+
+def organisation_named(name: str) -> Organisation | None:
+    return Organisation.objects.filter(name=name).first()

@@ -20,6 +20,7 @@ from portal.env import (
     env_bool,
     env_float,
     env_int,
+    env_iri,
     env_list,
     env_str,
     env_url,
@@ -445,6 +446,17 @@ LOGGING = {
 # --- Accessibility statement ------------------------------------------------------------
 ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "digitalisering@example.org")
 ACCESSIBILITY_ORGANISATION = env_str("ACCESSIBILITY_ORGANISATION", "Region Örebro län")
+
+# --- Open data (the DCAT-AP-SE catalogue at /datasets/dcat and its downloads) -------------
+#: The licence of the datasets' files and API, as an IRI; the catalogue's own description
+#: is always CC0, as dataportal.se asks.
+OPEN_DATA_LICENSE = env_iri(
+    "OPEN_DATA_LICENSE", "http://creativecommons.org/publicdomain/zero/1.0/"
+)
+#: Where questions about the data go: the datasets' contact point.
+OPEN_DATA_CONTACT_EMAIL = env_str("OPEN_DATA_CONTACT_EMAIL", ACCESSIBILITY_CONTACT_EMAIL)
+#: The organisation (by its name in the portal) that publishes the catalogue.
+OPEN_DATA_PUBLISHER = env_str("OPEN_DATA_PUBLISHER", ACCESSIBILITY_ORGANISATION)
 
 # --- Demo -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo" if DEBUG else "")

@@ -1,11 +1,13 @@
 """Reads of the strategy tree. Public pages only ever see strategies marked public."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from portal.history import newest_by, oldest_by
 from portal.models import User
 from strategy.access import COORDINATE
 from strategy.models import (
@@ -13,9 +15,12 @@ from strategy.models import (
     EffectGoal,
     FocusArea,
     Indicator,
+    OverallGoal,
+    Perspective,
     StrategicDirection,
     Strategy,
     StrategyUserObjectPermission,
+    TacticalPoint,
 )
 
 
@@ -25,6 +30,32 @@ def public_strategies() -> QuerySet[Strategy]:
         .select_related("owner", "parent")
         .annotate(focus_area_count=Count("focus_areas", distinct=True))
         .order_by("parent_id", "-period_end", "title")
+    )
+
+
+def strategies_first_public(ids: list[int]) -> dict[int, datetime]:
+    """When each strategy was first saved as public (its history), by id."""
+    history = Strategy.history.filter(id__in=ids, is_public=True)  # type: ignore[attr-defined]
+    return oldest_by("id", history)
+
+
+def strategies_last_changed(ids: list[int]) -> dict[int, datetime]:
+    """The newest change of each strategy's tree (what its open-data files show), by id;
+    a fixed number of queries however many strategies."""
+    return newest_by(
+        "strategy_id",
+        Strategy.history.filter(id__in=ids).annotate(strategy_id=F("id")),  # type: ignore[attr-defined]
+        FocusArea.history.filter(strategy_id__in=ids),  # type: ignore[attr-defined]
+        StrategicDirection.history.filter(focus_area__strategy_id__in=ids).annotate(  # type: ignore[attr-defined]
+            strategy_id=F("focus_area__strategy_id")
+        ),
+        TacticalPoint.history.filter(direction__focus_area__strategy_id__in=ids).annotate(  # type: ignore[attr-defined]
+            strategy_id=F("direction__focus_area__strategy_id")
+        ),
+        EffectGoal.history.filter(strategy_id__in=ids),  # type: ignore[attr-defined]
+        OverallGoal.history.filter(strategy_id__in=ids),  # type: ignore[attr-defined]
+        Perspective.history.filter(strategy_id__in=ids),  # type: ignore[attr-defined]
+        CollaborationArea.history.filter(strategy_id__in=ids),  # type: ignore[attr-defined]
     )
 
 

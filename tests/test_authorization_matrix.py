@@ -192,6 +192,17 @@ MATRIX = {
         (f"/handlingsplaner/{COUNTY}/2023/export.csv", everyone(200)),
         (f"/handlingsplaner/{COUNTY}/2024/export.csv", everyone(404)),
     ],
+    # Open data: the DCAT-AP-SE catalogue and its files are public; a draft has none.
+    "actionplans:dcat": [("/datasets/dcat", everyone(200))],
+    "actionplans:dataset_plan": [
+        (f"/datasets/plans/{COUNTY}/2023.csv", everyone(200)),
+        (f"/datasets/plans/{COUNTY}/2023.json", everyone(200)),
+        (f"/datasets/plans/{COUNTY}/2024.csv", everyone(404)),
+    ],
+    "actionplans:dataset_strategy": [
+        (f"/datasets/strategies/{COUNTY}.csv", everyone(200)),
+        (f"/datasets/strategies/{COUNTY}.json", everyone(200)),
+    ],
     "actionplans:import_upload": [
         ("/planarbete/{draft}/importera/", workers(403, coordinator=200, lead=200)),
     ],

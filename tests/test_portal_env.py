@@ -98,3 +98,14 @@ def test_numbers_and_addresses(monkeypatch):
     monkeypatch.setenv("X_API", "https://api.example.org/v3?key=1")
     with pytest.raises(ImproperlyConfigured, match="without \\? or #"):
         env_url("X_API", "https://x.example")
+
+
+def test_an_iri_keeps_its_trailing_slash(monkeypatch):
+    from portal.env import env_iri
+
+    monkeypatch.delenv("X_LICENSE", raising=False)
+    cc0 = "http://creativecommons.org/publicdomain/zero/1.0/"
+    assert env_iri("X_LICENSE", cc0) == cc0
+    monkeypatch.setenv("X_LICENSE", "CC-BY 4.0")
+    with pytest.raises(ImproperlyConfigured, match=r"X_LICENSE='CC-BY 4\.0' is not an http"):
+        env_iri("X_LICENSE", cc0)

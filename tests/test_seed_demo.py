@@ -205,6 +205,17 @@ def test_organisations_bodies_and_demo_users(demo):
     assert User.objects.get(username="samordnare").check_password("demo-password")
 
 
+def test_the_demo_organisation_numbers_are_valid(demo):
+    numbers = dict(Organisation.objects.exclude(org_number="").values_list("name", "org_number"))
+    assert numbers == {
+        "Region Örebro län": "232100-0164",
+        "Örebro kommun": "212000-1850",
+        "Kumla kommun": "212000-1868",
+    }
+    for organisation in Organisation.objects.exclude(org_number=""):
+        organisation.full_clean()
+
+
 def _row_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count()

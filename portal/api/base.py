@@ -34,15 +34,21 @@ class ApiView(generics.GenericAPIView):
             return response
         response["Cache-Control"] = "private, no-cache" if request.auth else "no-cache"
         response.render()
-        set_response_etag(response)
-        # Whole seconds, as the header carries them: else a copy fetched this second would
-        # never count as unchanged.
-        last_modified = int(self.last_modified.timestamp()) if self.last_modified else None
-        if last_modified is not None:
-            response["Last-Modified"] = http_date(last_modified)
-        return get_conditional_response(
-            request, etag=response["ETag"], last_modified=last_modified, response=response
-        )
+        return conditional(request, response, self.last_modified)
+
+
+def conditional(request, response, modified: datetime | None):
+    """A rendered 200 with its ETag and Last-Modified, or a 304 if the client's copy is
+    still current. The open-data files answer through here too."""
+    set_response_etag(response)
+    # Whole seconds, as the header carries them: else a copy fetched this second would
+    # never count as unchanged.
+    last_modified = int(modified.timestamp()) if modified else None
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    return get_conditional_response(
+        request, etag=response["ETag"], last_modified=last_modified, response=response
+    )
 
 
 def newest_change(model: type[Model], rows) -> datetime | None:

@@ -33,6 +33,7 @@ def seed(seeder: Seeder) -> None:
                 "collaborates": row.get("collaborates", True),
                 "website": row.get("website", ""),
                 "kolada_id": row.get("kolada_id", ""),
+                "org_number": row.get("org_number", ""),
             },
         )
 
