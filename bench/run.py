@@ -186,6 +186,7 @@ def main() -> None:
                 f"sessionid={facts['session']}",
             ),
             ("API: a page of 100 activities", "/api/v1/activities/?limit=100", None),
+            ("Open data: the DCAT catalogue (21 regions × 6 years)", "/datasets/dcat", None),
             (
                 f"API: the whole plan as JSON ({facts['activities']} activities)",
                 f"/api/v1/plans/{facts['plan']}/",

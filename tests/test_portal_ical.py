@@ -66,7 +66,8 @@ def test_backslash_semicolon_and_comma_are_escaped(body):
 
 
 def test_other_control_characters_are_left_out(body):
-    _meeting(body, title="Möte\x00\x1b[31m\x7fidag\tkl 9")
+    # No NUL: forms refuse it (Django's validator) and PostgreSQL cannot store it.
+    _meeting(body, title="Möte\x1b[31m\x7f\x08idag\tkl 9")
     (event,) = _events(_feed(body))
     assert str(event["SUMMARY"]) == "Möte[31midag\tkl 9"
 
