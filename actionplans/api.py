@@ -106,6 +106,11 @@ class PlanDetail(ApiView):
         plan = get_object_or_404(
             plan_selectors.readable_plans(request.user).select_related("strategy"), pk=plan_id
         )
+        return self.cached(
+            request, plan_selectors.plan_content_version(plan), lambda: self.build(plan)
+        )
+
+    def build(self, plan):
         plan_selectors.plan_activities(plan)
         self.last_modified = plan_selectors.plan_last_changed(plan)
         return Response(self.get_serializer(plan).data)
@@ -156,7 +161,8 @@ class ActivityList(ApiList):
 
     @extend_schema(operation_id="activities_list", parameters=[ActivityFilters])
     def get(self, request):
-        return self.list(request)
+        version = plan_selectors.activities_content_version()
+        return self.cached(request, version, lambda: self.list(request))
 
 
 class ParticipationSerializer(serializers.ModelSerializer):

@@ -85,6 +85,9 @@ def prepare(environment: dict[str, str], fresh: bool) -> dict[str, str]:
         started = time.monotonic()
         manage(environment, "generate_national")
         print(f"… done in {time.monotonic() - started:.0f} s", flush=True)
+    # Fresh statistics, as autovacuum keeps them on a live database: without them the
+    # planner guesses one row per plan and sorts all 37,800 activities for a page of 100.
+    subprocess.run(["psql", DATABASE, "-q", "-c", "ANALYZE"], check=True)
     manage(environment, "collectstatic", "--noinput")
     facts = manage(environment, "shell", "-c", SESSION_CODE).strip().splitlines()[-1]
     return json.loads(facts)

@@ -197,3 +197,27 @@ def test_changed_since_filters_on_history(client, programme):
     activity.save()
     found = activities(client, programme, changed_since=later.isoformat()).json()
     assert [a["id"] for a in found["results"]] == [activity.pk]
+
+
+def test_an_anonymous_list_is_built_once_per_content_version(client, programme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = activities(client, programme)
+    with CaptureQueriesContext(connection) as again:
+        second = activities(client, programme)
+    assert second.content == first.content
+    # The version, and nothing of the list itself.
+    assert len(again) == 1
+    activity = programme.published_plan.activities.order_by("pk").first()
+    activity.sub_goals.create(title="Ett nytt delmål")
+    changed = activities(client, programme)
+    assert "Ett nytt delmål" in changed.content.decode()
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_a_keys_reads_are_never_served_from_the_anonymous_cache(client, programme):
+    public = client.get(plans_url(programme)).json()["results"]
+    key = api_key_make(programme.coordinator)
+    own = client.get(plans_url(programme), **bearer(key)).json()["results"]
+    assert len(own) == len(public) + 1  # the draft

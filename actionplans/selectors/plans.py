@@ -119,6 +119,36 @@ def readable_activities(user: User | AnonymousUser) -> QuerySet[Activity]:
     return _activities_with_details().filter(plan__in=readable_plans(user), removed_at__isnull=True)
 
 
+# The newest write to anything an activity list shows, or that decides who sees it (a plan's
+# state, a strategy made public): each a max() down a history_date index.
+_ACTIVITIES_VERSION_SQL = """
+SELECT (SELECT max(history_date) FROM {activity}), (SELECT max(history_date) FROM {sub_goal}),
+       (SELECT max(history_date) FROM {budget_line}), (SELECT max(history_date) FROM {plan}),
+       (SELECT max(history_date) FROM {strategy}), (SELECT max(history_date) FROM {organisation})
+"""
+
+
+def activities_content_version() -> str:
+    """A version that changes whenever any public list of activities may change."""
+
+    def history(model: type[Model]) -> str:
+        return model.history.model._meta.db_table  # type: ignore[attr-defined]
+
+    # Only table names from the models are formatted in.
+    sql = _ACTIVITIES_VERSION_SQL.format(
+        activity=history(Activity),
+        sub_goal=history(SubGoal),
+        budget_line=history(BudgetLine),
+        plan=history(ActionPlan),
+        strategy=history(Strategy),
+        organisation=history(Organisation),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return "-".join(_version_part(value) for value in row)
+
+
 def _newest(*histories: QuerySet) -> datetime | None:
     found = [history.aggregate(at=Max("history_date"))["at"] for history in histories]
     return max((at for at in found if at is not None), default=None)
@@ -246,7 +276,9 @@ def _activities_with_details() -> QuerySet[Activity]:
             "directions",
             "effect_goals",
             "perspectives",
-            "sub_goals",
+            # By the activity's id, not its default ordering: that would join the activities
+            # again only to sort the sub-goals by the activities' own order.
+            Prefetch("sub_goals", queryset=SubGoal.objects.order_by("activity_id", "order")),
             Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("kind", "order", "year")),
         )
         .order_by("collaboration_area__order", "order", "pk")

@@ -2,17 +2,26 @@
 where the view knows when its rows last changed, and 304 for an unchanged resource), CORS
 for anonymous reads only, and Vary on what changes a response."""
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Max, Model, QuerySet
+from django.http import HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from rest_framework import generics, mixins
+from rest_framework.response import Response
 
 from portal.api.filters import ListFilters
 
 READS = ("GET", "HEAD")
+
+
+#: How long an anonymous answer is kept; its key holds the content version, so a change
+#: is seen at once and this only bounds the memory an unread version holds.
+CACHE_SECONDS = 24 * 60 * 60
 
 
 class ApiView(generics.GenericAPIView):
@@ -20,6 +29,33 @@ class ApiView(generics.GenericAPIView):
     change of everything the response shows (from the rows' history), or None."""
 
     last_modified: datetime | None = None
+
+    def cached(self, request, version: str, build: Callable[[], Response]) -> HttpResponseBase:
+        """An anonymous read is the same for everyone: its rendered body is kept under the
+        content version it shows (and the full path with its query), so serialising a
+        whole plan is paid once per change, not once per request. A key's reads differ by
+        user and are built each time."""
+        if request.auth is not None or request.user.is_authenticated:
+            return build()
+        key = "api:" + hashlib.sha256(f"{version}|{request.get_full_path()}".encode()).hexdigest()
+        kept = cache.get(key)
+        if kept is not None:
+            content, modified = kept
+            self.last_modified = modified
+            return HttpResponse(content, content_type="application/json")
+        response = build()
+        if response.status_code == 200:
+            response = self.finalize_rendering(request, response)
+            cache.set(key, (response.content, self.last_modified), CACHE_SECONDS)
+        return response
+
+    def finalize_rendering(self, request, response: Response) -> Response:
+        # What finalize_response would give it, so it can be rendered now.
+        response.accepted_renderer = request.accepted_renderer
+        response.accepted_media_type = request.accepted_media_type
+        response.renderer_context = self.get_renderer_context()
+        response.render()
+        return response
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -33,7 +69,8 @@ class ApiView(generics.GenericAPIView):
         if not is_read or response.status_code != 200:
             return response
         response["Cache-Control"] = "private, no-cache" if request.auth else "no-cache"
-        response.render()
+        if isinstance(response, Response) and not response.is_rendered:
+            response.render()
         return conditional(request, response, self.last_modified)
 
 
