@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from allauth.account import app_settings as account_settings
@@ -74,6 +74,16 @@ def provider_choices(request: HttpRequest) -> list[ProviderChoice]:
         (ProviderChoice(organisation, slugs[organisation.slug]) for organisation in organisations),
         key=lambda choice: choice.organisation.name,
     )
+
+
+def provider_origins(request: HttpRequest) -> set[str]:
+    """The origins of the providers' servers, where the sign-in page sends the browser."""
+    origins = set()
+    for choice in provider_choices(request):
+        parts = urlsplit(str((choice.app.settings or {}).get("server_url") or ""))
+        if parts.scheme in ("https", "http") and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return origins
 
 
 def choice_for(

@@ -1,7 +1,7 @@
 """Signing in and out: the organisation chooser, local passwords, and signing out of the
 organisation's provider too (portal.sign_in has the rules)."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from allauth.account.views import LoginView
 from django.conf import settings
@@ -13,6 +13,17 @@ from django.views.decorators.http import require_POST
 
 from portal import sign_in
 from portal.forms import OrganisationChoiceForm
+
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def _allow_providers(response: _Response, request: HttpRequest) -> _Response:
+    """The page's forms post to the portal, which redirects to a provider: the browser
+    checks that redirect against the page's form-action, so the providers' origins join it."""
+    origins = sorted(sign_in.provider_origins(request))
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]  # django-csp
+    return response
 
 
 def _sign_in_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -43,7 +54,7 @@ class SignInView(LoginView):
                 },
                 status=403,
             )
-        return super().dispatch(request, *args, **kwargs)
+        return _allow_providers(super().dispatch(request, *args, **kwargs), request)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -73,7 +84,8 @@ def sign_in_organisation(request: HttpRequest) -> HttpResponse:
             )
     if choice is None:
         context = _sign_in_context(request, choice_form=form, form=None)
-        return render(request, "registration/login.html", context, status=400)
+        response = render(request, "registration/login.html", context, status=400)
+        return _allow_providers(response, request)
     provider = choice.app.get_provider(request)
     return provider.redirect_from_request(request)
 
@@ -84,4 +96,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     provider_id = sign_in.signed_in_through(request) if request.user.is_authenticated else None
     end_session = sign_in.end_session_url(request, provider_id) if provider_id else None
     logout(request)
-    return redirect(end_session or "start")
+    if not end_session:
+        return redirect("start")
+    # A page, not a redirect: the sign-out form's page allows no other origin as the target
+    # of a form (CSP form-action), and the browser follows this page's refresh or link.
+    return render(request, "registration/signed_out.html", {"end_session": end_session})
