@@ -107,3 +107,12 @@ def get_agenda_item_for_manager(
 def get_api_token_for_owner(user: User, token_id: int) -> ApiToken:
     """One of the user's own API keys: another's key is a 404, as if there were none."""
     return get_object_or_404(ApiToken, pk=token_id, user=user)
+
+
+def needs_second_factor(user: User) -> bool:
+    """Staff, superusers and coordinators (members of a coordinators' body) must have a
+    second factor when they sign in with a local password: they change what others rely
+    on. Those who sign in through their organisation's provider have their provider's."""
+    if user.is_staff or user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, body__kind=Body.Kind.COORDINATORS).exists()

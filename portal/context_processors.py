@@ -17,3 +17,10 @@ def main_menu(request: HttpRequest) -> dict[str, object]:
             for item in menu_items()
         ]
     }
+
+
+def sign_in_contact(request: HttpRequest) -> dict[str, object]:
+    """Whom the sign-in pages tell people to ask (including django-allauth's own views)."""
+    from django.conf import settings
+
+    return {"sign_in_contact": settings.SIGN_IN_CONTACT_EMAIL}

@@ -118,3 +118,59 @@ def env_iri(name: str, default: str) -> str:
             "http://creativecommons.org/licenses/by/4.0/)."
         )
     return value
+
+
+def sso_apps_from_file(path: str) -> list[dict[str, object]]:
+    """The organisations' OpenID Connect providers from a YAML file, for deployments that
+    keep them out of the admin (README: Sign-in). Each entry::
+
+        - provider_id: kumla            # in the redirect URI: /accounts/oidc/kumla/login/callback/
+          name: Kumla kommun
+          organisation: kumla-kommun    # the organisation's slug in the portal
+          email_domains: [kumla.se]
+          server_url: https://login.microsoftonline.com/<tenant id>/v2.0
+          client_id: 0b5c…
+          secret_file: /run/secrets/kumla-oidc   # or secret: …
+
+    becomes one of django-allauth's ``APPS`` (a SocialApp that lives in the settings)."""
+    if not path:
+        return []
+    import yaml  # only deployments with the file need it at start-up
+
+    try:
+        entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as exc:
+        raise ImproperlyConfigured(f"SSO_PROVIDERS_FILE: cannot read {path}: {exc}") from exc
+    if not isinstance(entries, list):
+        raise ImproperlyConfigured("SSO_PROVIDERS_FILE: expected a list of providers")
+    apps: list[dict[str, object]] = []
+    required = ("provider_id", "name", "organisation", "server_url", "client_id")
+    for number, entry in enumerate(entries, start=1):
+        missing = [key for key in required if not isinstance(entry, dict) or not entry.get(key)]
+        if missing:
+            raise ImproperlyConfigured(
+                f"SSO_PROVIDERS_FILE: provider {number} lacks {', '.join(missing)}"
+            )
+        secret = str(entry.get("secret", ""))
+        if entry.get("secret_file"):
+            try:
+                secret = Path(entry["secret_file"]).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ImproperlyConfigured(
+                    f"SSO_PROVIDERS_FILE: provider {number}: cannot read its secret_file: {exc}"
+                ) from exc
+        domains = entry.get("email_domains") or []
+        apps.append(
+            {
+                "provider_id": str(entry["provider_id"]),
+                "name": str(entry["name"]),
+                "client_id": str(entry["client_id"]),
+                "secret": secret,
+                "settings": {
+                    "server_url": str(entry["server_url"]),
+                    "organisation": str(entry["organisation"]),
+                    "email_domains": [str(domain).lower() for domain in domains],
+                },
+            }
+        )
+    return apps

@@ -202,3 +202,19 @@ class ApiTokenForm(forms.Form):
             "the strategies you coordinate."
         ),
     )
+
+
+class OrganisationChoiceForm(forms.Form):
+    """The sign-in page's question: which organisation are you from? By its name (a list to
+    search in) or by a work e-mail address, whose domain picks the organisation."""
+
+    organisation = forms.CharField(label=_("Your organisation"), max_length=200, required=False)
+    email = forms.EmailField(label=_("or your work e-mail address"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("organisation") and not cleaned.get("email") and not self.errors:
+            raise ValidationError(
+                _("Choose your organisation, or give your work e-mail address."), code="required"
+            )
+        return cleaned

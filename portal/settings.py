@@ -25,6 +25,7 @@ from portal.env import (
     env_str,
     env_url,
     read_env_file,
+    sso_apps_from_file,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Sign-in: local accounts, the organisations' identity providers and a second factor.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +86,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.LoadUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # After the user is known: staff and coordinators set up a second factor first.
+    "portal.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -104,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "portal.context_processors.main_menu",
+                "portal.context_processors.sign_in_contact",
             ],
         },
     },
@@ -126,7 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # django-allauth's backend is Django's ModelBackend that also knows allauth's login flow.
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: anonymous users get no object permissions at all
@@ -157,6 +169,42 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Sign-in through django-allauth (portal/sign_in.py has the adapters): a local account
+# (user name and password), or the identity provider of the person's organisation (OpenID
+# Connect; SAML in a later step). Each provider is a SocialApp, in the admin or in the
+# file SSO_PROVIDERS_FILE, whose settings name its organisation (see README: Sign-in).
+#: Local passwords: the demo and break-glass administrators. PASSWORD_LOGIN=0 turns them off.
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
+#: Staff and coordinators signing in with a local password must set up a second factor.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+ACCOUNT_ADAPTER = "portal.sign_in.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "portal.sign_in.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]  # no one signs up: see the adapter
+ACCOUNT_EMAIL_VERIFICATION = "none"  # e-mail addresses come from the organisation's provider
+ACCOUNT_UNIQUE_EMAIL = False
+ACCOUNT_SESSION_REMEMBER = False  # sessions end when the browser closes, as before
+ACCOUNT_LOGOUT_ON_GET = False
+# Failed passwords are counted and locked out by django-axes (above), not twice.
+ACCOUNT_RATE_LIMITS = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by e-mail is the adapter's, by domain
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SSO_TIMEOUT", 10)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": sso_apps_from_file(env_str("SSO_PROVIDERS_FILE", "")),
+    },
+}
+#: Whom the sign-in page tells people to ask when their organisation cannot sign in.
+SIGN_IN_CONTACT_EMAIL = env_str(
+    "SIGN_IN_CONTACT_EMAIL", env_str("ACCESSIBILITY_CONTACT_EMAIL", "digitalisering@example.org")
+)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Digitaliseringsportalen")
 
 # --- Language ---------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"

@@ -1,10 +1,59 @@
+from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
+from allauth.mfa.base import views as mfa_views
+from allauth.mfa.recovery_codes import views as recovery_code_views
+from allauth.mfa.totp import views as totp_views
+from allauth.socialaccount import views as social_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import views
 from portal.api import problems
+from portal.views import sign_in
+
+# The admin's own sign-in goes through the portal's (with its second factor).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+# django-allauth's pages, mounted one by one: only what the portal uses (no sign-up, no
+# e-mail management, no password reset by mail), each in the portal's own templates.
+sign_in_patterns = [
+    path("login/", sign_in.SignInView.as_view(), name="login"),
+    # The same page by the name django-allauth redirects to.
+    path("login/", sign_in.SignInView.as_view(), name="account_login"),
+    path("login/organisation/", sign_in.sign_in_organisation, name="sign_in_organisation"),
+    path("logout/", sign_in.sign_out, name="logout"),
+    path("reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
+    # The organisations' OpenID Connect providers: oidc/<provider id>/login/(callback/).
+    path("", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path(
+        "3rdparty/login/cancelled/",
+        social_views.login_cancelled,
+        name="socialaccount_login_cancelled",
+    ),
+    path("3rdparty/login/error/", social_views.login_error, name="socialaccount_login_error"),
+    # The second factor: TOTP with recovery codes.
+    path("2fa/", mfa_views.index, name="mfa_index"),
+    path("2fa/authenticate/", mfa_views.authenticate, name="mfa_authenticate"),
+    path("2fa/reauthenticate/", mfa_views.reauthenticate, name="mfa_reauthenticate"),
+    path("2fa/totp/activate/", totp_views.activate_totp, name="mfa_activate_totp"),
+    path("2fa/totp/deactivate/", totp_views.deactivate_totp, name="mfa_deactivate_totp"),
+    path(
+        "2fa/recovery-codes/",
+        recovery_code_views.view_recovery_codes,
+        name="mfa_view_recovery_codes",
+    ),
+    path(
+        "2fa/recovery-codes/generate/",
+        recovery_code_views.generate_recovery_codes,
+        name="mfa_generate_recovery_codes",
+    ),
+    path(
+        "2fa/recovery-codes/download/",
+        recovery_code_views.download_recovery_codes,
+        name="mfa_download_recovery_codes",
+    ),
+]
 
 # A BadParameter (portal.params) is a 400 that says what was wrong.
 handler400 = "portal.views.bad_request"
@@ -54,12 +103,7 @@ urlpatterns = [
         views.api_token_revoke,
         name="api_token_revoke",
     ),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include(sign_in_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("strategier/", include("strategy.urls")),
     path("", include("actionplans.urls")),

@@ -27,6 +27,12 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    """Tests sign people in with force_login; the second factor's own tests turn it on."""
+    settings.MFA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _swedish(settings):
     settings.LANGUAGE_CODE = "sv"
 

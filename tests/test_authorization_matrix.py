@@ -73,7 +73,28 @@ MATRIX = {
     "accessibility": [("/tillganglighet/", everyone(200))],
     "favicon": [("/favicon.ico", everyone(301))],
     "login": [("/accounts/login/", signed_in(302, anonymous=200))],
+    "account_login": [("/accounts/login/", signed_in(302, anonymous=200))],
     "logout": [("/accounts/logout/", everyone(405))],  # signing out is a POST
+    # Signing in through one's organisation: the chooser posts; an unknown provider is a 404.
+    "sign_in_organisation": [("/accounts/login/organisation/", everyone(405))],
+    "openid_connect_login": [("/accounts/oidc/no-such-provider/login/", everyone(404))],
+    "openid_connect_callback": [("/accounts/oidc/no-such-provider/login/callback/", everyone(404))],
+    "socialaccount_login_cancelled": [("/accounts/3rdparty/login/cancelled/", everyone(200))],
+    "socialaccount_login_error": [("/accounts/3rdparty/login/error/", everyone(401))],
+    # Confirming one's password, and the second factor: one's own, so any signed-in role.
+    "account_reauthenticate": [("/accounts/reauthenticate/", signed_in(200, anonymous=LOGIN))],
+    "mfa_index": [("/accounts/2fa/", signed_in(200, anonymous=LOGIN))],
+    "mfa_authenticate": [("/accounts/2fa/authenticate/", everyone(302))],
+    "mfa_reauthenticate": [("/accounts/2fa/reauthenticate/", signed_in(302, anonymous=LOGIN))],
+    "mfa_activate_totp": [("/accounts/2fa/totp/activate/", signed_in(302, anonymous=LOGIN))],
+    "mfa_deactivate_totp": [("/accounts/2fa/totp/deactivate/", signed_in(404, anonymous=LOGIN))],
+    "mfa_view_recovery_codes": [("/accounts/2fa/recovery-codes/", signed_in(404, anonymous=LOGIN))],
+    "mfa_generate_recovery_codes": [
+        ("/accounts/2fa/recovery-codes/generate/", signed_in(302, anonymous=LOGIN))
+    ],
+    "mfa_download_recovery_codes": [
+        ("/accounts/2fa/recovery-codes/download/", signed_in(404, anonymous=LOGIN))
+    ],
     # The switcher POSTs; a GET only redirects back and changes nothing (Django).
     "set_language": [("/i18n/setlang/", everyone(302))],
     # Bodies: members, meetings and public decisions are public; draft minutes and

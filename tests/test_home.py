@@ -32,7 +32,7 @@ def test_outsider_sees_only_their_own_organisation(client, owner, outsider):
 
 def test_sign_in_with_a_contact_lands_on_home(client, programme):
     response = client.post(
-        reverse("login"), {"username": programme.contact.username, "password": "secret-password"}
+        reverse("login"), {"login": programme.contact.username, "password": "secret-password"}
     )
     assert response.status_code == 302 and response["Location"] == reverse("home")
     html = client.get(reverse("home")).content.decode()
@@ -42,7 +42,7 @@ def test_sign_in_with_a_contact_lands_on_home(client, programme):
 
 def test_wrong_password_shows_a_message(client, programme):
     response = client.post(
-        reverse("login"), {"username": programme.coordinator.username, "password": "fel"}
+        reverse("login"), {"login": programme.coordinator.username, "password": "fel"}
     )
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()

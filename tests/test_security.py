@@ -100,7 +100,7 @@ def _attempt(client, username, password, real_ip, spoofed=""):
     header = f"{spoofed}, {real_ip}" if spoofed else real_ip
     return client.post(
         reverse("login"),
-        {"username": username, "password": password},
+        {"login": username, "password": password},
         REMOTE_ADDR="10.0.0.1",
         HTTP_X_FORWARDED_FOR=header,
     )

@@ -51,19 +51,23 @@ class Route:
     view: object
 
 
-def _routes(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[Route]:
+def _routes(
+    resolver: URLResolver, prefix: str = "", namespace: str = "", outer: tuple[str, ...] = ()
+) -> list[Route]:
     routes = []
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            routes += _routes(pattern, prefix + str(pattern.pattern), inner)
+            # An include's own groups (django-allauth's oidc/<provider_id>/ is a re_path).
+            names = (*getattr(pattern.pattern, "converters", {}), *pattern.pattern.regex.groupindex)
+            routes += _routes(pattern, prefix + str(pattern.pattern), inner, (*outer, *names))
         elif isinstance(pattern, URLPattern) and pattern.name:
             converters = getattr(pattern.pattern, "converters", {})
             routes.append(
                 Route(
                     f"{namespace}{pattern.name}",
                     prefix + str(pattern.pattern),
-                    (*converters,),
+                    tuple(dict.fromkeys((*outer, *converters))),
                     pattern.callback,
                 )
             )
@@ -334,6 +338,7 @@ def _walk_make(p, programme_round) -> Walk:
         values={
             "slug": [p.strategy.slug],
             "strategy_slug": [p.strategy.slug],
+            "provider_id": ["no-such-provider"],
             "meeting_id": ids(meeting),
             "item_id": ids(item),
             "indicator_id": ids(indicator),

@@ -109,7 +109,7 @@ class Visitor:
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> None:
         self.goto("/accounts/login/")
-        self.page.fill("#id_username", username)
+        self.page.fill("#id_login", username)
         self.page.fill("#id_password", password)
         self.page.click("main button[type=submit]")
         self.page.wait_for_url(re.compile(r".*/hem/$"))

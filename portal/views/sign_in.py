@@ -1,0 +1,103 @@
+"""Signing in and out: the organisation chooser, local passwords, and signing out of the
+organisation's provider too (portal.sign_in has the rules)."""
+
+from typing import Any, TypeVar
+
+from allauth.account.views import LoginView
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal import sign_in
+from portal.forms import OrganisationChoiceForm
+
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def _allow_providers(response: _Response, request: HttpRequest) -> _Response:
+    """The page's forms post to the portal, which redirects to a provider: the browser
+    checks that redirect against the page's form-action, so the providers' origins join it."""
+    origins = sorted(sign_in.provider_origins(request))
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]  # django-csp
+    return response
+
+
+def _sign_in_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "choices": sign_in.provider_choices(request),
+        "password_login": settings.PASSWORD_LOGIN,
+        "sign_in_next": request.POST.get("next") or request.GET.get("next", ""),
+        **extra,
+    }
+
+
+class SignInView(LoginView):
+    """The sign-in page: choose your organisation (and go to its provider), or, where local
+    passwords are on, sign in with a user name and password (django-allauth's form, with
+    its second-factor step and django-axes' lockout)."""
+
+    template_name = "registration/login.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method == "POST" and not settings.PASSWORD_LOGIN:
+            return render(
+                request,
+                "registration/sign_in_refused.html",
+                {
+                    "message": _(
+                        "Signing in with a password is turned off: choose your organisation."
+                    ),
+                },
+                status=403,
+            )
+        return _allow_providers(super().dispatch(request, *args, **kwargs), request)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("choice_form", OrganisationChoiceForm())
+        return _sign_in_context(self.request, **context)
+
+
+@require_POST
+def sign_in_organisation(request: HttpRequest) -> HttpResponse:
+    """Send the person to their organisation's identity provider."""
+    form = OrganisationChoiceForm(request.POST)
+    choice = None
+    if form.is_valid():
+        choice = sign_in.choice_for(
+            request,
+            organisation=form.cleaned_data["organisation"],
+            email=form.cleaned_data["email"],
+        )
+        if choice is None:
+            form.add_error(
+                None,
+                _(
+                    "We found no sign-in for that organisation or e-mail address. Check the "
+                    "spelling, or ask %(contact)s."
+                )
+                % {"contact": settings.SIGN_IN_CONTACT_EMAIL},
+            )
+    if choice is None:
+        context = _sign_in_context(request, choice_form=form, form=None)
+        response = render(request, "registration/login.html", context, status=400)
+        return _allow_providers(response, request)
+    provider = choice.app.get_provider(request)
+    return provider.redirect_from_request(request)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """End the portal's session, and the provider's where it says it can."""
+    provider_id = sign_in.signed_in_through(request) if request.user.is_authenticated else None
+    end_session = sign_in.end_session_url(request, provider_id) if provider_id else None
+    logout(request)
+    if not end_session:
+        return redirect("start")
+    # A page, not a redirect: the sign-out form's page allows no other origin as the target
+    # of a form (CSP form-action), and the browser follows this page's refresh or link.
+    return render(request, "registration/signed_out.html", {"end_session": end_session})
