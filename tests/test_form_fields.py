@@ -44,7 +44,7 @@ def test_sign_in_form_ignores_extra_fields(client, programme):
     response = client.post(
         "/accounts/login/",
         {
-            "username": contact.username,
+            "login": contact.username,  # allauth names the field "login"
             "password": "secret-password",
             "is_staff": "on",
             "is_superuser": "on",
