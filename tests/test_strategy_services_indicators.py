@@ -86,9 +86,8 @@ def test_an_indicator_on_an_effect_goal_takes_its_focus_area(programme, coordina
 
 
 def test_an_indicator_needs_a_place_of_the_strategy_s_own(programme, coordinator):
-    with pytest.raises(
-        ValidationError, match="Koppla indikatorn till ett fokusområde eller ett effektmål"
-    ):
+    unplaced = "Koppla indikatorn till ett fokusområde eller ett effektmål"
+    with pytest.raises(ValidationError, match=unplaced):
         indicator_create(
             strategy=programme.strategy, data=IndicatorInput(title="Lös"), **coordinator
         )

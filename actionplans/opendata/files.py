@@ -4,7 +4,7 @@ so the two files of a dataset never disagree."""
 
 from collections.abc import Iterable
 
-from actionplans.api import PlanDetailSerializer
+from actionplans.api import ActivitySerializer, PlanDetailSerializer
 from actionplans.models import ActionPlan
 from actionplans.spreadsheet.columns import LIST_SEPARATOR
 from portal.spreadsheets import csv_text
@@ -14,26 +14,7 @@ from strategy.models import Strategy
 #: The columns of a plan's CSV: the activity's fields as the API names them; links are ids
 #: (slugs for organisations), sub-goals are summarised in one cell, and budget lines are
 #: left to the JSON.
-ACTIVITY_COLUMNS = [
-    "id",
-    "plan",
-    "order",
-    "title",
-    "description",
-    "kind",
-    "status",
-    "collaboration_area",
-    "focus_areas",
-    "directions",
-    "effect_goals",
-    "perspectives",
-    "lead_organisation",
-    "start_date",
-    "end_date",
-    "expected_benefits",
-    "weight",
-    "sub_goals",
-]
+ACTIVITY_COLUMNS = [field for field in ActivitySerializer.Meta.fields if field != "budget_lines"]
 
 #: The columns of a strategy's CSV: one row per focus area, strategic direction and
 #: effect goal; `focus_area` is the id of the focus area a direction or goal belongs to.

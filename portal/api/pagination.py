@@ -4,6 +4,8 @@ skip or repeat them), and no page costs a count of the whole table."""
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 
+from portal.params import parse_int
+
 MAX_PAGE_SIZE = 200
 
 
@@ -21,11 +23,12 @@ class Cursor(CursorPagination):
         given = request.query_params.get(self.page_size_query_param)
         if given is None:
             return self.page_size
-        if not (given.isascii() and given.isdigit()) or not 1 <= int(given) <= MAX_PAGE_SIZE:
+        size = parse_int(given, minimum=1, maximum=MAX_PAGE_SIZE)
+        if size is None:
             raise ValidationError(
                 {self.page_size_query_param: [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}
             )
-        return int(given)
+        return size
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
