@@ -13,7 +13,7 @@ from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, 
 from actionplans.selectors import offers as offer_selectors
 from actionplans.selectors import plans as plan_selectors
 from portal.api.base import ApiList, ApiView
-from portal.api.filters import ListFilters, year_field
+from portal.api.filters import ListFilters, id_field, year_field
 
 
 class SubGoalSerializer(serializers.ModelSerializer):
@@ -117,15 +117,11 @@ class PlanDetail(ApiView):
 
 
 class ActivityFilters(ListFilters):
-    plan = serializers.IntegerField(required=False, min_value=1, help_text="The plan's id.")
+    plan = id_field(help_text="The plan's id.")
     strategy = serializers.SlugField(required=False, help_text="The strategy's slug.")
     year = year_field(help_text="The year of the activity's plan.")
-    collaboration_area = serializers.IntegerField(
-        required=False, min_value=1, help_text="The collaboration area's id."
-    )
-    focus_area = serializers.IntegerField(
-        required=False, min_value=1, help_text="The id of one of the activity's focus areas."
-    )
+    collaboration_area = id_field(help_text="The collaboration area's id.")
+    focus_area = id_field(help_text="The id of one of the activity's focus areas.")
     status = serializers.ChoiceField(choices=Activity.Status.choices, required=False)
     organisation = serializers.SlugField(
         required=False, help_text="The slug of the organisation leading the activity."
@@ -176,10 +172,10 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
 
 class ParticipationFilters(ListFilters):
-    plan = serializers.IntegerField(required=False, min_value=1, help_text="The plan's id.")
+    plan = id_field(help_text="The plan's id.")
     strategy = serializers.SlugField(required=False, help_text="The strategy's slug.")
     year = year_field(help_text="The year of the plan.")
-    activity = serializers.IntegerField(required=False, min_value=1, help_text="The activity's id.")
+    activity = id_field(help_text="The activity's id.")
     organisation = serializers.SlugField(
         required=False, help_text="The slug of the answering organisation."
     )

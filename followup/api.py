@@ -16,7 +16,7 @@ from followup.models import ActivityReport, BudgetOutcome, IndicatorValue, SubGo
 from followup.services.indicators import CENT, LIMIT, indicator_value_set
 from portal import limits
 from portal.api.base import ApiList
-from portal.api.filters import ListFilters, year_field
+from portal.api.filters import ListFilters, id_field, year_field
 from portal.models import Organisation
 from strategy.access import strategy_access
 from strategy.models import Indicator
@@ -32,9 +32,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 
 
 class IndicatorValueFilters(ListFilters):
-    indicator = serializers.IntegerField(
-        required=False, min_value=1, help_text="The indicator's id."
-    )
+    indicator = id_field(help_text="The indicator's id.")
     strategy = serializers.SlugField(required=False, help_text="The strategy's slug.")
     organisation = serializers.SlugField(required=False, help_text="The organisation's slug.")
     year = year_field()
@@ -42,9 +40,11 @@ class IndicatorValueFilters(ListFilters):
 
 
 class IndicatorValueInput(serializers.Serializer):
-    indicator = serializers.IntegerField(min_value=1)
+    indicator = id_field(required=True)
     year = year_field()
-    organisation = serializers.SlugField(
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
         required=False,
         allow_null=True,
         help_text="For an indicator reported per organisation; leave out for the strategy's "
@@ -113,21 +113,15 @@ class IndicatorValueList(ApiList):
             ),
             pk=data["indicator"],
         )
-        organisation = None
-        if data.get("organisation"):
-            organisation = Organisation.objects.filter(slug=data["organisation"]).first()
-            if organisation is None:
-                raise exceptions.ValidationError({"organisation": ["No such organisation."]})
-        existed = (
-            self.readable()
-            .filter(
-                indicator=indicator,
-                year=data["year"],
-                organisation=organisation,
-                scope=IndicatorValue.Scope.STRATEGY,
-            )
-            .exists()
-        )
+        organisation = data.get("organisation")
+        # Where the value belongs; the service writes the strategy scope.
+        place = {
+            "indicator": indicator,
+            "year": data["year"],
+            "organisation": organisation,
+            "scope": IndicatorValue.Scope.STRATEGY,
+        }
+        existed = self.readable().filter(**place).exists()
         indicator_value_set(
             indicator=indicator,
             year=data["year"],
@@ -137,12 +131,7 @@ class IndicatorValueList(ApiList):
             user=request.user,
             access=strategy_access(request.user, indicator.strategy),
         )
-        stored = self.readable().get(
-            indicator=indicator,
-            year=data["year"],
-            organisation=organisation,
-            scope=IndicatorValue.Scope.STRATEGY,
-        )
+        stored = self.readable().get(**place)
         return Response(
             self.get_serializer(stored).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
@@ -191,10 +180,10 @@ class ActivityReportSerializer(serializers.ModelSerializer):
 
 
 class ActivityReportFilters(ListFilters):
-    plan = serializers.IntegerField(required=False, min_value=1, help_text="The plan's id.")
+    plan = id_field(help_text="The plan's id.")
     strategy = serializers.SlugField(required=False, help_text="The strategy's slug.")
     year = year_field(help_text="The year the round follows up.")
-    activity = serializers.IntegerField(required=False, min_value=1, help_text="The activity's id.")
+    activity = id_field(help_text="The activity's id.")
     state = serializers.ChoiceField(choices=ActivityReport.State.choices, required=False)
 
 

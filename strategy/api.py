@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from portal.api.base import ApiList, ApiView
-from portal.api.filters import ListFilters
+from portal.api.filters import ListFilters, id_field
 from strategy import selectors
 from strategy.models import (
     CollaborationArea,
@@ -181,9 +181,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class IndicatorFilters(ListFilters):
     strategy = serializers.SlugField(required=False, help_text="The strategy's slug.")
-    focus_area = serializers.IntegerField(
-        required=False, min_value=1, help_text="The focus area's id."
-    )
+    focus_area = id_field(help_text="The focus area's id.")
 
 
 class IndicatorList(ApiList):

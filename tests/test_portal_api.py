@@ -221,3 +221,11 @@ def test_a_keys_reads_are_never_served_from_the_anonymous_cache(client, programm
     key = api_key_make(programme.coordinator)
     own = client.get(plans_url(programme), **bearer(key)).json()["results"]
     assert len(own) == len(public) + 1  # the draft
+
+
+@pytest.mark.parametrize("name", ["plan", "collaboration_area", "focus_area"])
+def test_an_id_beyond_a_bigint_is_a_400(client, programme, name):
+    """schemathesis found it: plan=6558161453900176705414957372681486336 was a 500."""
+    response = activities(client, programme, **{name: "6558161453900176705414957372681486336"})
+    assert response.status_code == 400
+    assert name in response.json()["errors"]

@@ -3,8 +3,7 @@ with the parameter named, never a 500, and the schema documents each parameter."
 
 from rest_framework import serializers
 
-#: The years a filter accepts: wide, but within the database's small integers.
-FIRST_YEAR, LAST_YEAR = 1900, 2200
+from portal.params import ID_MAX, YEAR_MAX, YEAR_MIN
 
 
 class ListFilters(serializers.Serializer):
@@ -31,5 +30,11 @@ class ListFilters(serializers.Serializer):
 
 def year_field(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(
-        required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs
+        required=False, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs
     )
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """An object's id: a number beyond a bigint is a 400, not an overflow in the query."""
+    kwargs.setdefault("required", False)
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
