@@ -298,13 +298,15 @@ def api_token_create(
             % {"count": MAX_ACTIVE_API_TOKENS}
         )
     key = tokens.new_key()
-    token = ApiToken.objects.create(
+    token = ApiToken(
         user=user,
         name=name,
         prefix=key[: tokens.SHOWN_CHARACTERS],
         key_hash=tokens.key_hash(key),
         can_write_indicator_values=can_write_indicator_values,
     )
+    check_lengths(token)
+    token.save()
     return token, key
 
 

@@ -229,3 +229,24 @@ def test_an_id_beyond_a_bigint_is_a_400(client, programme, name):
     response = activities(client, programme, **{name: "6558161453900176705414957372681486336"})
     assert response.status_code == 400
     assert name in response.json()["errors"]
+
+
+@pytest.mark.parametrize("position", ["abc", "1" * 30])
+def test_a_forged_cursor_is_a_404_problem(client, programme, position):
+    """A cursor whose position is no id reached the query: a 500 on PostgreSQL."""
+    import base64
+
+    cursor = base64.b64encode(f"p={position}".encode()).decode()
+    response = activities(client, programme, cursor=cursor)
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Ogiltig cursor."  # DRF's message, in Swedish
+
+
+def test_a_key_name_longer_than_its_field_is_refused(programme):
+    from django.core.exceptions import ValidationError
+
+    from portal.services import api_token_create
+
+    with pytest.raises(ValidationError, match="högst 100 tecken"):
+        api_token_create(user=programme.coordinator, name="n" * 101)
+    assert not ApiToken.objects.filter(user=programme.coordinator).exists()

@@ -1,10 +1,10 @@
 """Lists are paged by cursor: a page stays right while rows are added (an offset would
 skip or repeat them), and no page costs a count of the whole table."""
 
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
-from portal.params import parse_int
+from portal.params import ID_MAX, parse_int
 
 MAX_PAGE_SIZE = 200
 
@@ -17,6 +17,15 @@ class Cursor(CursorPagination):
     ordering = "pk"
     cursor_query_description = "The page to read: the `next` or `previous` link of a page."
     page_size_query_description = f"Rows per page (at most {MAX_PAGE_SIZE}, 50 if not given)."
+
+    def decode_cursor(self, request):
+        """A cursor is ours only if its position is an id: a forged `p=abc` reached the
+        query and PostgreSQL refused it (a 500)."""
+        cursor = super().decode_cursor(request)
+        position = None if cursor is None else cursor.position
+        if position is not None and parse_int(str(position), minimum=0, maximum=ID_MAX) is None:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
 
     def get_page_size(self, request):
         """A page size outside 1 to MAX_PAGE_SIZE is a 400, not quietly another size."""
