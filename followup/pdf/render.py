@@ -2,13 +2,16 @@
 
 WeasyPrint takes the document's title from <title> and its language from <html lang>, and
 the ``pdf/ua-1`` variant adds the structure tree, the XMP ``pdfuaid`` part and the
-DisplayDocTitle preference itself; nothing else is needed for the variant.
+DisplayDocTitle preference itself. One thing it leaves out is the header cells' scope, which
+``scope_table_headers`` writes (tests/test_followup_pdf_ua.py checks the result with the
+``pdfua`` checker).
 """
 
 import resource
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -18,6 +21,10 @@ from django.utils.translation import gettext as _
 from followup.models import FollowUpRound
 from followup.pdf.content import report_context
 from followup.pdf.fetcher import PortalURLFetcher, static_base_url
+
+if TYPE_CHECKING:
+    import pydyf
+    from weasyprint import Document
 
 PDF_VARIANT = "pdf/ua-1"
 TEMPLATE = "followup/pdf/report.html"
@@ -97,6 +104,28 @@ def memory_limit(megabytes: int):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+HEADER_SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
+
+
+def scope_table_headers(document: "Document", pdf: "pydyf.PDF") -> None:
+    """Give every /TH structure element the /Scope of its <th scope>.
+
+    WeasyPrint 70 tags a <th> as /TH with an /ID that its data cells' /Headers name, but
+    writes no /Scope, so a checker looking at the header cells (PDF/UA-1 7.5, ``pdfua``'s
+    UA-15-003) finds headers associated with nothing. It keeps each cell's structure element
+    on the cell's box (``box.mark``, set while tagging, which is done when the finisher
+    runs), so the scope is read from the HTML itself, not guessed from the cell's position.
+    A <th> without scope heads its column, as WeasyPrint's own /Headers take it.
+    """
+    for page in document.pages:
+        for box in page._page_box.descendants(placeholders=True):
+            element = getattr(box, "mark", None)
+            if element is None or box.element_tag != "th":
+                continue  # not a cell's tagged box (an anonymous block inside one has no mark)
+            scope = (box.element.get("scope") or "col").lower()
+            element["A"]["Scope"] = HEADER_SCOPES.get(scope, "/Column")
+
+
 def render_pdf(html: str) -> RenderedPdf:
     """The HTML as a PDF/UA-1 document. Only the portal's static files and data: URLs are
     loaded (PortalURLFetcher); fonts come from the machine."""
@@ -112,7 +141,7 @@ def render_pdf(html: str) -> RenderedPdf:
         document = HTML(
             string=html, base_url=static_base_url(), url_fetcher=PortalURLFetcher()
         ).render(font_config=font_config, pdf_variant=PDF_VARIANT)
-        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=scope_table_headers)
         pages = len(document.pages)
         del document
     return RenderedPdf(data=data, pages=pages)
