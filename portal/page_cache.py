@@ -127,7 +127,7 @@ def _template(response: HttpResponse, request: PortalRequest) -> str:
 def _filled(template: str, request: PortalRequest) -> str:
     """The kept page with this response's own nonce and token."""
     if NONCE_MARK in template:
-        template = template.replace(NONCE_MARK, str(request.csp_nonce))
+        template = template.replace(NONCE_MARK, str(request.csp_nonce))  # type: ignore[attr-defined]
     if TOKEN_MARK in template:
         template = template.replace(TOKEN_MARK, get_token(request))
     return template
