@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from actionplans.models import ActionPlan, Activity
 from actionplans.selectors.offers import open_offers_for
 from actionplans.selectors.plans import public_plans
-from portal.models import User
+from portal.models import Organisation, User
 from portal.panels import (
     Link,
     MenuItem,
@@ -19,6 +20,7 @@ from portal.panels import (
     register_menu_item,
     register_start_panel,
 )
+from strategy.models import Strategy
 
 #: How many published plans the start page lists.
 START_PLANS = 6
@@ -52,7 +54,9 @@ def register() -> None:
     register_menu_item(
         MenuItem(gettext_lazy("Action plans"), "actionplans:list", "actionplans", 20)
     )
-    register_start_panel(start_plans, order=20)
+    register_start_panel(
+        start_plans, order=20, models=[ActionPlan, Activity, Strategy, Organisation]
+    )
     register_home_panel(home_offers, order=10)
     register_links("organisation", organisation_links, order=10)
     register_links("go_to", go_to_links, order=20)

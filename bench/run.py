@@ -5,7 +5,9 @@
     .venv/bin/python bench/run.py --fresh    # drop and regenerate the benchmark database
 
 Prints a Markdown table: p50/p95 latency and requests per second per page, beside the
-Django admin's change list showing the same 300 activities, measured in the same run.
+Django admin's change list showing the same 300 activities, measured in the same run, and
+beside each public page its static-file floor: the page's own bytes served as a static
+file (WhiteNoise) by the same gunicorn in the same run, the most a page could ever give.
 Only loopback traffic; every wrk run is bounded in time.
 """
 
@@ -145,6 +147,33 @@ def main() -> None:
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     environment = env(static_root)
     facts = prepare(environment, args.fresh)
+    pages = page_list(facts)
+    # WhiteNoise reads the static files when a worker starts: serve once to fetch each
+    # public page's bytes, write them as static files, then serve again.
+    server = serve(environment, args.workers)
+    try:
+        floors = write_floors(pages, Path(static_root) / "bench-floor")
+    finally:
+        stop(server)
+    server = serve(environment, args.workers)
+    try:
+        results = []
+        for label, path, cookie in pages:
+            if args.only.lower() not in label.lower():
+                continue
+            wrk(BASE + path, 2, cookie)  # warm-up
+            floor = None
+            if path in floors:
+                wrk(BASE + floors[path], 2)
+                floor = wrk(BASE + floors[path], args.seconds)
+            results.append((label, path, wrk(BASE + path, args.seconds, cookie), floor))
+    finally:
+        stop(server)
+        shutil.rmtree(static_root, ignore_errors=True)
+    report(args, results, len(pages))
+
+
+def serve(environment: dict[str, str], workers: int = 4) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             PYTHON,
@@ -154,68 +183,91 @@ def main() -> None:
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
-            str(args.workers),
+            str(workers),
             "--log-level",
             "warning",
         ],
         cwd=ROOT,
         env=environment,
     )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(BASE + "/healthz", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
-        plan_url = "/handlingsplaner/bench-01/2026/"
-        admin_url = f"/admin/actionplans/activity/?plan__id__exact={facts['plan']}"
-        pages = [
-            ("Start page", "/", None),
-            ("Strategy tree", "/strategier/bench-01/", None),
-            ("Focus area", "/strategier/bench-01/digital-kompetens/", None),
-            ("Collaboration areas", "/strategier/bench-01/samverkansomraden/", None),
-            ("Published plans (126)", "/handlingsplaner/", None),
-            (f"Plan page ({facts['activities']} activities)", plan_url, None),
-            (
-                f"Admin change list, same {facts['activities']} activities (reference)",
-                admin_url,
-                f"sessionid={facts['session']}",
-            ),
-            (
-                f"Offer matrix ({facts['activities']} activities × {facts['recipients']} "
-                "organisations, signed in)",
-                f"/erbjudanden/{facts['offer']}/",
-                f"sessionid={facts['session']}",
-            ),
-            ("API: a page of 100 activities", "/api/v1/activities/?limit=100", None),
-            ("Open data: the DCAT catalogue (21 regions × 6 years)", "/datasets/dcat", None),
-            (
-                f"API: the whole plan as JSON ({facts['activities']} activities)",
-                f"/api/v1/plans/{facts['plan']}/",
-                None,
-            ),
-        ]
-        results = []
-        for label, path, cookie in pages:
-            if args.only.lower() not in label.lower():
-                continue
-            wrk(BASE + path, 2, cookie)  # warm-up
-            results.append((label, path, wrk(BASE + path, args.seconds, cookie)))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(static_root, ignore_errors=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(BASE + "/healthz", timeout=1)  # noqa: S310
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
 
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def write_floors(pages: list[tuple[str, str, str | None]], folder: Path) -> dict[str, str]:
+    """Each public page's bytes as a static file; the static URL of each, by page path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    floors = {}
+    for number, (_label, path, cookie) in enumerate(pages):
+        if cookie or path.startswith(("/api/", "/datasets/")):
+            continue
+        with urllib.request.urlopen(BASE + path, timeout=30) as response:  # noqa: S310
+            (folder / f"page-{number}.html").write_bytes(response.read())
+        floors[path] = f"/static/bench-floor/page-{number}.html"
+    return floors
+
+
+def page_list(facts: dict) -> list[tuple[str, str, str | None]]:
+    plan_url = "/handlingsplaner/bench-01/2026/"
+    admin_url = f"/admin/actionplans/activity/?plan__id__exact={facts['plan']}"
+    pages = [
+        ("Start page", "/", None),
+        ("Strategy tree", "/strategier/bench-01/", None),
+        ("Focus area", "/strategier/bench-01/digital-kompetens/", None),
+        ("Collaboration areas", "/strategier/bench-01/samverkansomraden/", None),
+        ("Published plans (126)", "/handlingsplaner/", None),
+        (f"Plan page ({facts['activities']} activities)", plan_url, None),
+        (
+            f"Admin change list, same {facts['activities']} activities (reference)",
+            admin_url,
+            f"sessionid={facts['session']}",
+        ),
+        (
+            f"Offer matrix ({facts['activities']} activities × {facts['recipients']} "
+            "organisations, signed in)",
+            f"/erbjudanden/{facts['offer']}/",
+            f"sessionid={facts['session']}",
+        ),
+        ("API: a page of 100 activities", "/api/v1/activities/?limit=100", None),
+        ("Open data: the DCAT catalogue (21 regions × 6 years)", "/datasets/dcat", None),
+        (
+            f"API: the whole plan as JSON ({facts['activities']} activities)",
+            f"/api/v1/plans/{facts['plan']}/",
+            None,
+        ),
+    ]
+    return pages
+
+
+def report(args: argparse.Namespace, results: list, page_count: int) -> None:
     print(
         f"\n{args.workers} gunicorn workers, wrk 2 threads × 8 connections, "
         f"{args.seconds} s per page, {os.cpu_count()} cores\n"
     )
-    print("| page | p50 ms | p95 ms | requests/s | errors |")
-    print("|---|---:|---:|---:|---:|")
-    for label, _path, r in results:
-        print(f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['rps']:.1f} | {r['errors']} |")
-    if len(results) < len(pages):
+    print(
+        "| page | p50 ms | p95 ms | requests/s | errors "
+        "| static floor p95 ms | floor requests/s | share of floor |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for label, _path, r, floor in results:
+        row = f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['rps']:.1f} | {r['errors']} |"
+        if floor:
+            share = r["rps"] / floor["rps"] * 100
+            row += f" {floor['p95']:.1f} | {floor['rps']:.1f} | {share:.0f} % |"
+        else:
+            row += " | | |"
+        print(row)
+    if len(results) < page_count:
         return
     plan = results[5][2]
     admin = results[6][2]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
 from django.utils.functional import Promise
 
 from portal.models import User
@@ -37,6 +38,8 @@ class Link:
 class _Registration:
     order: int
     source: Callable[..., Any]
+    #: What the panel shows, for the page's content version (portal.page_cache).
+    models: tuple[type[Model], ...] = ()
 
 
 HomePanelSource = Callable[[User], Panel | None]
@@ -49,9 +52,14 @@ _start: list[_Registration] = []
 _links: dict[str, list[_Registration]] = {}
 
 
-def _add(registry: list[_Registration], source: Callable[..., Any], order: int) -> None:
+def _add(
+    registry: list[_Registration],
+    source: Callable[..., Any],
+    order: int,
+    models: Sequence[type[Model]] = (),
+) -> None:
     if all(r.source is not source for r in registry):
-        registry.append(_Registration(order, source))
+        registry.append(_Registration(order, source, tuple(models)))
         registry.sort(key=lambda r: r.order)
 
 
@@ -60,8 +68,12 @@ def register_home_panel(source: HomePanelSource, *, order: int) -> None:
     _add(_home, source, order)
 
 
-def register_start_panel(source: StartPanelSource, *, order: int) -> None:
-    _add(_start, source, order)
+def register_start_panel(
+    source: StartPanelSource, *, order: int, models: Sequence[type[Model]]
+) -> None:
+    """``models``: every model whose rows the panel shows to an anonymous reader, so that
+    the cached start page changes as soon as one of them does."""
+    _add(_start, source, order, models)
 
 
 def register_links(section: str, source: LinkSource, *, order: int) -> None:
@@ -81,6 +93,11 @@ def home_panels(user: User) -> list[Panel]:
 
 def start_panels(user: User | AnonymousUser) -> list[Panel]:
     return _panels(_start, user)
+
+
+def start_models() -> list[type[Model]]:
+    """The models the start page's panels show, each once, in a fixed order."""
+    return list(dict.fromkeys(model for r in _start for model in r.models))
 
 
 def links(section: str, user: User) -> list[Link]:

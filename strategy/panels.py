@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import User
+from portal.models import Organisation, User
 from portal.panels import (
     Link,
     MenuItem,
@@ -16,6 +16,7 @@ from portal.panels import (
     register_menu_item,
     register_start_panel,
 )
+from strategy.models import Strategy
 from strategy.selectors import coordinated_strategies, public_strategies
 
 
@@ -41,6 +42,6 @@ def indicator_links(user: User) -> list[Link]:
 
 def register() -> None:
     register_menu_item(MenuItem(gettext_lazy("Strategies"), "strategy:list", "strategy", 10))
-    register_start_panel(start_strategies, order=10)
+    register_start_panel(start_strategies, order=10, models=[Strategy, Organisation])
     register_links("go_to", go_to_links, order=10)
     register_links("go_to", indicator_links, order=15)

@@ -8,13 +8,16 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from portal.history import newest_by, oldest_by
-from portal.models import User
+from portal.models import Body, Organisation, User
+from portal.page_cache import history_version
 from strategy.access import COORDINATE
 from strategy.models import (
     CollaborationArea,
+    CollaborationQuestion,
     EffectGoal,
     FocusArea,
     Indicator,
+    IndicatorTarget,
     OverallGoal,
     Perspective,
     StrategicDirection,
@@ -198,3 +201,27 @@ def target_years(strategy: Strategy, indicator: Indicator | None = None) -> list
     if indicator is not None and indicator.pk:
         years.update(target.year for target in indicator.targets.all())
     return sorted(years)
+
+
+#: What the public strategy pages show, for their content version.
+_PUBLIC_PAGE_MODELS = [
+    Strategy,
+    OverallGoal,
+    Perspective,
+    FocusArea,
+    StrategicDirection,
+    TacticalPoint,
+    EffectGoal,
+    Indicator,
+    IndicatorTarget,
+    CollaborationArea,
+    CollaborationQuestion,
+    Organisation,
+    Body,
+]
+
+
+def public_pages_version(**_url_arguments: str) -> str:
+    """A version that changes whenever anything a public strategy page shows changes
+    (portal.page_cache): the newest write to any of the tree's tables, in one statement."""
+    return history_version(_PUBLIC_PAGE_MODELS)

@@ -10,12 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.forms import add_service_errors
 from portal.http import PortalRequest, SignedInRequest
+from portal.page_cache import public_page
 from strategy import selectors, services
 from strategy.access import get_indicator_for_user, get_strategy_for_indicators
 from strategy.forms import IndicatorForm, TargetsForm
 
 
 @require_GET
+@public_page(selectors.public_pages_version)
 def strategy_list(request: PortalRequest) -> HttpResponse:
     return render(
         request, "strategy/strategy_list.html", {"strategies": list(selectors.public_strategies())}
@@ -23,18 +25,21 @@ def strategy_list(request: PortalRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page(selectors.public_pages_version)
 def strategy_detail(request: PortalRequest, slug: str) -> HttpResponse:
     strategy = selectors.strategy_tree(slug=slug)
     return render(request, "strategy/strategy_detail.html", {"strategy": strategy})
 
 
 @require_GET
+@public_page(selectors.public_pages_version)
 def focus_area_detail(request: PortalRequest, strategy_slug: str, slug: str) -> HttpResponse:
     focus_area = selectors.focus_area_page(strategy_slug=strategy_slug, slug=slug)
     return render(request, "strategy/focus_area_detail.html", {"focus_area": focus_area})
 
 
 @require_GET
+@public_page(selectors.public_pages_version)
 def collaboration_areas(request: PortalRequest, slug: str) -> HttpResponse:
     strategy, areas = selectors.collaboration_areas_page(strategy_slug=slug)
     return render(

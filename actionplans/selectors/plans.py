@@ -41,6 +41,7 @@ from portal.models import (
     Organisation,
     User,
 )
+from portal.page_cache import history_version
 from strategy.models import (
     CollaborationArea,
     CollaborationAreaUserObjectPermission,
@@ -245,6 +246,13 @@ def _content_version_sql() -> str:
     )
 
 
+def public_plan_version(*, strategy_slug: str, year: int) -> str:
+    """The version of a public plan's whole page: its activity list and its heading (the
+    strategy's title). Http404 for a plan that is not public, as the page."""
+    plan = public_plan(strategy_slug=strategy_slug, year=year)
+    return plan_content_version(plan) + "-" + history_version([Strategy])
+
+
 def plan_content_version(plan: ActionPlan) -> str:
     """A version that changes whenever anything shown in the plan's activity list changes.
 
@@ -354,6 +362,18 @@ class PlanFilters:
     @property
     def key(self) -> str:
         return "|".join((self.status, self.kind, self.organisation, self.focus_area, self.group))
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The query parameters that say this choice, as the page's filter form sends them
+        (every field, empty where not chosen)."""
+        return {
+            "status": self.status,
+            "typ": self.kind,
+            "organisation": self.organisation,
+            "fokusomrade": self.focus_area,
+            "visa": "fokusomraden" if self.group == "focus" else "",
+        }
 
     @property
     def active(self) -> bool:

@@ -9,10 +9,12 @@ from django.views.decorators.http import require_GET
 
 from actionplans.selectors import plans as plan_selectors
 from portal.http import PortalRequest
+from portal.page_cache import public_page, slug_params
 from portal.params import query_slug, query_text
 
 
 @require_GET
+@public_page(plan_selectors.activities_content_version, variant=slug_params("strategi"))
 def plan_list(request: PortalRequest) -> HttpResponse:
     plans = plan_selectors.public_plans()
     strategy_slug = query_slug(request, "strategi")
@@ -21,7 +23,18 @@ def plan_list(request: PortalRequest) -> HttpResponse:
     return render(request, "actionplans/plan_list.html", {"plans": list(plans)})
 
 
+def _canonical_filters(request: PortalRequest) -> str | None:
+    """The filter choice where the address says it as the page's own links do, else None."""
+    filters = plan_selectors.PlanFilters.from_query(request.GET)
+    if any(len(request.GET.getlist(name)) != 1 for name in request.GET):
+        return None
+    if request.GET and dict(request.GET.items()) != filters.query:
+        return None
+    return filters.key
+
+
 @require_GET
+@public_page(plan_selectors.public_plan_version, variant=_canonical_filters)
 def plan_detail(request: PortalRequest, strategy_slug: str, year: int) -> HttpResponse:
     plan = plan_selectors.public_plan(strategy_slug=strategy_slug, year=year)
     filters = plan_selectors.PlanFilters.from_query(request.GET)

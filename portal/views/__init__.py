@@ -38,11 +38,17 @@ from portal.health import check_broker, check_database
 from portal.http import PortalRequest, SignedInRequest
 from portal.ical import body_calendar as body_calendar_text
 from portal.models import Body, Decision, Meeting
+from portal.page_cache import history_version, public_page
 from portal.params import BadParameter, query_slug, query_year
 from portal.selectors import memberships_for_user
 
 
+def _start_version() -> str:
+    return history_version(panels.start_models())
+
+
 @require_GET
+@public_page(_start_version)
 def start(request: PortalRequest) -> HttpResponse:
     # The apps above portal fill the page (portal.panels): strategies, published plans.
     return render(request, "portal/start.html", {"panels": panels.start_panels(request.user)})

@@ -1,0 +1,174 @@
+"""Whole public pages for anonymous readers, rendered once per version of their content.
+
+An anonymous reader of a public page (the start page, a strategy, a published plan) gets
+the same HTML as every other anonymous reader of that page, in that language, on that day,
+except for two values that must differ per response: the CSP nonce, which is worthless if
+it repeats, and the CSRF token of the language form, which is tied to the reader's cookie.
+So the first rendering is kept with both replaced by markers, and each later response
+fills in a nonce and a token of its own. The key names the content version (the newest
+history date of every table the page shows: every write leaves a history row), so a change
+shows at once and nothing is ever invalidated by hand.
+
+Only plain anonymous GETs are served from the cache: no signed-in user, no htmx request,
+no pending message. A page is kept per address (the page shows its own address in the
+language form), and only for the addresses it declares through ``variant``: by default none
+with a query; a page with filters accepts its filters in their canonical form and answers
+None for any other query, which is rendered as usual, so that made-up parameters cannot
+fill the cache. An unreachable cache is a miss (``portal.cache``), never an error.
+
+Conditional GET: the weak ETag names the key, so a reader whose copy is current gets a 304
+without anything being read but the content version.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import cache, wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db import connection
+from django.db.models import Model
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+from django.utils.translation import get_language
+
+from portal.dates import today
+from portal.http import PortalRequest
+
+NONCE_MARK = "@@portal-csp-nonce@@"
+TOKEN_MARK = "@@portal-csrf-token@@"  # noqa: S105 (a marker, not a secret)
+# Django's masked CSRF token: 64 letters and digits, in the hidden field of a form.
+_TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+
+View = Callable[..., HttpResponse]
+#: Given the view's URL arguments, the version of everything the page shows. It may raise
+#: Http404 (the page does not exist, or is not public), as the view would.
+VersionSource = Callable[..., str]
+#: The request's filter choice, or None where the page is not kept for this query.
+Variant = Callable[[PortalRequest], str | None]
+
+_SLUG = re.compile(r"[\w-]{1,100}")
+
+
+def no_query(request: PortalRequest) -> str | None:
+    return "" if not request.GET else None
+
+
+def slug_params(*names: str) -> Variant:
+    """A variant for pages filtered by slugs: only these parameters, each a short slug."""
+
+    def variant(request: PortalRequest) -> str | None:
+        if not set(request.GET) <= set(names):
+            return None
+        values = [(name, request.GET.getlist(name)) for name in sorted(request.GET)]
+        if any(len(v) != 1 or not _SLUG.fullmatch(v[0]) for _, v in values):
+            return None
+        return "&".join(f"{name}={v[0]}" for name, v in values)
+
+    return variant
+
+
+def _version_part(value: datetime | str | None) -> str:
+    if value is None:
+        return "0"
+    if isinstance(value, datetime):
+        return f"{value.timestamp():.6f}"
+    # SQLite hands the dates of a raw query back as text: its digits serve as well.
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+@cache
+def _tables_sql(tables: tuple[str, ...]) -> str:
+    # Only table names from the models are formatted in.
+    parts = ", ".join(f"(SELECT max(history_date) FROM {table})" for table in tables)  # noqa: S608
+    return f"SELECT {parts}"
+
+
+def history_version(models: Iterable[type[Model]]) -> str:
+    """The newest write to any of these models (each a max() down its history_date index),
+    in one statement: a version that changes whenever any of their rows changes."""
+    tables = tuple(model.history.model._meta.db_table for model in models)  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute(_tables_sql(tables))
+        row = cursor.fetchone()
+    return "-".join(_version_part(value) for value in row)
+
+
+def _servable(request: PortalRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and not getattr(request, "htmx", False)
+        and "messages" not in request.COOKIES
+    )
+
+
+def _key(name: str, request: PortalRequest, variant: str, version: str) -> str:
+    # The day too: a page may say what is open or late today.
+    parts = (name, request.get_full_path(), variant, get_language(), today().isoformat(), version)
+    plain = "|".join(str(part) for part in parts)
+    return "page:" + hashlib.sha256(plain.encode()).hexdigest()
+
+
+def _template(response: HttpResponse, request: PortalRequest) -> str:
+    """The rendered page with its nonce and CSRF tokens replaced by markers."""
+    body = response.content.decode(response.charset)
+    nonce = getattr(request, "_csp_nonce", None)
+    if isinstance(nonce, str):
+        body = body.replace(nonce, NONCE_MARK)
+    return _TOKEN_FIELD.sub(rf"\g<1>{TOKEN_MARK}\g<2>", body)
+
+
+def _filled(template: str, request: PortalRequest) -> str:
+    """The kept page with this response's own nonce and token."""
+    if NONCE_MARK in template:
+        template = template.replace(NONCE_MARK, str(request.csp_nonce))  # type: ignore[attr-defined]
+    if TOKEN_MARK in template:
+        template = template.replace(TOKEN_MARK, get_token(request))
+    return template
+
+
+def _finish(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = etag
+    # The language is the reader's choice in a cookie (portal.middleware), as is the session.
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def public_page(version: VersionSource, *, variant: Variant = no_query) -> Callable[[View], View]:
+    """Serve the view's page to anonymous readers from the cache, per content version."""
+
+    def decorate(view: View) -> View:
+        name = f"{view.__module__}.{view.__qualname__}"
+
+        @wraps(view)
+        def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            choice = variant(request) if _servable(request) else None
+            if choice is None:
+                return view(request, *args, **kwargs)
+            key = _key(name, request, choice, version(*args, **kwargs))
+            etag = f'W/"{key[5:37]}"'
+            if etag in parse_etags(request.headers.get("If-None-Match", "")):
+                return _finish(HttpResponseNotModified(), etag)
+            kept = django_cache.get(key)
+            if kept is not None:
+                template, content_type = kept
+                return _finish(HttpResponse(_filled(template, request), content_type), etag)
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return response
+            django_cache.set(
+                key,
+                (_template(response, request), response["Content-Type"]),
+                timeout=settings.PAGE_FRAGMENT_CACHE_SECONDS,
+            )
+            return _finish(response, etag)
+
+        return wrapper
+
+    return decorate
