@@ -162,3 +162,35 @@ def test_the_export_keeps_a_title_that_starts_like_a_formula_as_text(
     sheet = load_workbook(io.BytesIO(export.content))["Deltagande"]
     cell = next(c for (c,) in sheet.iter_rows(min_row=2, max_col=1) if c.value == activity.title)
     assert cell.data_type == "s"  # text, not the formula openpyxl would otherwise write
+
+
+def test_the_matrix_shows_an_answer_the_moment_it_is_given(
+    client, programme, published_plan, contacts
+):
+    """The matrix is kept per version of the answers: seen once, then answered, it shows the
+    new answer at once, for the coordinator and in the contacts' totals."""
+    norrby, _soderby, _own = contacts
+    _send(client, programme, published_plan, contacts)
+    offer = Offer.objects.get(plan=published_plan)
+    client.force_login(programme.coordinator)
+    before = client.get(offer.get_absolute_url()).content.decode()
+    assert "0 av 3" in before
+    client.force_login(norrby)
+    client.post(f"/erbjudanden/{offer.pk}/svara/", _answer_data(offer, a0="yes"))
+    client.force_login(programme.coordinator)
+    after = client.get(offer.get_absolute_url()).content.decode()
+    assert "1 av 3" in after
+    assert 'class="answer answer-yes"' in after
+
+
+def test_contacts_and_coordinators_do_not_share_a_kept_matrix(
+    client, programme, published_plan, contacts
+):
+    norrby, _soderby, _own = contacts
+    ActionPlan.objects.filter(pk=published_plan.pk).update(state=ActionPlan.State.APPROVED)
+    _send(client, programme, published_plan, contacts)
+    offer = Offer.objects.get(plan=published_plan)
+    client.get(offer.get_absolute_url())  # the coordinator's view, with the names, is kept
+    client.force_login(norrby)
+    html = client.get(offer.get_absolute_url()).content.decode()
+    assert "Söderby" not in html, "a contact sees totals only until the plan is published"

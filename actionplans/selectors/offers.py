@@ -13,6 +13,7 @@ from django.db.models import (
 from actionplans.models import (
     Activity,
     Offer,
+    OfferRecipient,
     Participation,
 )
 from actionplans.selectors import plans as plan_selectors
@@ -23,6 +24,8 @@ from portal.models import (
     OrganisationUserObjectPermission,
     User,
 )
+from portal.page_cache import history_version
+from strategy.models import CollaborationArea
 
 
 @dataclass
@@ -85,6 +88,15 @@ def offer_matrix(offer: Offer, *, answer: str = "", organisation_kind: str = "")
     ]
     answered = {organisation_id for (_a, organisation_id) in answers}
     return Matrix(organisations, rows, column_yes, answered, totals)
+
+
+def offer_content_version() -> str:
+    """A version that changes whenever anything an offer's participation matrix shows
+    changes: an answer, a recipient, an activity's title or area, an organisation's name
+    (the newest history date of each, in one statement)."""
+    return history_version(
+        [Participation, OfferRecipient, Offer, Activity, CollaborationArea, Organisation]
+    )
 
 
 def open_offers_for(user: User) -> list[tuple[Offer, int, int]]:

@@ -1,18 +1,23 @@
 """Offers: the coordinator sends one, contacts answer, everyone concerned sees the matrix."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
 from actionplans import tasks
 from actionplans.access import (
+    OfferAccess,
     get_answering_organisation,
     get_offer_for_user,
     get_plan_for_user,
@@ -68,28 +73,51 @@ def offer_detail(request: SignedInRequest, offer_id: int) -> HttpResponse:
     offer, access = get_offer_for_user(request.user, offer_id)
     answer = query_choice(request, "svar", Participation.Answer.values)
     kind = query_choice(request, "typ", Organisation.Kind.values)
-    matrix = offer_selectors.offer_matrix(offer, answer=answer, organisation_kind=kind)
-    cells = _cells_html(matrix) if access.sees_names else [""] * len(matrix.rows)
     context = {
         "offer": offer,
         "plan": offer.plan,
         "access": access,
-        "matrix": matrix,
-        "rows": list(zip(matrix.rows, cells, strict=True)),
-        "columns": list(zip(matrix.organisations, matrix.column_yes, strict=True)),
         "is_open": access.is_open,
-        "answer": answer,
-        "kind": kind,
-        "answers": Participation.Answer.choices,
-        "kinds": Organisation.Kind.choices,
-        # Contacts see the others' answers only as totals until the plan is published.
-        "names_visible": access.sees_names,
+        "participation_html": _participation_html(request, offer, access, answer, kind),
         # Organisations the offer cannot reach by mail: the coordinator should know.
         "without_contact": offer_selectors.recipients_without_contact(offer)
         if access.manages
         else [],
     }
     return render(request, "actionplans/offer_detail.html", context)
+
+
+def _participation_html(
+    request: SignedInRequest, offer: Offer, access: OfferAccess, answer: str, kind: str
+) -> str:
+    """The matrix (300 activities × 20 organisations at national scale) is the same for
+    everyone who sees it the same way: rendered once per version of the answers, language,
+    filter and view (names or totals only; the coordinator's links to answer for others)."""
+    version = offer_selectors.offer_content_version()
+    view = f"{int(access.sees_names)}{int(access.manages)}"
+    key = f"offer-matrix:{offer.pk}:{version}:{get_language()}:{answer}:{kind}:{view}"
+    html = cache.get(key)
+    if html is None:
+        matrix = offer_selectors.offer_matrix(offer, answer=answer, organisation_kind=kind)
+        cells = _cells_html(matrix) if access.sees_names else [""] * len(matrix.rows)
+        context = {
+            "offer": offer,
+            "matrix": matrix,
+            "rows": list(zip(matrix.rows, cells, strict=True)),
+            "columns": list(zip(matrix.organisations, matrix.column_yes, strict=True)),
+            "answer": answer,
+            "kind": kind,
+            "answers": Participation.Answer.choices,
+            "kinds": Organisation.Kind.choices,
+            # Contacts see the others' answers only as totals until the plan is published.
+            "names_visible": access.sees_names,
+            "manages": access.manages,
+        }
+        html = render_to_string(
+            "actionplans/offer_detail.html#participation", context, request=request
+        )
+        cache.set(key, html, timeout=settings.PAGE_FRAGMENT_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template above
 
 
 def _cells_html(matrix: offer_selectors.Matrix) -> list[str]:
