@@ -88,6 +88,12 @@ class CyclePhase:
     def covers(self, day: date) -> bool:
         return self.starts is not None and self.ends is not None and self.starts <= day <= self.ends
 
+    def today_at(self, day: date) -> int | None:
+        """Where today goes among the phase's dates: before the first that is not past."""
+        if not self.covers(day):
+            return None
+        return next(i for i, event in enumerate(self.events) if event.on >= day)
+
 
 @dataclass(frozen=True)
 class YearCycle:
@@ -102,6 +108,12 @@ class YearCycle:
         """The phase under way today (the latest to start, where two overlap)."""
         under_way = [p for p in self.phases if p.covers(self.today)]
         return max(under_way, key=lambda p: p.starts or self.today, default=None)
+
+    @property
+    def today_index(self) -> int | None:
+        """Where the list marks today: in the phase under way, before its first date to come."""
+        current = self.current
+        return current.today_at(self.today) if current is not None else None
 
     @property
     def is_empty(self) -> bool:

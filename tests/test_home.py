@@ -164,6 +164,8 @@ def test_the_yearly_cycle_with_this_years_dates(client, programme, programme_rou
     today = timezone.localdate()
     assert f"Årshjulet {today.year}" in html
     assert f"Idag är det {today:%Y-%m-%d}." in html
+    # The round opened today: the list marks today in the follow-up, under way.
+    assert f"Idag, {today:%Y-%m-%d}" in html
     for phase in ("Planering", "Erbjudanden", "Uppföljning", "Granskning"):
         assert f"<h3>{phase}" in html
     assert '<ol class="cycle-phases">' in html

@@ -35,6 +35,7 @@ def test_events_go_to_their_phases_in_date_order(sources, member):
     assert [e.label for e in planning.events] == ["Plan skapad", "Plan inskickad"]
     assert (planning.starts, planning.ends) == (date(2026, 2, 1), date(2026, 3, 1))
     assert [e.label for e in offers.events] == ["Sista svarsdag"]
+    assert [e.label for e in follow_up.events] == ["Sista dag för rapporterna"]
     assert review.events == [] and review.starts is None
     assert not found.is_empty
 
@@ -105,3 +106,20 @@ def test_the_wheel_of_another_year_has_no_hand(sources, member):
     svg = year_cycle(member, year=2025).wheel
     decoded = base64.b64decode(svg.split(",", 1)[1]).decode()
     assert f"M{cycle.CENTRE},{cycle.CENTRE} L" not in decoded
+
+
+def test_today_goes_before_the_first_date_to_come_in_the_phase_under_way(sources, member):
+    sources(
+        CycleEvent(date(2026, 5, 1), "Öppnar", phase=FOLLOW_UP),
+        CycleEvent(date(2026, 6, 10), "Möte idag"),
+        CycleEvent(date(2026, 6, 30), "Stänger", phase=FOLLOW_UP),
+    )
+    found = year_cycle(member, year=2026)
+    assert [e.label for e in found.current.events] == ["Öppnar", "Möte idag", "Stänger"]
+    assert found.today_index == 1
+    assert found.phases[0].today_at(found.today) is None
+
+
+def test_no_today_in_the_list_when_no_phase_is_under_way(sources, member):
+    sources(CycleEvent(date(2026, 1, 15), "Plan", phase=PLANNING))
+    assert year_cycle(member, year=2026).today_index is None
