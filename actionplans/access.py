@@ -99,6 +99,15 @@ class PlanAccess:
     def can_offer(self) -> bool:
         return self.can_edit_plan and self.plan_state in ActionPlan.OFFERABLE_STATES
 
+    @property
+    def awaits_review(self) -> bool:
+        """The plan waits for this person now: under review, for the steering group's
+        approval and the comments of the strategy group and the council. The coordinators
+        who submitted it wait with them."""
+        return self.plan_state == ActionPlan.State.REVIEW and (
+            self.can_approve or (self.can_comment and not self.can_edit_plan)
+        )
+
     def for_activity(self, activity: Activity) -> "ActivityAccess":
         return ActivityAccess(plan=self, area_id=activity.collaboration_area_id)
 
@@ -136,6 +145,38 @@ def plan_access(user: User | AnonymousUser, plan: ActionPlan) -> PlanAccess:
         ).values_list("content_object_id", flat=True)
     )
     return PlanAccess(strategy_perms=strategy_perms, area_ids=area_ids, plan_state=plan.state)
+
+
+def _perms_by_strategy(user: User, strategy_ids: set[int]) -> dict[int, frozenset[str]]:
+    found: dict[int, set[str]] = {}
+    for strategy_id, codename in StrategyUserObjectPermission.objects.filter(
+        user=user, content_object_id__in=strategy_ids
+    ).values_list("content_object_id", "permission__codename"):
+        found.setdefault(strategy_id, set()).add(codename)
+    return {strategy_id: frozenset(codenames) for strategy_id, codenames in found.items()}
+
+
+def plan_accesses(user: User, plans: list[ActionPlan]) -> dict[int, PlanAccess]:
+    """plan_access for many plans, by plan id, in two queries however many there are."""
+    if not user.is_active:
+        return {plan.pk: PlanAccess(plan_state=plan.state) for plan in plans}
+    if user.is_superuser:
+        return {plan.pk: PlanAccess(is_superuser=True, plan_state=plan.state) for plan in plans}
+    strategy_ids = {plan.strategy_id for plan in plans}
+    perms = _perms_by_strategy(user, strategy_ids)
+    areas: dict[int, set[int]] = {}
+    for strategy_id, area_id in CollaborationAreaUserObjectPermission.objects.filter(
+        user=user, permission__codename=EDIT_AREA, content_object__strategy_id__in=strategy_ids
+    ).values_list("content_object__strategy_id", "content_object_id"):
+        areas.setdefault(strategy_id, set()).add(area_id)
+    return {
+        plan.pk: PlanAccess(
+            strategy_perms=perms.get(plan.strategy_id, frozenset()),
+            area_ids=frozenset(areas.get(plan.strategy_id, ())),
+            plan_state=plan.state,
+        )
+        for plan in plans
+    }
 
 
 def can_view_plan(plan: ActionPlan, access: PlanAccess) -> bool:
@@ -411,6 +452,21 @@ class InitiativeAccess:
     def _awaits_decision(self) -> bool:
         return self.state == Initiative.State.ANALYSIS and self.is_scored
 
+    @property
+    def awaits_preparer(self) -> bool:
+        """Nobody prepares it yet: the strategy group, the council and the coordinators
+        assign one (the steering group, which also comments, waits for the analysis)."""
+        return self.may_prepare and not self.may_decide and self.state == Initiative.State.SUBMITTED
+
+    @property
+    def awaits_analysis(self) -> bool:
+        return self.can_score and not self.is_scored
+
+    @property
+    def awaits_user(self) -> bool:
+        """It needs this person now: a preparer assigned, its analysis, or the decision."""
+        return self.awaits_preparer or self.awaits_analysis or self.can_decide
+
 
 def _strategy_perms(user: User | AnonymousUser, strategy_id: int) -> frozenset[str]:
     if not user.is_authenticated or not user.is_active:
@@ -432,6 +488,24 @@ def initiative_access(user: User | AnonymousUser, initiative: Initiative) -> Ini
         state=initiative.state,
         is_scored=initiative.total_score is not None,
     )
+
+
+def initiative_accesses(user: User, initiatives: list[Initiative]) -> dict[int, InitiativeAccess]:
+    """initiative_access for many initiatives, by id, in one query however many there are."""
+    perms = {}
+    if user.is_active and not user.is_superuser:
+        perms = _perms_by_strategy(user, {i.strategy_id for i in initiatives})
+    return {
+        initiative.pk: InitiativeAccess(
+            perms=perms.get(initiative.strategy_id, frozenset()),
+            is_submitter=bool(user.is_active and initiative.submitted_by_id == user.pk),
+            is_preparer=bool(user.is_active and initiative.preparer_id == user.pk),
+            is_superuser=bool(user.is_active and user.is_superuser),
+            state=initiative.state,
+            is_scored=initiative.total_score is not None,
+        )
+        for initiative in initiatives
+    }
 
 
 def get_initiative_for_user(

@@ -185,12 +185,13 @@ def held_meetings(followup_round: FollowUpRound, sub_goal_ids: list[int]) -> dic
 
 
 def reports_to_fill(user: User) -> list[ActivityReport]:
-    """The open rounds' reports this user fills: as the activity's contact or its area's lead."""
+    """The open rounds' reports this user still fills (drafts): as the activity's contact or
+    its area's lead."""
     if not user.is_authenticated:
         return []
-    reports = ActivityReport.objects.filter(round__state=FollowUpRound.State.OPEN).select_related(
-        "round", "round__plan", "activity"
-    )
+    reports = ActivityReport.objects.filter(
+        round__state=FollowUpRound.State.OPEN, state=ActivityReport.State.DRAFT
+    ).select_related("round", "round__plan", "activity")
     if not user.is_superuser:
         area_ids = CollaborationAreaUserObjectPermission.objects.filter(
             user=user, permission__codename=EDIT_AREA
@@ -212,6 +213,23 @@ def reviewed_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
         pk__in=StrategyUserObjectPermission.objects.filter(
             user=user, permission__codename=APPROVE
         ).values("content_object_id")
+    )
+
+
+def rounds_of_year(user: User, year: int) -> list[FollowUpRound]:
+    """The rounds opened or due in ``year`` of the plans the user works on (those whose
+    rounds they see, followup.access), with their report versions."""
+    return list(
+        FollowUpRound.objects.filter(
+            Q(opened_at__year=year)
+            | Q(deadline__year=year)
+            | Q(pdf_reports__requested_at__year=year),
+            plan__strategy__in=plan_selectors.worked_on_strategies(user),
+        )
+        .distinct()
+        .select_related("plan")
+        .prefetch_related(Prefetch("pdf_reports", queryset=Report.objects.order_by("version")))
+        .order_by("deadline", "pk")[:100]
     )
 
 

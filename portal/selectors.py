@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from portal.access import ANSWER_OFFERS
 from portal.models import (
@@ -111,3 +112,21 @@ def api_tokens(*, user: User) -> list[ApiToken]:
 
 def organisation_named(name: str) -> Organisation | None:
     return Organisation.objects.filter(name=name).first()
+
+
+def coming_meetings_for(user: User, *, limit: int = 5) -> list[Meeting]:
+    """The next meetings of the bodies the user sits in, soonest first."""
+    return list(
+        Meeting.objects.filter(body__memberships__user=user, ends_at__gte=timezone.now())
+        .select_related("body")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def meetings_of_year(user: User, year: int) -> list[Meeting]:
+    """The year's meetings of the bodies the user sits in."""
+    return list(
+        Meeting.objects.filter(body__memberships__user=user, starts_at__year=year)
+        .select_related("body")
+        .order_by("starts_at", "pk")
+    )

@@ -3,10 +3,11 @@ meetings that decide them."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
+    Q,
     QuerySet,
 )
 
-from actionplans.access import APPROVE, COMMENT, EDIT
+from actionplans.access import APPROVE, COMMENT, EDIT, InitiativeAccess, initiative_accesses
 from actionplans.models import (
     Initiative,
 )
@@ -40,6 +41,22 @@ def initiatives_for(user: User) -> list[Initiative]:
         .select_related("strategy", "organisation", "preparer", "plan")
         .order_by("-submitted_at", "-pk")[:500]
     )
+
+
+def initiatives_awaiting(user: User) -> list[tuple[Initiative, InitiativeAccess]]:
+    """The undecided initiatives that need the user now (InitiativeAccess.awaits_user):
+    a preparer to assign, their analysis, the decision; oldest first."""
+    queryset = Initiative.objects.exclude(state=Initiative.State.DECIDED)
+    if not user.is_superuser:
+        strategies = StrategyUserObjectPermission.objects.filter(user=user).values(
+            "content_object_id"
+        )
+        queryset = queryset.filter(Q(strategy__in=strategies) | Q(preparer=user))
+    initiatives = list(
+        queryset.select_related("strategy", "preparer").order_by("submitted_at", "pk")[:200]
+    )
+    accesses = initiative_accesses(user, initiatives)
+    return [(i, accesses[i.pk]) for i in initiatives if accesses[i.pk].awaits_user]
 
 
 def initiatives_awaiting_decision(strategies: QuerySet[Strategy]) -> QuerySet[Initiative]:

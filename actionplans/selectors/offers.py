@@ -178,3 +178,20 @@ def readable_participations(user: User | AnonymousUser) -> QuerySet[Participatio
     if user.is_authenticated and user.is_active and user.organisation_id is not None:
         visible |= Q(organisation_id=user.organisation_id)
     return Participation.objects.filter(visible)
+
+
+def offers_of_year(user: User, year: int) -> list[Offer]:
+    """The offers sent or due in ``year`` that concern the user: those of the plans they
+    work on, and those to the organisations they answer for."""
+    answers_for = OrganisationUserObjectPermission.objects.filter(
+        user=user, permission__codename=ANSWER_OFFERS
+    ).values("content_object_id")
+    concerns = Q(plan__strategy__in=plan_selectors.worked_on_strategies(user)) | Q(
+        recipients__organisation__in=answers_for
+    )
+    return list(
+        Offer.objects.filter(concerns)
+        .filter(Q(sent_at__year=year) | Q(deadline__year=year))
+        .distinct()
+        .order_by("deadline", "pk")[:200]
+    )

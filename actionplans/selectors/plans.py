@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 
+from actionplans.access import PlanAccess, plan_accesses
 from actionplans.budget import budget_table
 from actionplans.models import (
     ActionPlan,
@@ -102,6 +103,33 @@ def plans_for_user(user: User) -> list[ActionPlan]:
         ActionPlan.objects.filter(strategy__in=worked_on_strategies(user))
         .select_related("strategy")
         .order_by("strategy__title", "-year", "-revision")
+    )
+
+
+def plans_awaiting_review(user: User) -> list[tuple[ActionPlan, PlanAccess]]:
+    """The plans under review that wait for the user's comment or approval
+    (PlanAccess.awaits_review), oldest year first, with the user's access to each."""
+    plans = list(
+        ActionPlan.objects.filter(
+            state=ActionPlan.State.REVIEW, strategy__in=worked_on_strategies(user)
+        )
+        .select_related("strategy")
+        .order_by("year", "strategy__title", "pk")[:50]
+    )
+    accesses = plan_accesses(user, plans)
+    return [(plan, accesses[plan.pk]) for plan in plans if accesses[plan.pk].awaits_review]
+
+
+def plan_steps_of_year(user: User, year: int) -> list[PlanEvent]:
+    """The workflow steps taken in ``year`` on the plans the user works on, oldest first."""
+    return list(
+        PlanEvent.objects.filter(
+            kind=PlanEvent.Kind.TRANSITION,
+            created_at__year=year,
+            plan__strategy__in=worked_on_strategies(user),
+        )
+        .select_related("plan", "plan__strategy")
+        .order_by("created_at", "pk")[:200]
     )
 
 
