@@ -136,7 +136,7 @@ def get_body_for_manager(user, slug: str) -> Body:
 def get_body_for_member_manager(user, slug: str) -> Body:
     """The body, for someone who manages its members: 404 if there is none, 403 for others
     (the body and its members are public, so refusing tells nothing new)."""
-    body = get_object_or_404(Body, slug=slug)
+    body = get_object_or_404(Body.objects.select_related("organisation"), slug=slug)
     if not can_manage_members(user, body):
         raise PermissionDenied("Only staff and the programme's coordinators manage the members.")
     return body

@@ -97,7 +97,9 @@ def favicon(request: PortalRequest) -> HttpResponse:
 
 @require_GET
 def body_detail(request: PortalRequest, slug: str) -> HttpResponse:
-    return body_page(request, get_object_or_404(Body, slug=slug))
+    return body_page(
+        request, get_object_or_404(Body.objects.select_related("organisation"), slug=slug)
+    )
 
 
 def body_page(request: HttpRequest, body: Body, *, search: dict | None = None) -> HttpResponse:
