@@ -329,7 +329,7 @@ def build_member_search(n: int):
     from portal.models import Body
 
     region = OrganisationFactory(name="Region S", kind="region")
-    body = Body.objects.create(
+    Body.objects.create(
         name="Styrgrupp", slug="styr", kind=Body.Kind.STEERING_GROUP, organisation=region
     )
     coordinator = UserFactory(organisation=region)
