@@ -164,6 +164,8 @@ class Body(models.Model, HistoryAttributes):
     email = models.EmailField(
         _("e-mail"), blank=True, help_text=_("Where reports sent to this body are delivered.")
     )
+    #: Every membership, ended ones too: read current members through ``memberships``
+    #: filtered on ``ended_on__isnull=True`` (portal.selectors.body_members).
     members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         User, through="Membership", related_name="bodies"
     )
