@@ -71,7 +71,7 @@ def test_a_former_member_can_be_added_again(programme):
 
 def test_adding_someone_twice_is_refused_with_a_message(programme, newcomer):
     add(programme, newcomer)
-    with pytest.raises(ValidationError, match="is already a member of"):
+    with pytest.raises(ValidationError, match="är redan medlem i"):
         add(programme, newcomer, role=Membership.Role.CHAIR)
     assert Membership.objects.filter(user=newcomer).count() == 1
 
@@ -84,20 +84,20 @@ def test_lead_of_a_collaboration_group_edits_its_area(programme, newcomer):
 
 
 def test_a_start_in_the_future_is_refused(programme, newcomer):
-    with pytest.raises(ValidationError, match="add the person on the day they start"):
+    with pytest.raises(ValidationError, match="lägg till personen den dagen de börjar"):
         add(programme, newcomer, since=today() + timedelta(days=1))
     assert not Membership.objects.filter(user=newcomer).exists()
 
 
 def test_an_unknown_role_is_refused(programme, newcomer):
-    with pytest.raises(ValidationError, match="Choose one of the roles offered"):
+    with pytest.raises(ValidationError, match="Välj en av rollerna som finns"):
         add(programme, newcomer, role="king")
 
 
 def test_a_closed_account_is_refused(programme, newcomer):
     newcomer.is_active = False
     newcomer.save()
-    with pytest.raises(ValidationError, match="account is closed"):
+    with pytest.raises(ValidationError, match="är stängt"):
         add(programme, newcomer)
 
 
@@ -105,7 +105,7 @@ def test_someone_the_coordinator_may_not_see_is_refused(programme):
     hidden = UserFactory(
         organisation=OrganisationFactory(name="Utomstående AB", collaborates=False)
     )
-    with pytest.raises(ValidationError, match="Choose a person the search found"):
+    with pytest.raises(ValidationError, match="Välj en person som sökningen hittade"):
         add(programme, hidden)
     staff = UserFactory(organisation=programme.region, is_staff=True)
     assert add(programme, hidden, user=staff).user == hidden
