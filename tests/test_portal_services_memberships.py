@@ -187,3 +187,18 @@ def test_search_leaves_out_whom_the_coordinator_may_not_see(programme):
     staff = UserFactory(organisation=programme.region, is_staff=True)
     people, _more = people_search(user=staff, body=programme.steering_group, query="dold")
     assert len(people) == 2  # every active account
+
+
+def test_a_former_member_reads_and_receives_nothing_as_one(programme):
+    from followup.tasks import body_addresses
+    from portal.access import is_member
+    from portal.selectors import member_bodies, memberships_for_user
+
+    body = programme.steering_group
+    membership = Membership.objects.get(user=programme.steering, body=body)
+    assert programme.steering.email in body_addresses(body)
+    services.membership_end(membership=membership, user=programme.coordinator)
+    assert programme.steering.email not in body_addresses(body)
+    assert not is_member(programme.steering, body)
+    assert body not in member_bodies(programme.steering)
+    assert list(memberships_for_user(user=programme.steering)) == []
