@@ -55,7 +55,10 @@ def report_recipients(report: ActivityReport) -> list[str]:
     return sorted(
         set(
             Membership.objects.filter(
-                body_id=group_id, role=Membership.Role.LEAD, user__is_active=True
+                body_id=group_id,
+                role=Membership.Role.LEAD,
+                user__is_active=True,
+                ended_on__isnull=True,
             )
             .exclude(user__email="")
             .values_list("user__email", flat=True)
@@ -124,7 +127,7 @@ def body_addresses(body: Body) -> list[str]:
     active members'."""
     return sorted(
         set(
-            body.memberships.filter(user__is_active=True)
+            body.memberships.filter(user__is_active=True, ended_on__isnull=True)
             .exclude(user__email="")
             .values_list("user__email", flat=True)
         )

@@ -47,21 +47,60 @@ def can_manage_meetings(user, body: Body) -> bool:
         Q(body=body, role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY])
         | Q(body__kind=Body.Kind.COORDINATORS, body__organisation_id=body.organisation_id),
         user=user,
+        ended_on__isnull=True,
     ).exists()
 
 
 def is_member(user: User | AnonymousUser, body: Body) -> bool:
     return user.is_authenticated and (
-        user.is_superuser or body.memberships.filter(user=user).exists()
+        user.is_superuser or body.memberships.filter(user=user, ended_on__isnull=True).exists()
     )
+
+
+def can_manage_members(user, body: Body) -> bool:
+    """Who adds people to a body and ends their memberships, on the body's page: staff, and
+    the programme's coordinators (members of a coordinators' body of the organisation that
+    hosts the body).
+
+    Never the members themselves by their membership: a body's chair or secretary keeps its
+    meetings but does not pick its members, and the coordinators do not pick the
+    coordinators (staff do), so that no one widens their own rights or co-opts a colleague
+    into them. Rights follow memberships (portal.memberships), so this is who grants them.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if body.kind == Body.Kind.COORDINATORS:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        body__kind=Body.Kind.COORDINATORS,
+        body__organisation_id=body.organisation_id,
+        ended_on__isnull=True,
+    ).exists()
+
+
+def visible_people(user) -> Q:
+    """The people a manager of members finds when adding someone to a body (a filter on
+    User): staff find every active account; a coordinator the active people of the
+    organisations that collaborate in the programme and of their own, never an account
+    without an organisation (one made at a first sign-in that belongs nowhere yet)."""
+    active = Q(is_active=True)
+    if user.is_staff or user.is_superuser:
+        return active
+    return active & (Q(organisation__collaborates=True) | Q(organisation_id=user.organisation_id))
 
 
 @dataclass(frozen=True)
 class BodyAccess:
-    """What one user may do with one body's meetings, worked out once per request."""
+    """What one user may do with one body's meetings and members, worked out once per
+    request."""
 
     #: Keeps the meetings (see can_manage_meetings).
     can_manage: bool = False
+    #: Adds people to the body and ends their memberships (see can_manage_members).
+    can_manage_members: bool = False
     #: Reads what the members read: draft minutes, non-public decisions and the pages the
     #: agenda items concern.
     is_insider: bool = False
@@ -76,7 +115,11 @@ class BodyAccess:
 def body_access(user: User | AnonymousUser, body: Body) -> BodyAccess:
     can_manage = can_manage_meetings(user, body)
     # Those who keep the meetings read what the members read (and need no second query).
-    return BodyAccess(can_manage=can_manage, is_insider=can_manage or is_member(user, body))
+    return BodyAccess(
+        can_manage=can_manage,
+        can_manage_members=can_manage_members(user, body),
+        is_insider=can_manage or is_member(user, body),
+    )
 
 
 def get_body_for_manager(user, slug: str) -> Body:
@@ -88,6 +131,24 @@ def get_body_for_manager(user, slug: str) -> Body:
             "Only the body's chair and secretary and the coordinators keep its meetings."
         )
     return body
+
+
+def get_body_for_member_manager(user, slug: str) -> Body:
+    """The body, for someone who manages its members: 404 if there is none, 403 for others
+    (the body and its members are public, so refusing tells nothing new)."""
+    body = get_object_or_404(Body.objects.select_related("organisation"), slug=slug)
+    if not can_manage_members(user, body):
+        raise PermissionDenied("Only staff and the programme's coordinators manage the members.")
+    return body
+
+
+def get_membership_for_manager(user, slug: str, membership_id: int) -> Membership:
+    """A membership of the body, for someone who manages its members; 404 for one of
+    another body."""
+    body = get_body_for_member_manager(user, slug)
+    return get_object_or_404(
+        Membership.objects.select_related("body", "user"), pk=membership_id, body=body
+    )
 
 
 def get_meeting_for_manager(user, slug: str, meeting_id: int) -> Meeting:
@@ -115,4 +176,6 @@ def needs_second_factor(user: User) -> bool:
     on. Those who sign in through their organisation's provider have their provider's."""
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, body__kind=Body.Kind.COORDINATORS).exists()
+    return Membership.objects.filter(
+        user=user, body__kind=Body.Kind.COORDINATORS, ended_on__isnull=True
+    ).exists()

@@ -235,7 +235,7 @@ class BodyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "body", "role", "since"]
+    list_display = ["user", "body", "role", "since", "ended_on"]
     list_filter = ["role", "body__kind", "body"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "body__name"]
     list_select_related = ["user", "body"]

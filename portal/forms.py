@@ -5,9 +5,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal import limits
+from portal.models import Membership, User
 from portal.params import ID_MAX, YEAR_MAX, YEAR_MIN, parse_int
 
 #: The largest number an integer column holds on every database (PositiveIntegerField):
@@ -86,6 +88,20 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         params={"pk": pk},
                     )
         return super()._check_values(value)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Every form's one object by id: a value that is not an id is the field's error before
+    any query (as ModelMultipleChoiceField's)."""
+
+    def to_python(self, value):
+        if (
+            value not in self.empty_values
+            and self.to_field_name is None
+            and parse_int(str(value), minimum=1, maximum=ID_MAX) is None
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -180,6 +196,34 @@ class MeetingDecisionForm(forms.Form):
 
     def clean_item(self):
         return self.items.get(self.cleaned_data.get("item"))
+
+
+class MembershipAddForm(forms.Form):
+    """Someone the search found, added to a body in a role from a day. The page lists the
+    people found as the person's choices; ``people`` are those the adder may add."""
+
+    person = ModelChoiceField(
+        label=_("Person"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the person to add among those the search found."),
+            "invalid_choice": _("Choose a person the search found."),
+        },
+    )
+    role = forms.ChoiceField(
+        label=_("Role in the body"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+    since = DateField(
+        label=_("Member since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Today if left empty."),
+    )
+
+    def __init__(self, *args, people: "QuerySet[User]", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choice_fields(self)["person"].queryset = people
 
 
 def choice_fields(form: forms.BaseForm) -> dict[str, Any]:

@@ -164,6 +164,8 @@ class Body(models.Model, HistoryAttributes):
     email = models.EmailField(
         _("e-mail"), blank=True, help_text=_("Where reports sent to this body are delivered.")
     )
+    #: Every membership, ended ones too: read current members through ``memberships``
+    #: filtered on ``ended_on__isnull=True`` (portal.selectors.body_members).
     members: "models.ManyToManyField[User, Membership]" = models.ManyToManyField(
         User, through="Membership", related_name="bodies"
     )
@@ -194,6 +196,9 @@ class Membership(models.Model, HistoryAttributes):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     since = models.DateField(_("since"), null=True, blank=True)
+    #: An ended membership is kept, for the record of who sat in the body when; it gives no
+    #: rights, so every read of current members filters on ``ended_on__isnull=True``.
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -201,7 +206,12 @@ class Membership(models.Model, HistoryAttributes):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["body", "user"], name="membership_unique_body_user"),
+            # One current membership per person and body; ended ones may be many.
+            models.UniqueConstraint(
+                fields=["body", "user"],
+                condition=models.Q(ended_on__isnull=True),
+                name="membership_unique_current_body_user",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from portal.access import ANSWER_OFFERS
+from portal.access import ANSWER_OFFERS, visible_people
 from portal.models import (
     ApiToken,
     Body,
@@ -19,18 +19,65 @@ from portal.models import (
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(user=user)
+        Membership.objects.filter(user=user, ended_on__isnull=True)
         .select_related("body", "body__organisation")
         .order_by("body__kind", "body__name")
     )
 
 
 def body_members(body: Body) -> list[Membership]:
+    """The body's current members."""
     return list(
-        body.memberships.select_related("user", "user__organisation").order_by(
-            "role", "user__last_name", "user__first_name"
-        )
+        body.memberships.filter(ended_on__isnull=True)
+        .select_related("user", "user__organisation")
+        .order_by("role", "user__last_name", "user__first_name")
     )
+
+
+def body_former_members(body: Body) -> list[Membership]:
+    """The body's ended memberships, the latest ended first: the record of who sat in it."""
+    return list(
+        body.memberships.filter(ended_on__isnull=False)
+        .select_related("user", "user__organisation")
+        .order_by("-ended_on", "user__last_name", "user__first_name")
+    )
+
+
+def people_visible_to(user: User) -> QuerySet[User]:
+    """Everyone ``user`` may find and add to a body (access.visible_people)."""
+    return User.objects.filter(visible_people(user))
+
+
+#: The most people a search for someone to add to a body shows: enough to pick from, few
+#: enough to read; more means the words should be narrowed.
+PEOPLE_SEARCH_LIMIT = 20
+
+
+def people_search(*, user: User, body: Body, query: str) -> tuple[list[User], bool]:
+    """The people ``user`` may add to ``body`` whose name, e-mail, user name or
+    organisation contain every word of ``query``, and whether there were more than
+    PEOPLE_SEARCH_LIMIT; its current members are left out."""
+    words = query.split()
+    if not words:
+        return [], False
+    people = (
+        people_visible_to(user)
+        .exclude(
+            pk__in=Membership.objects.filter(body=body, ended_on__isnull=True).values("user_id")
+        )
+        .select_related("organisation")
+        .order_by("last_name", "first_name", "pk")
+    )
+    for word in words:
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(username__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    found = list(people[: PEOPLE_SEARCH_LIMIT + 1])
+    return found[:PEOPLE_SEARCH_LIMIT], len(found) > PEOPLE_SEARCH_LIMIT
 
 
 def body_meetings(body: Body) -> list[Meeting]:
@@ -64,7 +111,7 @@ def decisions(*, body: Body | None = None, year: int | None = None, member_of=()
 def member_bodies(user: User | AnonymousUser) -> list[Body]:
     if not user.is_authenticated:
         return []
-    return list(Body.objects.filter(memberships__user=user))
+    return list(Body.objects.filter(memberships__user=user, memberships__ended_on__isnull=True))
 
 
 def bodies_kept_by(user) -> list[Body]:
@@ -79,10 +126,13 @@ def bodies_kept_by(user) -> list[Body]:
             Q(
                 memberships__user=user,
                 memberships__role__in=[Membership.Role.CHAIR, Membership.Role.SECRETARY],
+                memberships__ended_on__isnull=True,
             )
             | Q(
                 organisation__in=Body.objects.filter(
-                    kind=Body.Kind.COORDINATORS, memberships__user=user
+                    kind=Body.Kind.COORDINATORS,
+                    memberships__user=user,
+                    memberships__ended_on__isnull=True,
                 ).values("organisation")
             )
         ).distinct()

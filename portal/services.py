@@ -1,5 +1,5 @@
-"""Writes shared by the apps: a body's meetings, the items on their agendas and the
-decisions in its register; and who answers offers for an organisation."""
+"""Writes shared by the apps: a body's members, its meetings, the items on their agendas
+and the decisions in its register; and who answers offers for an organisation."""
 
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -13,15 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import api_keys as tokens
-from portal.access import ANSWER_OFFERS
+from portal.access import ANSWER_OFFERS, can_manage_members, visible_people
+from portal.dates import today
 from portal.history import EditConflict, conflict_details
 from portal.limits import check_lengths
+from portal.memberships import members_changed
 from portal.models import (
     AgendaItem,
     ApiToken,
     Body,
     Decision,
     Meeting,
+    Membership,
     OrganisationUserObjectPermission,
     User,
 )
@@ -252,6 +255,67 @@ def meeting_decision_record(
         subject_url=item.subject_url if item is not None else "",
         is_public=is_public,
     )
+
+
+# --- A body's members ------------------------------------------------------------------------
+
+
+def membership_add(
+    *, body: Body, person: User, role: str, since: date | None, user: User
+) -> Membership:
+    """Add ``person`` to ``body`` in ``role`` from ``since`` (today if not given).
+
+    The rights the body gives follow at once: the apps' listeners (portal.memberships) run
+    in the same transaction. A second add of someone already a member (a double submit) is
+    refused with a message and changes nothing.
+    """
+    if not can_manage_members(user, body):
+        raise PermissionDenied("Only staff and the programme's coordinators manage the members.")
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose one of the roles offered.")})
+    since = since or today()
+    if since > today():
+        raise ValidationError(
+            {"since": _("Rights follow at once: add the person on the day they start.")}
+        )
+    if not person.is_active:
+        raise ValidationError(
+            _("%(person)s's account is closed and cannot be added.") % {"person": person}
+        )
+    if not User.objects.filter(visible_people(user), pk=person.pk).exists():
+        raise ValidationError({"person": _("Choose a person the search found.")})
+    with transaction.atomic():
+        # The body's row is locked so that two adds of the same person cannot both pass.
+        Body.objects.select_for_update().filter(pk=body.pk).first()
+        if Membership.objects.filter(body=body, user=person, ended_on__isnull=True).exists():
+            raise ValidationError(
+                _("%(person)s is already a member of %(body)s.") % {"person": person, "body": body},
+                code="duplicate",
+            )
+        membership = Membership(body=body, user=person, role=role, since=since)
+        membership._history_user = user
+        membership.save()
+        members_changed(body=body)
+    return membership
+
+
+def membership_end(*, membership: Membership, user: User) -> bool:
+    """End the membership today. It is kept, with its history, and gives no rights from
+    now; the rights that follow are revoked at once (portal.memberships). Returns False if
+    it had already ended (a double submit), and then changes nothing."""
+    body = membership.body
+    if not can_manage_members(user, body):
+        raise PermissionDenied("Only staff and the programme's coordinators manage the members.")
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if locked.ended_on is not None:
+            return False
+        locked.ended_on = today()
+        locked._history_user = user
+        locked.save(update_fields=["ended_on"])
+        members_changed(body=body)
+    membership.ended_on = locked.ended_on
+    return True
 
 
 # --- Who answers offers for an organisation -------------------------------------------------

@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from portal import views
 from portal.api import problems
-from portal.views import sign_in
+from portal.views import members, sign_in
 
 # The admin's own sign-in goes through the portal's (with its second factor).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -65,6 +65,13 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("organ/<slug:slug>/", views.body_detail, name="body_detail"),
     path("organ/<slug:slug>/kalender.ics", views.body_calendar, name="body_calendar"),
+    path("organ/<slug:slug>/medlemmar/sok/", members.body_member_search, name="body_member_search"),
+    path("organ/<slug:slug>/medlemmar/ny/", members.body_member_add, name="body_member_add"),
+    path(
+        "organ/<slug:slug>/medlemmar/<int:membership_id>/avsluta/",
+        members.body_member_end,
+        name="body_member_end",
+    ),
     path("organ/<slug:slug>/moten/nytt/", views.meeting_create, name="meeting_create"),
     path("organ/<slug:slug>/moten/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
     path(

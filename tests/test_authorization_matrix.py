@@ -65,6 +65,13 @@ def coordinators(outcome):
     return {**signed_in(403, anonymous=LOGIN), "samordnare": outcome}
 
 
+def member_managers(outcome):
+    """A body's member tools: staff and the programme's coordinators (samordnare is both);
+    every other signed-in role, the body's own members included, is refused (the body and
+    its members are public, so 403)."""
+    return {**signed_in(403, anonymous=LOGIN), "samordnare": outcome}
+
+
 # route name -> list of (path, {role: expected outcome})
 MATRIX = {
     "start": [("/", everyone(200))],
@@ -104,6 +111,17 @@ MATRIX = {
         ("/organ/finns-inte/", everyone(404)),
     ],
     "body_calendar": [("/organ/programstyrgruppen/kalender.ics", everyone(200))],
+    # A body's members, on its page (tests/test_body_member_views.py). The matrix's post
+    # names no person: the form comes back with its error. {membership} is strategigrupp's.
+    "body_member_search": [
+        ("/organ/programstyrgruppen/medlemmar/sok/?q=demo", member_managers(200)),
+        ("/organ/finns-inte/medlemmar/sok/?q=demo", signed_in(404, anonymous=LOGIN)),
+    ],
+    "body_member_add": [("/organ/programstyrgruppen/medlemmar/ny/", member_managers(200), POST)],
+    "body_member_end": [
+        ("/organ/strategigruppen/medlemmar/{membership}/avsluta/", member_managers(302), POST),
+        ("/organ/programstyrgruppen/medlemmar/{membership}/avsluta/", member_managers(404), POST),
+    ],
     # A meeting's page is public (draft minutes to members, tests/test_meeting_views.py);
     # the body's chair and secretary and the coordinators keep it. {meeting} is the steering
     # group's; rad chairs the council, so keeps the council's meetings only.
@@ -492,7 +510,13 @@ def _objects() -> dict[str, int]:
         prefix="dsp_matris",
         key_hash="0",
     )
+    from portal.models import Membership
+
+    membership = Membership.objects.get(
+        user__username="strategigrupp", body__slug="strategigruppen", ended_on__isnull=True
+    )
     return {
+        "membership": membership.pk,
         "token": token.pk,
         "indicator": indicator.pk,
         "meeting": meeting.pk,

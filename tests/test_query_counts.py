@@ -397,6 +397,25 @@ def build_home(n: int):
     return "/hem/", user
 
 
+def build_member_search(n: int):
+    """A body's page searching for someone to add, with n people who match, some with an
+    organisation and a membership elsewhere, searched by one of the programme's coordinators."""
+    from portal.models import Body
+
+    region = OrganisationFactory(name="Region S", kind="region")
+    Body.objects.create(
+        name="Styrgrupp", slug="styr", kind=Body.Kind.STEERING_GROUP, organisation=region
+    )
+    coordinator = UserFactory(organisation=region)
+    MembershipFactory(
+        user=coordinator, body__kind=Body.Kind.COORDINATORS, body__organisation=region
+    )
+    for i in range(n):
+        person = UserFactory(last_name=f"Sökbar {i}", organisation=OrganisationFactory())
+        MembershipFactory(user=person, body__organisation=region)
+    return "/organ/styr/medlemmar/sok/?q=s%C3%B6kbar", coordinator
+
+
 PAGES = {
     "start": (build_start, False),
     "strategy-list": (build_strategy_list, False),
@@ -414,6 +433,7 @@ PAGES = {
     "indicator-list": (build_indicator_list, False),
     "indicator-values": (build_indicator_values, False),
     "meeting": (build_meeting, False),
+    "member-search": (build_member_search, False),
 }
 #: Pages with forms: a choice field reads its options while the form renders, so these
 #: are held only to a constant number of queries.

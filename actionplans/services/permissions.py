@@ -35,7 +35,7 @@ def access_sync(*, strategy: Strategy) -> dict[str, int]:
     }
     wanted: set[tuple[int, str]] = set()
     memberships = Membership.objects.filter(
-        body__in=strategy.governing_bodies.all(), user__is_active=True
+        body__in=strategy.governing_bodies.all(), user__is_active=True, ended_on__isnull=True
     ).select_related("body")
     for membership in memberships:
         for codename in BODY_PERMISSIONS.get(membership.body.kind, ()):
@@ -50,7 +50,10 @@ def access_sync(*, strategy: Strategy) -> dict[str, int]:
             leads = {
                 (user_id, EDIT_AREA)
                 for user_id in Membership.objects.filter(
-                    body_id=area.group_id, role=Membership.Role.LEAD, user__is_active=True
+                    body_id=area.group_id,
+                    role=Membership.Role.LEAD,
+                    user__is_active=True,
+                    ended_on__isnull=True,
                 ).values_list("user_id", flat=True)
             }
         area_added, area_removed = _replace(

@@ -85,7 +85,9 @@ def seed(seeder: Seeder) -> None:
         seeder.demo_users.append(user.username)
         if row.get("body"):
             seeder.upsert(
-                Membership, {"body": bodies[row["body"]], "user": user}, {"role": row["role"]}
+                Membership,
+                {"body": bodies[row["body"]], "user": user, "ended_on": None},
+                {"role": row["role"]},
             )
         if row.get("staff") and not user.groups.filter(pk=coordinators.pk).exists():
             user.groups.add(coordinators)

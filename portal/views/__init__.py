@@ -32,12 +32,13 @@ from portal.forms import (
     MeetingDecisionForm,
     MeetingEditForm,
     MeetingForm,
+    MembershipAddForm,
     add_service_errors,
 )
 from portal.health import check_broker, check_database
 from portal.http import PortalRequest, SignedInRequest
 from portal.ical import body_calendar as body_calendar_text
-from portal.models import Body, Decision, Meeting
+from portal.models import Body, Decision, Meeting, User
 from portal.page_cache import history_version, public_page
 from portal.params import BadParameter, query_slug, query_year
 from portal.selectors import memberships_for_user
@@ -102,7 +103,14 @@ def favicon(request: PortalRequest) -> HttpResponse:
 
 @require_GET
 def body_detail(request: PortalRequest, slug: str) -> HttpResponse:
-    body = get_object_or_404(Body, slug=slug)
+    return body_page(
+        request, get_object_or_404(Body.objects.select_related("organisation"), slug=slug)
+    )
+
+
+def body_page(request: HttpRequest, body: Body, *, search: dict | None = None) -> HttpResponse:
+    """The body's page; for those who manage its members also the search for someone to
+    add (``search``: what portal.views.members found) and the former members."""
     access = body_access(request.user, body)
     now = timezone.now()
     meetings = selectors.body_meetings(body)
@@ -116,6 +124,9 @@ def body_detail(request: PortalRequest, slug: str) -> HttpResponse:
             :20
         ],
     }
+    if access.can_manage_members:
+        context["former_members"] = selectors.body_former_members(body)
+        context.update(search or {"add_form": MembershipAddForm(people=User.objects.none())})
     return render(request, "portal/body_detail.html", context)
 
 
