@@ -167,7 +167,11 @@ def organisation_named(name: str) -> Organisation | None:
 def coming_meetings_for(user: User, *, limit: int = 5) -> list[Meeting]:
     """The next meetings of the bodies the user sits in, soonest first."""
     return list(
-        Meeting.objects.filter(body__memberships__user=user, ends_at__gte=timezone.now())
+        Meeting.objects.filter(
+            body__memberships__user=user,
+            body__memberships__ended_on__isnull=True,
+            ends_at__gte=timezone.now(),
+        )
         .select_related("body")
         .order_by("starts_at", "pk")[:limit]
     )
@@ -176,7 +180,11 @@ def coming_meetings_for(user: User, *, limit: int = 5) -> list[Meeting]:
 def meetings_of_year(user: User, year: int) -> list[Meeting]:
     """The year's meetings of the bodies the user sits in."""
     return list(
-        Meeting.objects.filter(body__memberships__user=user, starts_at__year=year)
+        Meeting.objects.filter(
+            body__memberships__user=user,
+            body__memberships__ended_on__isnull=True,
+            starts_at__year=year,
+        )
         .select_related("body")
         .order_by("starts_at", "pk")
     )

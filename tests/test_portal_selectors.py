@@ -38,3 +38,15 @@ def test_meetings_of_year(programme):
     _meeting(programme.steering_group, datetime(2024, 3, 4, 13, tzinfo=zone))
     assert meetings_of_year(programme.steering, 2025) == [march]
     assert meetings_of_year(programme.outsider, 2025) == []
+
+
+def test_a_former_member_is_shown_no_meetings_of_the_body(programme):
+    from portal.models import Membership
+
+    now = timezone.now()
+    _meeting(programme.steering_group, now + timedelta(days=2))
+    Membership.objects.filter(user=programme.steering, body=programme.steering_group).update(
+        ended_on=timezone.localdate()
+    )
+    assert coming_meetings_for(programme.steering) == []
+    assert meetings_of_year(programme.steering, (now + timedelta(days=2)).year) == []
