@@ -205,6 +205,8 @@ SOCIALACCOUNT_PROVIDERS = {
 #: Usually read from files: SAML_SP_PRIVATE_KEY_FILE, SAML_SP_CERTIFICATE_FILE.
 SAML_SP_PRIVATE_KEY = env_str("SAML_SP_PRIVATE_KEY", "")
 SAML_SP_CERTIFICATE = env_str("SAML_SP_CERTIFICATE", "")
+if bool(SAML_SP_PRIVATE_KEY) != bool(SAML_SP_CERTIFICATE):
+    raise ImproperlyConfigured("Set both SAML_SP_PRIVATE_KEY and SAML_SP_CERTIFICATE, or neither.")
 #: Whom the sign-in page tells people to ask when their organisation cannot sign in.
 SIGN_IN_CONTACT_EMAIL = env_str(
     "SIGN_IN_CONTACT_EMAIL", env_str("ACCESSIBILITY_CONTACT_EMAIL", "digitalisering@example.org")

@@ -19,6 +19,7 @@ Each organisation of the county signs in through its own identity provider, a So
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ from portal.models import Organisation, User, luhn_valid
 
 if TYPE_CHECKING:
     from allauth.socialaccount.models import SocialApp, SocialLogin
+
+logger = logging.getLogger(__name__)
 
 #: The protocols whose providers the sign-in page offers.
 PROVIDERS = ("openid_connect", "saml")
@@ -278,10 +281,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:
         apps: list[SocialApp] = super().list_apps(request, provider=provider, client_id=client_id)
+        offered = []
         for app in apps:
             if app.provider == "saml":
+                if not settings.SAML_SP_PRIVATE_KEY:
+                    # Without its key pair the portal can sign no request: the provider is
+                    # not offered (its addresses answer 404) rather than failing with a 500.
+                    logger.error(
+                        "The SAML provider %s is not offered: SAML_SP_PRIVATE_KEY and "
+                        "SAML_SP_CERTIFICATE are not set.",
+                        app.client_id,
+                    )
+                    continue
                 app.settings = saml_settings(app.settings or {})
-        return apps
+            offered.append(app)
+        return offered
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return True  # pre_social_login has refused every provider without an organisation

@@ -3,6 +3,7 @@ saml provider on python3-saml), against a real IdP in the test process (pysaml2,
 tests/saml_idp.py): the portal's signed AuthnRequest is followed to the IdP, which checks its
 signature, and the IdP's signed answer is posted to the portal's ACS, as a browser would."""
 
+import base64
 import copy
 import datetime
 
@@ -124,6 +125,13 @@ def test_the_metadata_asks_for_signed_assertions_and_carries_the_portals_certifi
     assert f'Location="http://testserver{ACS}"' in metadata
     certificate = "".join(portal_keys.cert_pem.splitlines()[1:-1])
     assert certificate in metadata.replace("\n", "")
+
+
+def test_a_provider_is_not_offered_while_the_portal_has_no_key_pair(client, settings, app):
+    settings.SAML_SP_PRIVATE_KEY = ""
+
+    assert client.get(METADATA).status_code == 404
+    assert "Kumlaby kommun" not in client.get(reverse("login")).content.decode()
 
 
 def test_first_sign_in_creates_the_user_in_the_providers_organisation(client, idp, app, kumla):
@@ -285,6 +293,22 @@ def test_a_replayed_answer_is_refused(client, idp, app):
 
     assert_refused(client, replayed)
     assert "redan använts" in replayed.content.decode()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [b"not xml at all", b'<!DOCTYPE x [<!ENTITY e "x">]><samlp:Response>&e;</samlp:Response>'],
+    ids=["not-xml", "entities"],
+)
+def test_an_answer_that_is_no_xml_is_said_so(client, idp, app, answer):
+    client.post(reverse("sign_in_organisation"), {"organisation": "Kumlaby kommun"})
+
+    response = post_answer(
+        client, f"http://testserver{ACS}", {"SAMLResponse": base64.b64encode(answer).decode()}
+    )
+
+    assert response.status_code == 400
+    assert "kunde inte läsas" in response.content.decode()
 
 
 def test_the_chooser_sends_the_form_on_to_the_providers_origin(client, app):

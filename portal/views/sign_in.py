@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from lxml import etree
 
 from portal import sign_in
 from portal.forms import OrganisationChoiceForm
@@ -109,8 +110,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 def saml_finish(request: HttpRequest, organization_slug: str) -> HttpResponse:
     """django-allauth's end of a SAML sign-in, where an answer that matches no request of
-    this browser's (one already used, too old, or made for another session) is told so,
-    not left to a bare 403."""
+    this browser's (one already used, too old, or made for another session) or cannot be
+    read as XML (python3-saml lets those errors through) is told so, never a bare 403 or a
+    500."""
     try:
         response: HttpResponse = saml_views.finish_acs(request, organization_slug=organization_slug)
     except PermissionDenied:
@@ -118,10 +120,13 @@ def saml_finish(request: HttpRequest, organization_slug: str) -> HttpResponse:
             "This answer from your organisation's sign-in has already been used, is too old, "
             "or was not asked for by this browser. Sign in again."
         )
-        return render(
-            request, "registration/sign_in_refused.html", {"message": message}, status=403
-        )
-    return response
+        status = 403
+    except (etree.XMLSyntaxError, ValueError):  # not XML, or XML with a DTD or entities
+        message = _("The answer from your organisation's sign-in could not be read. Sign in again.")
+        status = 400
+    else:
+        return response
+    return render(request, "registration/sign_in_refused.html", {"message": message}, status=status)
 
 
 def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
