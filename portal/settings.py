@@ -25,6 +25,7 @@ from portal.env import (
     env_str,
     env_url,
     read_env_file,
+    saml_apps_from_file,
     sso_apps_from_file,
 )
 
@@ -199,6 +200,7 @@ SOCIALACCOUNT_PROVIDERS = {
         "OAUTH_PKCE_ENABLED": True,
         "APPS": sso_apps_from_file(env_str("SSO_PROVIDERS_FILE", "")),
     },
+    "saml": {"APPS": saml_apps_from_file(env_str("SSO_PROVIDERS_FILE", ""))},
 }
 #: The portal's own SAML key pair (PEM), one for every organisation's SAML provider: it signs
 #: the AuthnRequests, and the metadata each provider imports carries its certificate.
