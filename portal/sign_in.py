@@ -127,9 +127,8 @@ def organisation_for(sociallogin: SocialLogin) -> Organisation | None:
     """The organisation a sign-in belongs to: its provider's, or, for a SAML provider tied
     to none (a federation), the one whose organisation number the assertion names."""
     app = sociallogin.provider.app
-    organisation = organisation_of(app)
-    if organisation is not None or app.provider != "saml":
-        return organisation
+    if (app.settings or {}).get("organisation") or app.provider != "saml":
+        return organisation_of(app)  # a provider named for a missing organisation is refused
     attributes = sociallogin.account.extra_data or {}
     numbers = {
         number

@@ -196,12 +196,22 @@ def test_a_federation_places_the_person_by_the_organisation_number_of_their_affi
     assert User.objects.get(email="anna.berg@kumlaby.se").organisation == orebro
 
 
-def test_a_provider_tied_to_no_organisation_is_refused(client, idp, app):
-    app.settings = {**app.settings, "organisation": "no-such-organisation"}
+@pytest.mark.parametrize(
+    ("organisation", "affiliation"),
+    [
+        ("no-such-organisation", "A1B2C3@5566123450"),  # named, but not in the portal
+        ("", "A1B2C3@5566123468"),  # a federation's, from an organisation not in the portal
+    ],
+    ids=["missing-organisation", "unknown-affiliation"],
+)
+def test_a_provider_tied_to_no_organisation_is_refused(client, idp, app, organisation, affiliation):
+    OrganisationFactory(name="Örebroby kommun", slug="orebroby", org_number="556612-3450")
+    app.settings = {**app.settings, "organisation": organisation}
     app.save()
+    attributes = {**SWEDEN_CONNECT, "urn:oid:1.2.752.201.3.1": affiliation}
 
     start = reverse("saml_login", kwargs={"organization_slug": "kumlaby"})
-    acs, fields = idp.answer(client.post(start)["Location"], "anna-id", SWEDEN_CONNECT)
+    acs, fields = idp.answer(client.post(start)["Location"], "anna-id", attributes)
     response = post_answer(client, acs, fields)
 
     assert_refused(client, response)
