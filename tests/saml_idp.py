@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
@@ -65,7 +64,7 @@ class KeyPair:
 @dataclass
 class IdentityProvider:
     keys: KeyPair
-    directory: Path
+    directory: Path  # where pysaml2 reads its key and certificate from
     _server: Server | None = field(default=None, repr=False)
 
     def trust(self, sp_metadata: str) -> None:
@@ -164,10 +163,3 @@ class IdentityProvider:
             etree.tostring(document).decode(), ASSERTION, node_id=assertion.get("ID")
         )
         return etree.fromstring(signed.encode())
-
-
-def identity_provider() -> IdentityProvider:
-    return IdentityProvider(KeyPair.make("idp.kumlaby.example"), Path(tempfile.mkdtemp()))
-
-
-__all__ = ["BINDING_HTTP_POST", "NS", "IdentityProvider", "KeyPair", "identity_provider"]

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from portal.models import User
 from tests.factories import OrganisationFactory, UserFactory
-from tests.saml_idp import ENTITY_ID, NS, SSO_URL, IdentityProvider, KeyPair, identity_provider
+from tests.saml_idp import ENTITY_ID, NS, SSO_URL, IdentityProvider, KeyPair
 
 ACS = "/accounts/saml/kumlaby/acs/"
 METADATA = "/accounts/saml/kumlaby/metadata/"
@@ -34,8 +34,8 @@ def portal_keys():
 
 
 @pytest.fixture(scope="module")
-def idp():
-    return identity_provider()
+def idp(tmp_path_factory):
+    return IdentityProvider(KeyPair.make("idp.kumlaby.example"), tmp_path_factory.mktemp("idp"))
 
 
 @pytest.fixture
