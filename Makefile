@@ -21,17 +21,23 @@ export UV_PYTHON_DOWNLOADS := never
 
 install: .venv/.synced system-packages
 
-# WeasyPrint (the follow-up reports) needs Pango and a font; a fresh Debian machine may lack
-# them. As root we install them; otherwise we say what to install.
+# WeasyPrint (the follow-up reports) needs Pango and a font; SAML sign-in needs xmlsec1, and
+# lxml and xmlsec are built against Debian's libxml2 and libxmlsec1 (pyproject: [tool.uv]).
+# A fresh Debian machine may lack them. As root we install them; otherwise we say what to
+# install.
 system-packages:
 	@missing=""; \
 	ldconfig -p | grep -q 'libpango-1.0.so' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	pkg-config --exists xmlsec1-openssl 2>/dev/null || missing="$$missing libxmlsec1-dev"; \
+	pkg-config --exists libxml-2.0 libxslt 2>/dev/null || missing="$$missing libxml2-dev libxslt1-dev"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing$$missing (for the PDF reports)"; \
+	    echo "Installing$$missing (for the PDF reports and SAML sign-in)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	  else echo "The PDF reports need:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	  else echo "The PDF reports and SAML sign-in need:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
 # Test-only browser tools (axe-core); never part of the served static files.

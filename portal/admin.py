@@ -1,3 +1,8 @@
+import re
+from typing import Any
+
+from allauth.socialaccount import admin as social_admin
+from allauth.socialaccount.models import SocialApp
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -21,6 +26,9 @@ from portal.models import (
     User,
 )
 from portal.services import contact_access_sync
+
+#: An e-mail domain: labels of letters, digits and hyphens, with at least one dot.
+DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 
 # --- What the admin shares with the portal's forms ---------------------------------------------
 
@@ -306,3 +314,71 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, gettext("%(count)s keys revoked.") % {"count": count})
+
+
+# --- Sign-in: the organisations' identity providers ---------------------------------------------
+
+
+class SocialAppForm(social_admin.SocialAppForm):
+    """A provider's organisation and e-mail domains as fields of their own: they live in the
+    app's JSON settings (portal.sign_in reads them there), where a typo would go unnoticed."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        help_text=_(
+            "Whose people sign in with this provider. Leave it empty only for a SAML federation "
+            "(Sambi, Sweden Connect): its people are placed by the organisation number their "
+            "assertion carries, and refused if it is no organisation's in the portal."
+        ),
+    )
+    email_domains = forms.CharField(
+        label=_("e-mail domains"),
+        required=False,
+        help_text=_(
+            "The organisation's e-mail domains, separated by commas (kumla.se, "
+            "kumla.kommun.se): they pick this provider on the sign-in page, and an existing "
+            "account is joined to the provider only if its e-mail's domain is one of them."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        app_settings = self.instance.settings or {}
+        self.initial.setdefault("organisation", app_settings.get("organisation", ""))
+        self.initial.setdefault("email_domains", ", ".join(app_settings.get("email_domains", [])))
+
+    def clean_email_domains(self) -> list[str]:
+        domains = [
+            part.strip().lower().lstrip("@")
+            for part in self.cleaned_data["email_domains"].split(",")
+            if part.strip()
+        ]
+        wrong = [domain for domain in domains if not DOMAIN.fullmatch(domain)]
+        if wrong:
+            raise ValidationError(
+                _("Not an e-mail domain: %(domains)s."), params={"domains": ", ".join(wrong)}
+            )
+        return domains
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        app_settings = dict(cleaned.get("settings") or {})
+        app_settings.pop("organisation", None)
+        organisation = cleaned.get("organisation")
+        if organisation is not None:
+            app_settings["organisation"] = organisation.slug
+        app_settings["email_domains"] = cleaned.get("email_domains") or []
+        cleaned["settings"] = app_settings
+        return cleaned
+
+
+admin.site.unregister(SocialApp)
+
+
+@admin.register(SocialApp)
+class SocialAppAdmin(social_admin.SocialAppAdmin):
+    form = SocialAppForm
+    list_display = ("name", "provider", "provider_id", "client_id")

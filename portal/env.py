@@ -7,6 +7,7 @@ named by ``<NAME>_FILE`` (Docker and Kubernetes secrets).
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -120,6 +121,20 @@ def env_iri(name: str, default: str) -> str:
     return value
 
 
+def _sso_entries(path: str) -> list[Any]:
+    if not path:
+        return []
+    import yaml  # only deployments with the file need it at start-up
+
+    try:
+        entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as exc:
+        raise ImproperlyConfigured(f"SSO_PROVIDERS_FILE: cannot read {path}: {exc}") from exc
+    if not isinstance(entries, list):
+        raise ImproperlyConfigured("SSO_PROVIDERS_FILE: expected a list of providers")
+    return entries
+
+
 def sso_apps_from_file(path: str) -> list[dict[str, object]]:
     """The organisations' OpenID Connect providers from a YAML file, for deployments that
     keep them out of the admin (README: Sign-in). Each entry::
@@ -133,19 +148,12 @@ def sso_apps_from_file(path: str) -> list[dict[str, object]]:
           secret_file: /run/secrets/kumla-oidc   # or secret: …
 
     becomes one of django-allauth's ``APPS`` (a SocialApp that lives in the settings)."""
-    if not path:
-        return []
-    import yaml  # only deployments with the file need it at start-up
-
-    try:
-        entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError) as exc:
-        raise ImproperlyConfigured(f"SSO_PROVIDERS_FILE: cannot read {path}: {exc}") from exc
-    if not isinstance(entries, list):
-        raise ImproperlyConfigured("SSO_PROVIDERS_FILE: expected a list of providers")
+    entries = _sso_entries(path)
     apps: list[dict[str, object]] = []
     required = ("provider_id", "name", "organisation", "server_url", "client_id")
     for number, entry in enumerate(entries, start=1):
+        if isinstance(entry, dict) and entry.get("protocol") == "saml":
+            continue  # saml_apps_from_file's
         missing = [key for key in required if not isinstance(entry, dict) or not entry.get(key)]
         if missing:
             raise ImproperlyConfigured(
@@ -171,6 +179,54 @@ def sso_apps_from_file(path: str) -> list[dict[str, object]]:
                     "organisation": str(entry["organisation"]),
                     "email_domains": [str(domain).lower() for domain in domains],
                 },
+            }
+        )
+    return apps
+
+
+def saml_apps_from_file(path: str) -> list[dict[str, object]]:
+    """The organisations' SAML providers from the same YAML file (README: Sign-in)::
+
+        - protocol: saml
+          provider_id: kumla-saml
+          name: Kumla kommun
+          client_id: kumla              # in the addresses: /accounts/saml/kumla/metadata/
+          organisation: kumla-kommun    # none for a federation (Sambi, Sweden Connect)
+          email_domains: [kumla.se]
+          idp:
+            entity_id: https://sts.windows.net/<tenant id>/
+            metadata_url: https://login.microsoftonline.com/…/federationmetadata.xml
+            # or sso_url: … and x509cert: … (PEM)
+
+    The portal's own key pair and its security settings are added by portal.sign_in."""
+    apps: list[dict[str, object]] = []
+    for number, entry in enumerate(_sso_entries(path), start=1):
+        if not isinstance(entry, dict) or entry.get("protocol") != "saml":
+            continue
+        missing = [key for key in ("provider_id", "name", "client_id", "idp") if not entry.get(key)]
+        idp = entry.get("idp")
+        if isinstance(idp, dict) and not idp.get("entity_id"):
+            missing.append("idp.entity_id")
+        if isinstance(idp, dict) and not (
+            idp.get("metadata_url") or (idp.get("sso_url") and idp.get("x509cert"))
+        ):
+            missing.append("idp.metadata_url (or idp.sso_url and idp.x509cert)")
+        if missing or not isinstance(idp, dict):
+            raise ImproperlyConfigured(
+                f"SSO_PROVIDERS_FILE: provider {number} lacks {', '.join(missing) or 'idp'}"
+            )
+        app_settings: dict[str, object] = {
+            "idp": {str(key): str(value) for key, value in idp.items()},
+            "email_domains": [str(domain).lower() for domain in entry.get("email_domains") or []],
+        }
+        if entry.get("organisation"):
+            app_settings["organisation"] = str(entry["organisation"])
+        apps.append(
+            {
+                "provider_id": str(entry["provider_id"]),
+                "name": str(entry["name"]),
+                "client_id": str(entry["client_id"]),
+                "settings": app_settings,
             }
         )
     return apps

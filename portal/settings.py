@@ -25,6 +25,7 @@ from portal.env import (
     env_str,
     env_url,
     read_env_file,
+    saml_apps_from_file,
     sso_apps_from_file,
 )
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.mfa",
 ]
 
@@ -172,8 +174,8 @@ AXES_VERBOSE = False
 
 # Sign-in through django-allauth (portal/sign_in.py has the adapters): a local account
 # (user name and password), or the identity provider of the person's organisation (OpenID
-# Connect; SAML in a later step). Each provider is a SocialApp, in the admin or in the
-# file SSO_PROVIDERS_FILE, whose settings name its organisation (see README: Sign-in).
+# Connect or SAML). Each provider is a SocialApp, in the admin or in the file
+# SSO_PROVIDERS_FILE, whose settings name its organisation (see README: Sign-in).
 #: Local passwords: the demo and break-glass administrators. PASSWORD_LOGIN=0 turns them off.
 PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
 #: Staff and coordinators signing in with a local password must set up a second factor.
@@ -198,7 +200,15 @@ SOCIALACCOUNT_PROVIDERS = {
         "OAUTH_PKCE_ENABLED": True,
         "APPS": sso_apps_from_file(env_str("SSO_PROVIDERS_FILE", "")),
     },
+    "saml": {"APPS": saml_apps_from_file(env_str("SSO_PROVIDERS_FILE", ""))},
 }
+#: The portal's own SAML key pair (PEM), one for every organisation's SAML provider: it signs
+#: the AuthnRequests, and the metadata each provider imports carries its certificate.
+#: Usually read from files: SAML_SP_PRIVATE_KEY_FILE, SAML_SP_CERTIFICATE_FILE.
+SAML_SP_PRIVATE_KEY = env_str("SAML_SP_PRIVATE_KEY", "")
+SAML_SP_CERTIFICATE = env_str("SAML_SP_CERTIFICATE", "")
+if bool(SAML_SP_PRIVATE_KEY) != bool(SAML_SP_CERTIFICATE):
+    raise ImproperlyConfigured("Set both SAML_SP_PRIVATE_KEY and SAML_SP_CERTIFICATE, or neither.")
 #: Whom the sign-in page tells people to ask when their organisation cannot sign in.
 SIGN_IN_CONTACT_EMAIL = env_str(
     "SIGN_IN_CONTACT_EMAIL", env_str("ACCESSIBILITY_CONTACT_EMAIL", "digitalisering@example.org")

@@ -3,11 +3,15 @@
 Each organisation of the county signs in through its own identity provider, a SocialApp
 (in the admin, or from SSO_PROVIDERS_FILE) whose ``settings`` name the organisation
 (``"organisation": "<slug>"``) and the e-mail domains that are the organisation's
-(``"email_domains": ["kumla.se"]``). The same two keys will tie a SAML provider (a
-later step) to its organisation.
+(``"email_domains": ["kumla.se"]``), for OpenID Connect and SAML alike.
 
 - A person's first sign-in creates their account in the provider's organisation, with the
   name and e-mail the provider sends, and no role: roles come from memberships in bodies.
+  A SAML provider tied to no organisation (a federation such as Sambi or Sweden Connect,
+  which serves many) places the person by the organisation number their orgAffiliation or
+  organizationIdentifier attribute carries. Later sign-ins refresh the name and e-mail.
+- Every SAML provider signs its assertions and the portal signs its AuthnRequests,
+  whatever the provider's settings say (``saml_settings``).
 - A provider tied to no organisation is refused, with whom to ask.
 - An existing local account with the same e-mail is linked only when the e-mail's domain
   is one of the organisation's.
@@ -15,6 +19,8 @@ later step) to its organisation.
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,18 +34,46 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.conf import settings
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.models import Organisation, User
+from portal.models import Organisation, User, luhn_valid
 
 if TYPE_CHECKING:
     from allauth.socialaccount.models import SocialApp, SocialLogin
 
-#: The protocols whose providers the sign-in page offers (SAML joins in a later step).
-PROVIDERS = ("openid_connect",)
+logger = logging.getLogger(__name__)
+
+#: The protocols whose providers the sign-in page offers.
+PROVIDERS = ("openid_connect", "saml")
+
+_CLAIMS = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
+#: The SAML attributes read, by their standard names: Sweden Connect's (and Sambi's) OIDs,
+#: then Entra ID's claims. A provider's own ``attribute_mapping`` setting replaces this.
+SAML_ATTRIBUTES = {
+    "uid": [
+        "urn:oasis:names:tc:SAML:attribute:subject-id",
+        "http://schemas.microsoft.com/identity/claims/objectidentifier",
+    ],
+    "email": ["urn:oid:0.9.2342.19200300.100.1.3", f"{_CLAIMS}emailaddress"],
+    "first_name": ["urn:oid:2.5.4.42", f"{_CLAIMS}givenname"],
+    "last_name": ["urn:oid:2.5.4.4", f"{_CLAIMS}surname"],
+}
+#: Where a federation's assertion names the person's organisation: orgAffiliation
+#: (``<id>@<organisation number>``) and organizationIdentifier.
+SAML_ORGANISATION_ATTRIBUTES = ("urn:oid:1.2.752.201.3.1", "urn:oid:2.5.4.97")
+#: What no SAML provider's settings can turn off.
+SAML_REQUIRED = {
+    "strict": True,
+    "authn_request_signed": True,
+    "want_assertion_signed": True,
+    "reject_idp_initiated_sso": True,
+    "reject_deprecated_algorithm": True,
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +98,47 @@ def organisation_of(app: SocialApp) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first() if slug else None
 
 
+def saml_settings(app_settings: dict[str, Any]) -> dict[str, Any]:
+    """A SAML provider's settings as the portal runs them: signed AuthnRequests with the
+    portal's key pair, signed assertions required, only answers to the portal's own requests
+    (an answer the provider starts by itself is refused), the standard attributes."""
+    advanced = {**(app_settings.get("advanced") or {}), **SAML_REQUIRED}
+    advanced.setdefault("private_key", settings.SAML_SP_PRIVATE_KEY)
+    advanced.setdefault("x509cert", settings.SAML_SP_CERTIFICATE)
+    return {"attribute_mapping": SAML_ATTRIBUTES, **app_settings, "advanced": advanced}
+
+
+def org_numbers_in(value: str) -> set[str]:
+    """The organisation numbers (NNNNNN-NNNN) an attribute's value carries: orgAffiliation's
+    ``<id>@<number>``, organizationIdentifier's ``SE5565594230`` or ``165565594230``. A
+    personal identity number is never taken for one: an organisation number's third digit is
+    2 or more, a month's is 0 or 1."""
+    numbers = set()
+    for part in re.split(r"[@\s]", value):
+        digits = re.sub(r"\D", "", part)
+        if len(digits) == 12 and digits.startswith("16"):
+            digits = digits[2:]
+        if len(digits) == 10 and digits[2] >= "2" and luhn_valid(digits):
+            numbers.add(f"{digits[:6]}-{digits[6:]}")
+    return numbers
+
+
+def organisation_for(sociallogin: SocialLogin) -> Organisation | None:
+    """The organisation a sign-in belongs to: its provider's, or, for a SAML provider tied
+    to none (a federation), the one whose organisation number the assertion names."""
+    app = sociallogin.provider.app
+    if (app.settings or {}).get("organisation") or app.provider != "saml":
+        return organisation_of(app)  # a provider named for a missing organisation is refused
+    attributes = sociallogin.account.extra_data or {}
+    numbers = {
+        number
+        for name in SAML_ORGANISATION_ATTRIBUTES
+        for value in attributes.get(name) or []
+        for number in org_numbers_in(str(value))
+    }
+    return Organisation.objects.filter(org_number__in=numbers).first() if numbers else None
+
+
 def provider_choices(request: HttpRequest) -> list[ProviderChoice]:
     """The organisations that have a provider, by name (one query for the organisations)."""
     adapter = get_social_adapter(request)
@@ -80,7 +155,12 @@ def provider_origins(request: HttpRequest) -> set[str]:
     """The origins of the providers' servers, where the sign-in page sends the browser."""
     origins = set()
     for choice in provider_choices(request):
-        parts = urlsplit(str((choice.app.settings or {}).get("server_url") or ""))
+        app_settings = choice.app.settings or {}
+        idp = app_settings.get("idp") or {}
+        # A SAML IdP known by its metadata alone signs in where its metadata is served
+        # (Entra ID: login.microsoftonline.com).
+        address = app_settings.get("server_url") or idp.get("sso_url") or idp.get("metadata_url")
+        parts = urlsplit(str(address or ""))
         if parts.scheme in ("https", "http") and parts.netloc:
             origins.add(f"{parts.scheme}://{parts.netloc}")
     return origins
@@ -114,24 +194,54 @@ def signed_in_through(request: HttpRequest) -> str | None:
     return None
 
 
+#: The session's raw ID token from the provider, sent back as id_token_hint at sign-out.
+ID_TOKEN_SESSION_KEY = "sign_in_id_token"  # noqa: S105  # a session key, not a secret
+
+
+class OpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
+    """django-allauth's, also keeping the ID token for the provider's end of the session:
+    without id_token_hint a provider such as Entra ID asks the person which account to sign
+    out of, or does not redirect back to the portal."""
+
+    def complete_login(
+        self, request: HttpRequest, app: SocialApp, token: Any, **kwargs: Any
+    ) -> SocialLogin:
+        login: SocialLogin = super().complete_login(request, app, token, **kwargs)
+        id_token = (kwargs.get("response") or {}).get("id_token")
+        if id_token:
+            request.session[ID_TOKEN_SESSION_KEY] = str(id_token)
+        return login
+
+
 def end_session_url(request: HttpRequest, provider_id: str) -> str | None:
     """Where to send the browser so that the provider ends its session too (OpenID Connect
-    RP-initiated logout), or None if the provider does not say it can."""
+    RP-initiated logout), or None if the provider does not say it can (a SAML provider's
+    single logout is not offered: the portal signs out locally)."""
     try:
+        app = get_social_adapter(request).get_app(request, provider=provider_id)
+        if app.provider != "openid_connect":
+            return None
         adapter = OpenIDConnectOAuth2Adapter(request, provider_id)
         endpoint = adapter.openid_config.get("end_session_endpoint")
         client_id = adapter.get_provider().app.client_id
-    except (requests.RequestException, ValueError, LookupError):
+    except (
+        requests.RequestException,
+        ValueError,
+        LookupError,
+        ObjectDoesNotExist,
+        MultipleObjectsReturned,
+    ):
         return None
     if not endpoint:
         return None
-    query = urlencode(
-        {
-            "client_id": client_id,
-            "post_logout_redirect_uri": request.build_absolute_uri(reverse("start")),
-        }
-    )
-    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+    query = {
+        "client_id": client_id,
+        "post_logout_redirect_uri": request.build_absolute_uri(reverse("start")),
+    }
+    id_token = request.session.get(ID_TOKEN_SESSION_KEY)
+    if id_token:
+        query["id_token_hint"] = id_token
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
 
 
 def refuse(request: HttpRequest, message: str) -> ImmediateHttpResponse:
@@ -161,13 +271,37 @@ class AccountAdapter(DefaultAccountAdapter):
         return bool(super().is_reauthentication_required(app=app, **kwargs))
 
 
+#: The user fields a provider's answer refreshes on every sign-in.
+PROVIDED_FIELDS = ("first_name", "last_name", "email")
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def list_apps(
+        self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
+    ) -> list[SocialApp]:
+        apps: list[SocialApp] = super().list_apps(request, provider=provider, client_id=client_id)
+        offered = []
+        for app in apps:
+            if app.provider == "saml":
+                if not settings.SAML_SP_PRIVATE_KEY:
+                    # Without its key pair the portal can sign no request: the provider is
+                    # not offered (its addresses answer 404) rather than failing with a 500.
+                    logger.error(
+                        "The SAML provider %s is not offered: SAML_SP_PRIVATE_KEY and "
+                        "SAML_SP_CERTIFICATE are not set.",
+                        app.client_id,
+                    )
+                    continue
+                app.settings = saml_settings(app.settings or {})
+            offered.append(app)
+        return offered
+
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return True  # pre_social_login has refused every provider without an organisation
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         app = sociallogin.provider.app
-        organisation = organisation_of(app)
+        organisation = organisation_for(sociallogin)
         if organisation is None:
             raise refuse(
                 request,
@@ -182,6 +316,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             user = sociallogin.user
             if user.organisation_id not in (None, organisation.pk):
                 raise refuse(request, _("Your account belongs to another organisation."))
+            self._refresh(user, getattr(sociallogin, "provided", {}))
             return
         email = (sociallogin.user.email or "").strip()
         if not email:
@@ -214,5 +349,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         self, request: HttpRequest, sociallogin: SocialLogin, data: dict[str, Any]
     ) -> User:
         user: User = super().populate_user(request, sociallogin, data)
-        user.organisation = organisation_of(sociallogin.provider.app)
+        user.organisation = organisation_for(sociallogin)
+        # What the provider says now, kept for pre_social_login: allauth's lookup replaces
+        # this new user with the existing one, whose name and e-mail may be old.
+        sociallogin.provided = {  # type: ignore[attr-defined]
+            field: getattr(user, field) for field in PROVIDED_FIELDS if getattr(user, field)
+        }
         return user
+
+    @staticmethod
+    def _refresh(user: User, provided: dict[str, str]) -> None:
+        changed = [field for field, value in provided.items() if getattr(user, field) != value]
+        for field in changed:
+            setattr(user, field, provided[field])
+        if changed:
+            user.save(update_fields=changed)

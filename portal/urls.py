@@ -25,7 +25,16 @@ sign_in_patterns = [
     path("logout/", sign_in.sign_out, name="logout"),
     path("reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
     # The organisations' OpenID Connect providers: oidc/<provider id>/login/(callback/).
+    path(
+        "oidc/<str:provider_id>/login/callback/",
+        sign_in.oidc_callback,
+        name="openid_connect_callback",
+    ),
     path("", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # The organisations' SAML providers: saml/<client id>/metadata/, acs/, login/, sls/; the
+    # end of the ACS is the portal's (a replayed answer gets a page that says so).
+    path("saml/<str:organization_slug>/acs/finish/", sign_in.saml_finish, name="saml_finish_acs"),
+    path("", include("allauth.socialaccount.providers.saml.urls")),
     path(
         "3rdparty/login/cancelled/",
         social_views.login_cancelled,

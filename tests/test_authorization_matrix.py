@@ -86,6 +86,12 @@ MATRIX = {
     "sign_in_organisation": [("/accounts/login/organisation/", everyone(405))],
     "openid_connect_login": [("/accounts/oidc/no-such-provider/login/", everyone(404))],
     "openid_connect_callback": [("/accounts/oidc/no-such-provider/login/callback/", everyone(404))],
+    # SAML: the ACS keeps the IdP's post for its finish, which finds no such provider.
+    "saml_acs": [("/accounts/saml/no-such-provider/acs/", everyone(302))],
+    "saml_finish_acs": [("/accounts/saml/no-such-provider/acs/finish/", everyone(404))],
+    "saml_sls": [("/accounts/saml/no-such-provider/sls/", everyone(404))],
+    "saml_metadata": [("/accounts/saml/no-such-provider/metadata/", everyone(404))],
+    "saml_login": [("/accounts/saml/no-such-provider/login/", everyone(404))],
     "socialaccount_login_cancelled": [("/accounts/3rdparty/login/cancelled/", everyone(200))],
     "socialaccount_login_error": [("/accounts/3rdparty/login/error/", everyone(401))],
     # Confirming one's password, and the second factor: one's own, so any signed-in role.

@@ -4,11 +4,12 @@ the portal before gets a conflict; and the admin refuses a form opened before an
 from datetime import timedelta
 
 import pytest
+from allauth.socialaccount.models import SocialApp
 from django.utils import timezone
 
 from portal.models import Meeting
 from tests.admin_helpers import admin_form_data, change_url
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 
 @pytest.fixture
@@ -80,3 +81,42 @@ def test_an_admin_form_opened_before_a_portal_save_is_refused(
     assert "efter att du öppnade" in response.content.decode()
     meeting.refresh_from_db()
     assert (meeting.minutes, meeting.version) == ("Sparat.", 2)
+
+
+def test_a_providers_organisation_and_e_mail_domains_are_fields_of_its_own(client, superuser):
+    kumla = OrganisationFactory(name="Kumlaby kommun", slug="kumlaby-kommun")
+    app = SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="kumlaby",
+        name="Kumlaby kommun",
+        client_id="portal",
+        settings={"server_url": "https://login.example.org/tenant/v2.0"},
+    )
+    url = change_url(app)
+
+    data = admin_form_data(
+        client, url, organisation=kumla.slug, email_domains=" Kumlaby.se, @kumlaby.kommun.se "
+    )
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    app.refresh_from_db()
+    assert app.settings == {
+        "server_url": "https://login.example.org/tenant/v2.0",
+        "organisation": "kumlaby-kommun",
+        "email_domains": ["kumlaby.se", "kumlaby.kommun.se"],
+    }
+    page = client.get(url).content.decode()
+    assert 'value="kumlaby.se, kumlaby.kommun.se"' in page
+
+
+def test_a_providers_e_mail_domain_that_is_none_is_refused(client, superuser):
+    app = SocialApp.objects.create(
+        provider="openid_connect", provider_id="kumlaby", name="Kumlaby", client_id="portal"
+    )
+    url = change_url(app)
+
+    response = client.post(url, admin_form_data(client, url, email_domains="kumlaby, x@y"))
+
+    assert response.status_code == 200
+    assert "Inte en e-postdomän: kumlaby, x@y." in response.content.decode()

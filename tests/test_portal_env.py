@@ -6,7 +6,15 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import env_bool, env_int, env_list, env_str, read_env_file
+from portal.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    read_env_file,
+    saml_apps_from_file,
+    sso_apps_from_file,
+)
 
 
 def test_booleans_are_parsed_strictly(monkeypatch):
@@ -109,3 +117,53 @@ def test_an_iri_keeps_its_trailing_slash(monkeypatch):
     monkeypatch.setenv("X_LICENSE", "CC-BY 4.0")
     with pytest.raises(ImproperlyConfigured, match=r"X_LICENSE='CC-BY 4\.0' is not an http"):
         env_iri("X_LICENSE", cc0)
+
+
+PROVIDERS_FILE = """
+- provider_id: kumla
+  name: Kumla kommun
+  organisation: kumla-kommun
+  email_domains: [Kumla.se]
+  server_url: https://login.microsoftonline.com/tenant/v2.0
+  client_id: 0b5c
+  secret: s3cret
+- protocol: saml
+  provider_id: sambi
+  name: Sambi
+  client_id: sambi
+  email_domains: [Lekeberg.se]
+  idp:
+    entity_id: https://idp.sambi.example/
+    metadata_url: https://md.sambi.example/idp.xml
+"""
+
+
+def test_the_providers_file_holds_openid_connect_and_saml_providers(tmp_path):
+    path = tmp_path / "providers.yaml"
+    path.write_text(PROVIDERS_FILE)
+
+    assert [app["provider_id"] for app in sso_apps_from_file(str(path))] == ["kumla"]
+    assert saml_apps_from_file(str(path)) == [
+        {
+            "provider_id": "sambi",
+            "name": "Sambi",
+            "client_id": "sambi",
+            "settings": {  # no organisation: a federation places people by their own
+                "idp": {
+                    "entity_id": "https://idp.sambi.example/",
+                    "metadata_url": "https://md.sambi.example/idp.xml",
+                },
+                "email_domains": ["lekeberg.se"],
+            },
+        }
+    ]
+
+
+def test_a_saml_provider_without_its_idps_addresses_is_refused(tmp_path):
+    path = tmp_path / "providers.yaml"
+    path.write_text(
+        "- {protocol: saml, provider_id: x, name: X, client_id: x, idp: {entity_id: e}}\n"
+    )
+
+    with pytest.raises(ImproperlyConfigured, match=r"provider 1 lacks idp.metadata_url"):
+        saml_apps_from_file(str(path))

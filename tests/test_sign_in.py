@@ -8,6 +8,7 @@ from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.urls import reverse
 
 from portal.models import User
+from portal.sign_in import org_numbers_in
 from tests.factories import OrganisationFactory, UserFactory
 from tests.oidc_provider import Provider, running_provider
 
@@ -189,7 +190,21 @@ def test_signing_out_ends_the_providers_session_too(client, provider, app):
     assert end_session.startswith(f"{provider.url}/oauth2/end_session?")
     assert "post_logout_redirect_uri=http%3A%2F%2Ftestserver%2F" in end_session
     assert "client_id=portal" in end_session
+    assert "id_token_hint=ey" in end_session  # the ID token the provider issued (a JWT)
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_later_sign_in_refreshes_name_and_e_mail(client, provider, app):
+    provider.user("karin", email="karin@kumlaby.se", given_name="Karin", family_name="Ek")
+    sign_in(client, provider, "karin")
+    client.post(reverse("logout"))
+    provider.user("karin", email="karin.lund@kumlaby.se", given_name="Karin", family_name="Lund")
+
+    response = sign_in(client, provider, "karin")
+
+    assert response["Location"] == reverse("home")
+    user = User.objects.get(socialaccount__uid="karin")
+    assert (user.get_full_name(), user.email) == ("Karin Lund", "karin.lund@kumlaby.se")
 
 
 def test_signing_out_of_a_local_account_goes_to_the_start_page(client, kumla):
@@ -199,3 +214,18 @@ def test_signing_out_of_a_local_account_goes_to_the_start_page(client, kumla):
     response = client.post(reverse("logout"))
 
     assert response["Location"] == reverse("start")
+
+
+@pytest.mark.parametrize(
+    ("value", "numbers"),
+    [
+        ("A1B2C3@5566123450", {"556612-3450"}),  # orgAffiliation: <id>@<organisation number>
+        ("5566123450@se", {"556612-3450"}),
+        ("SE556612-3450", {"556612-3450"}),  # organizationIdentifier
+        ("165566123450", {"556612-3450"}),
+        ("196408233234@5566123451", set()),  # a personal number, and a wrong check digit
+        ("6408233234@x", set()),  # a personal number is no organisation's
+    ],
+)
+def test_the_organisation_number_is_read_from_an_affiliation(value, numbers):
+    assert org_numbers_in(value) == numbers

@@ -4,12 +4,17 @@ organisation's provider too (portal.sign_in has the rules)."""
 from typing import Any, TypeVar
 
 from allauth.account.views import LoginView
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
+from allauth.socialaccount.providers.saml import views as saml_views
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from lxml import etree
 
 from portal import sign_in
 from portal.forms import OrganisationChoiceForm
@@ -101,3 +106,35 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     # A page, not a redirect: the sign-out form's page allows no other origin as the target
     # of a form (CSP form-action), and the browser follows this page's refresh or link.
     return render(request, "registration/signed_out.html", {"end_session": end_session})
+
+
+def saml_finish(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """django-allauth's end of a SAML sign-in, where an answer that matches no request of
+    this browser's (one already used, too old, or made for another session) or cannot be
+    read as XML (python3-saml lets those errors through) is told so, never a bare 403 or a
+    500."""
+    try:
+        response: HttpResponse = saml_views.finish_acs(request, organization_slug=organization_slug)
+    except PermissionDenied:
+        message = _(
+            "This answer from your organisation's sign-in has already been used, is too old, "
+            "or was not asked for by this browser. Sign in again."
+        )
+        status = 403
+    except (etree.XMLSyntaxError, ValueError):  # not XML, or XML with a DTD or entities
+        message = _("The answer from your organisation's sign-in could not be read. Sign in again.")
+        status = 400
+    else:
+        return response
+    return render(request, "registration/sign_in_refused.html", {"message": message}, status=status)
+
+
+def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """django-allauth's OpenID Connect callback, with the adapter that keeps the ID token
+    for signing out at the provider."""
+    try:
+        view = OAuth2CallbackView.adapter_view(sign_in.OpenIDConnectAdapter(request, provider_id))
+        response: HttpResponse = view(request)
+    except SocialApp.DoesNotExist:
+        raise Http404 from None
+    return response

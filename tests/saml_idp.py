@@ -1,0 +1,165 @@
+"""A real SAML identity provider for the sign-in tests: pysaml2's IdP (``saml2.server``) in
+the test process, with keys made for the test run, signing with Debian's xmlsec1. It reads
+the portal's AuthnRequest from the redirect (and checks its signature against the portal's
+metadata), and answers with a signed assertion as a provider would, or as a broken or
+hostile one would (``answer``'s ``tamper``)."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from lxml import etree
+from saml2 import BINDING_HTTP_REDIRECT
+from saml2.config import IdPConfig
+from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.server import Server
+
+ENTITY_ID = "https://idp.kumlaby.example/saml"
+SSO_URL = "https://idp.kumlaby.example/saml/sso"
+ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"
+NS = {
+    "saml": "urn:oasis:names:tc:SAML:2.0:assertion",
+    "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
+    "ds": "http://www.w3.org/2000/09/xmldsig#",
+}
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    key_pem: str
+    cert_pem: str
+
+    @classmethod
+    def make(cls, common_name: str) -> KeyPair:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .sign(key, hashes.SHA256())
+        )
+        key_pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+        return cls(key_pem, cert.public_bytes(serialization.Encoding.PEM).decode())
+
+
+@dataclass
+class IdentityProvider:
+    keys: KeyPair
+    directory: Path  # where pysaml2 reads its key and certificate from
+    _server: Server | None = field(default=None, repr=False)
+
+    def trust(self, sp_metadata: str) -> None:
+        """Import the portal's metadata, as the provider's administrator would."""
+        key_file = self.directory / "idp.key"
+        cert_file = self.directory / "idp.crt"
+        key_file.write_text(self.keys.key_pem)
+        cert_file.write_text(self.keys.cert_pem)
+        config = IdPConfig()
+        config.load(
+            {
+                "entityid": ENTITY_ID,
+                "key_file": str(key_file),
+                "cert_file": str(cert_file),
+                "xmlsec_binary": "/usr/bin/xmlsec1",
+                "metadata": {"inline": [sp_metadata]},
+                "service": {
+                    "idp": {
+                        "endpoints": {"single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)]},
+                        "name_id_format": [NAMEID_FORMAT_PERSISTENT],
+                        "want_authn_requests_signed": True,
+                        "policy": {
+                            "default": {"lifetime": {"minutes": 5}, "name_form": NAME_FORMAT_URI}
+                        },
+                    }
+                },
+            }
+        )
+        self._server = Server(config=config)
+
+    @property
+    def server(self) -> Server:
+        assert self._server is not None, "trust() the portal's metadata first"
+        return self._server
+
+    def read_request(self, location: str):
+        """The AuthnRequest the portal redirected the browser with, its signature checked."""
+        assert location.startswith(SSO_URL), location
+        query = {
+            key: values[0]
+            for key, values in parse_qs(urlsplit(location).query, keep_blank_values=True).items()
+        }
+        assert query.get("Signature"), "the portal's AuthnRequest is not signed"
+        return self.server.parse_authn_request(
+            query["SAMLRequest"],
+            BINDING_HTTP_REDIRECT,
+            relay_state=query.get("RelayState"),
+            sigalg=query["SigAlg"],
+            signature=query["Signature"],
+        ).message
+
+    def answer(
+        self,
+        location: str,
+        name_id: str,
+        attributes: dict[str, str],
+        *,
+        tamper: Callable[[etree._Element, IdentityProvider], etree._Element | None] | None = None,
+        audience: str = "",
+    ) -> tuple[str, dict[str, str]]:
+        """The person's part at the provider: read the request, sign them in as ``name_id``
+        with ``attributes`` (SAML attribute names to one value). Returns where the browser
+        posts the answer (the portal's ACS) and the form's fields."""
+        request = self.read_request(location)
+        response = self.server.create_authn_response(
+            {name: [value] for name, value in attributes.items()},
+            in_response_to=request.id,
+            destination=request.assertion_consumer_service_url,
+            sp_entity_id=audience or request.issuer.text,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=name_id),
+            authn={
+                "class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+            },
+            sign_assertion=True,
+            sign_response=False,
+            sign_alg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+            digest_alg="http://www.w3.org/2001/04/xmlenc#sha256",
+        )
+        xml = str(response).encode()
+        if tamper is not None:
+            document = etree.fromstring(xml)
+            xml = etree.tostring(tamper(document, self) or document)
+        query = {
+            key: values[0]
+            for key, values in parse_qs(urlsplit(location).query, keep_blank_values=True).items()
+        }
+        fields = {"SAMLResponse": base64.b64encode(xml).decode()}
+        if "RelayState" in query:
+            fields["RelayState"] = query["RelayState"]
+        return request.assertion_consumer_service_url, fields
+
+    def resign(self, document: etree._Element) -> etree._Element:
+        """Sign the (changed) assertion again with the provider's own key."""
+        assertion = document.find("saml:Assertion", NS)
+        signed = self.server.sec.sign_statement(
+            etree.tostring(document).decode(), ASSERTION, node_id=assertion.get("ID")
+        )
+        return etree.fromstring(signed.encode())
