@@ -26,7 +26,6 @@ from strategy.services import steering_group_decision_record
 from strategy.services.tree import check_period
 from strategy.workflow import TRANSITIONS
 
-
 #: The words of strategy.urls that a strategy's slug would shadow.
 RESERVED_SLUGS = {"ny"}
 
