@@ -221,7 +221,7 @@ class NewStrategyForm(forms.Form):
     def __init__(self, *args, sources: list[Strategy], **kwargs):
         super().__init__(*args, **kwargs)
         self.sources = {s.pk: s for s in sources}
-        self.fields["source"].choices = [(s.pk, s.title) for s in sources]
+        self.fields["source"].choices = [(s.pk, s.title) for s in sources]  # type: ignore[attr-defined]
 
     def to_input(self) -> tuple[Strategy, bool, NewStrategy]:
         data = self.cleaned_data
@@ -229,15 +229,15 @@ class NewStrategyForm(forms.Form):
         return self.sources[data["source"]], data["start"] == self.COPY, new
 
 
-def node_form_class(node: TreeNode) -> type[forms.ModelForm]:
+def node_form_class(node: TreeNode) -> type["_NodeForm"]:
     """The form of one kind of row in the editor: its fields, and the version it was opened
     at (only an edit sends one)."""
-    widgets = {
+    widgets: dict[str, type[forms.Widget] | forms.Widget] = {
         name: forms.Textarea(attrs={"rows": 3})
         for name in node.fields
         if isinstance(node.model._meta.get_field(name), models.TextField)
     }
-    return forms.modelform_factory(
+    return forms.modelform_factory(  # type: ignore[return-value]
         node.model,
         form=_NodeForm,
         fields=node.fields,
@@ -255,7 +255,7 @@ class _NodeForm(forms.ModelForm):
             # renders; a posted choice is checked against the strategy's.
             field = self.fields["focus_area"]
             field.queryset = FocusArea.objects.filter(pk__in=[a.pk for a in focus_areas])  # type: ignore[attr-defined]
-            field.choices = [("", "---------"), *((a.pk, a.title) for a in focus_areas)]
+            field.choices = [("", "---------"), *((a.pk, a.title) for a in focus_areas)]  # type: ignore[attr-defined]
         if self.instance.pk:
             self.initial["version"] = self.instance.version
 

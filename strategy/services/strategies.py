@@ -159,8 +159,8 @@ def _copy_tree(source: Strategy, strategy: Strategy, user: User) -> None:
         setattr(strategy, name, getattr(source, name))
     strategy._history_user = user
     strategy.save()
-    for goal in OverallGoal.objects.filter(strategy=source):
-        _copy(goal, user, strategy=strategy)
+    for overall in OverallGoal.objects.filter(strategy=source):
+        _copy(overall, user, strategy=strategy)
     for perspective in Perspective.objects.filter(strategy=source):
         _copy(perspective, user, strategy=strategy)
     focus_areas: dict[int, FocusArea] = {}
@@ -174,7 +174,7 @@ def _copy_tree(source: Strategy, strategy: Strategy, user: User) -> None:
     effect_goals: dict[int, EffectGoal] = {}
     for goal in EffectGoal.objects.filter(strategy=source):
         effect_goals[goal.pk] = _copy(
-            goal, user, strategy=strategy, focus_area=focus_areas.get(goal.focus_area_id)
+            goal, user, strategy=strategy, focus_area=focus_areas.get(goal.focus_area_id or 0)
         )
     # Without their targets and Kolada's state: the new period sets its own.
     for indicator in Indicator.objects.filter(strategy=source):
@@ -182,16 +182,17 @@ def _copy_tree(source: Strategy, strategy: Strategy, user: User) -> None:
             indicator,
             user,
             strategy=strategy,
-            focus_area=focus_areas.get(indicator.focus_area_id),
-            effect_goal=effect_goals.get(indicator.effect_goal_id),
+            focus_area=focus_areas.get(indicator.focus_area_id or 0),
+            effect_goal=effect_goals.get(indicator.effect_goal_id or 0),
             kolada_fetched_at=None,
             kolada_error="",
         )
     # A collaboration group belongs to one area: the new strategy's areas get theirs
     # when it is decided.
-    for area in CollaborationArea.objects.filter(strategy=source).prefetch_related("questions"):
-        copied_area = _copy(area, user, strategy=strategy, group=None)
-        for question in area.questions.all():
+    collaboration = CollaborationArea.objects.filter(strategy=source)
+    for collaboration_area in collaboration.prefetch_related("questions"):
+        copied_area = _copy(collaboration_area, user, strategy=strategy, group=None)
+        for question in collaboration_area.questions.all():
             _copy(question, user, area=copied_area)
 
 

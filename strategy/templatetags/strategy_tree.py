@@ -18,7 +18,7 @@ def tree_fields(row, kind: str) -> list[tuple[str, object]]:
         value = getattr(row, name)
         if value in ("", None, False):
             continue
-        label = node.model._meta.get_field(name).verbose_name
+        label = node.model._meta.get_field(name).verbose_name  # type: ignore[union-attr]
         shown.append((str(label).capitalize(), _("Yes") if value is True else value))
     return shown
 

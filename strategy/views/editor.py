@@ -46,9 +46,11 @@ def _page(
         # The add forms, one under each focus area and direction: built here, from the
         # tree already read, so that the page reads nothing while it renders.
         for area in focus_areas:
-            area.add_form = _form(TREE_NODES["inriktningar"], focus_areas, f"ny-{area.pk}")
+            area.add_form = _form(  # type: ignore[attr-defined]
+                TREE_NODES["inriktningar"], focus_areas, f"ny-{area.pk}"
+            )
             for direction in area.directions.all():
-                direction.add_form = _form(
+                direction.add_form = _form(  # type: ignore[attr-defined]
                     TREE_NODES["taktiska-punkter"], focus_areas, f"ny-{direction.pk}"
                 )
         context["add_forms"] = {
