@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -28,7 +29,8 @@ class Strategy(models.Model, HistoryAttributes):
         DRAFT = "draft", _("Draft")
         CONSULTATION = "consultation", _("On consultation")
         REVISION = "revision", _("In revision")
-        DECIDED = "decided", _("Decided")
+        # A decided plan is "beslutat", a strategy "beslutad".
+        DECIDED = "decided", pgettext_lazy("strategy", "Decided")
         IN_FORCE = "in_force", _("In force")
         ENDED = "ended", _("Ended")
 

@@ -52,9 +52,7 @@ def test_a_taken_address_comes_back_with_its_message(client, programme):
     data = {"source": programme.strategy.pk, "start": "empty", "title": "X"}
     response = client.post("/strategier/ny/", {**data, "slug": programme.strategy.slug})
     assert response.status_code == 200
-    assert "Another strategy has that address" in response.content.decode() or (
-        "En annan strategi" in response.content.decode()
-    )
+    assert "En annan strategi har redan den adressen." in response.content.decode()
 
 
 @pytest.mark.parametrize(("role", "expected"), [("member", 403), ("outsider", 403)])
@@ -124,9 +122,8 @@ def test_a_direction_is_added_and_moved_without_javascript(client, programme, dr
     assert response.status_code == 302
     added = StrategicDirection.objects.get(focus_area=area, title="Ny inriktning")
     client.post(f"{_editor(draft)}inriktningar/{added.pk}/flytta/", {"direction": "up"})
-    assert list(area.directions.order_by("order").values_list("title", flat=True))[0] == (
-        "Ny inriktning"
-    )
+    first = area.directions.order_by("order").first()
+    assert first is not None and first.title == "Ny inriktning"
 
 
 def test_an_add_without_a_parent_or_a_move_without_a_direction_is_a_400(client, programme, draft):
@@ -160,7 +157,7 @@ def test_on_consultation_the_draft_is_public_and_marked(client, programme, draft
     client.post(f"/strategier/{draft.slug}/steg/consult/")
     client.logout()
     page = client.get(f"/strategier/{draft.slug}/").content.decode()
-    assert "Utkast på remiss" in page or "Draft on consultation" in page
+    assert "Utkast på remiss" in page
     assert draft.slug in client.get("/strategier/").content.decode()
     assert client.get(f"/api/v1/strategies/{draft.slug}/").status_code == 200
 
@@ -179,7 +176,7 @@ def test_the_steering_group_decides_on_the_strategys_page(client, programme, dra
 def test_an_ended_strategy_stays_readable_and_marked(client, programme):
     Strategy.objects.filter(pk=programme.strategy.pk).update(state=Strategy.State.ENDED)
     page = client.get(f"/strategier/{programme.strategy.slug}/").content.decode()
-    assert "Avslutad" in page or "Ended" in page
+    assert "Strategin är avslutad" in page
     assert client.get(f"/api/v1/strategies/{programme.strategy.slug}/").status_code == 200
 
 
