@@ -158,6 +158,8 @@ def test_on_consultation_the_draft_is_public_and_marked(client, programme, draft
     client.logout()
     page = client.get(f"/strategier/{draft.slug}/").content.decode()
     assert "Utkast på remiss" in page
+    area = FocusArea.objects.get(strategy=draft)
+    assert "Utkast på remiss" in client.get(area.get_absolute_url()).content.decode()
     assert draft.slug in client.get("/strategier/").content.decode()
     assert client.get(f"/api/v1/strategies/{draft.slug}/").status_code == 200
 

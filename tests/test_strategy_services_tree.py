@@ -109,11 +109,11 @@ def test_an_empty_strategy_has_the_owner_and_bodies_but_no_tree(programme):
 def test_a_new_strategy_needs_a_free_address_and_an_ordered_period(programme):
     kwargs = {"source": programme.strategy, **_as(programme.coordinator, programme.strategy)}
     taken = NewStrategy("X", programme.strategy.slug, 2027, 2030)
-    with pytest.raises(ValidationError, match="Another strategy has that address"):
+    with pytest.raises(ValidationError, match="En annan strategi har redan den adressen"):
         strategies.strategy_copy(new=taken, **kwargs)
-    with pytest.raises(ValidationError, match="The period must end in or after"):
+    with pytest.raises(ValidationError, match="Perioden måste sluta samma år"):
         strategies.strategy_copy(new=NewStrategy("X", "x", 2030, 2027), **kwargs)
-    with pytest.raises(ValidationError, match="taken by a page of the portal"):
+    with pytest.raises(ValidationError, match="Adressen används av en sida i portalen"):
         strategies.strategy_copy(new=NewStrategy("X", "ny", 2027, 2030), **kwargs)
     assert not Strategy.objects.filter(slug="x").exists()
 
@@ -156,7 +156,7 @@ def test_an_edit_without_a_version_is_refused(programme):
 
 def test_a_strategy_in_force_is_not_edited(programme):
     area = programme.focus_area
-    with pytest.raises(ValidationError, match="can only be changed as a draft or in revision"):
+    with pytest.raises(ValidationError, match="kan bara ändras som utkast eller under bearbetning"):
         tree.node_update(
             strategy=programme.strategy,
             node=FOCUS_AREAS,
@@ -200,7 +200,7 @@ def test_add_move_and_remove(programme):
 
 def test_a_direction_is_added_only_under_the_strategys_own_focus_area(programme):
     draft = _draft(programme)
-    with pytest.raises(ValidationError, match="not part of this strategy"):
+    with pytest.raises(ValidationError, match="hör inte till den här strategin"):
         tree.node_create(
             strategy=draft,
             node=DIRECTIONS,
@@ -214,7 +214,7 @@ def test_a_focus_area_with_effect_goals_is_not_removed(programme):
     draft = _draft(programme)
     area = FocusArea.objects.get(strategy=draft)
     EffectGoal.objects.create(strategy=draft, focus_area=area, title="Mål")
-    with pytest.raises(ValidationError, match="still refer to it"):
+    with pytest.raises(ValidationError, match="hänvisar fortfarande till den"):
         tree.node_remove(
             strategy=draft, node=FOCUS_AREAS, obj=area, **_as(programme.coordinator, draft)
         )
@@ -248,7 +248,7 @@ def test_the_workflow_from_draft_to_ended(programme):
 
 
 def test_a_step_from_the_wrong_state_is_refused(programme):
-    with pytest.raises(ValidationError, match="is no longer possible"):
+    with pytest.raises(ValidationError, match="går inte längre"):
         strategies.strategy_transition(
             strategy=programme.strategy,
             name="consult",
@@ -262,7 +262,7 @@ def test_a_decided_strategy_changes_through_a_revision(programme):
     assert (revision.revises, revision.state) == (source, Strategy.State.DRAFT)
     assert revision.slug == f"{source.slug}-revidering"
     assert _tree(revision) == _tree(source)
-    with pytest.raises(ValidationError, match="already being revised"):
+    with pytest.raises(ValidationError, match="Strategin revideras redan"):
         strategies.strategy_revise(strategy=source, **_as(programme.coordinator, source))
-    with pytest.raises(ValidationError, match="only a decided strategy is revised"):
+    with pytest.raises(ValidationError, match="bara en beslutad strategi revideras"):
         strategies.strategy_revise(strategy=revision, **_as(programme.coordinator, revision))
