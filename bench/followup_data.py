@@ -49,6 +49,7 @@ def sample_plan(activities: int, *, slug: str = "rapport-bench", year: int = 202
         owner=owner,
         period_start=2021,
         period_end=2026,
+        state=Strategy.State.IN_FORCE,
     )
     focus_areas = bulk_create_with_history(
         [

@@ -1,55 +1,103 @@
-"""Who may do what with a strategy's indicators: the one place the app checks access.
+"""Who may do what with a strategy: the one place the app checks access.
 
-The strategy's coordinators (the members of its coordinators body, who hold ``edit_plans``
-on the strategy, granted by actionplans.services.permissions.access_sync) create its
-indicators, set their yearly targets, and enter their values or link them to Kolada;
-so do administrators. The indicators of a public strategy are public (its pages show
-them), so others signed in are refused with a 403; a strategy that is not public is a 404
-to all but its coordinators.
+The strategy's coordinators write its tree in the portal (strategy.services.tree) while it is
+a draft or in revision, start a new strategy from it, revise it once it is decided, and move
+it through the workflow's states they own (strategy.workflow); its steering group (who hold
+``approve_plans``) takes the decision states.
+
+For the indicators: the strategy's coordinators (the members of its coordinators body,
+who hold ``edit_plans`` on the strategy, granted by
+actionplans.services.permissions.access_sync) create its indicators, set their yearly
+targets, and enter their values or link them to Kolada; so do administrators. The
+indicators of a public strategy are public (its pages show them), so others signed in are
+refused with a 403; a strategy that is not public is a 404 to all but its coordinators.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from portal.models import User
-from strategy.models import Indicator, Strategy, StrategyUserObjectPermission
+from portal.params import BadParameter
+from strategy.models import TREE_NODES, Indicator, Strategy, StrategyUserObjectPermission, TreeNode
 
 #: The permission of the strategy's coordinators (the name actionplans.access gives it).
 COORDINATE = "edit_plans"
+#: The permission of the strategy's steering group, which decides it as it approves plans.
+DECIDE = "approve_plans"
 
 
 @dataclass(frozen=True)
 class StrategyAccess:
-    """What one user may do with one strategy's indicators, worked out once per request."""
+    """What one user may do with one strategy, worked out once per request."""
 
     is_coordinator: bool = False
+    is_steering_group: bool = False
+    #: The strategy's state when the access was worked out (the services check it again
+    #: under a lock).
+    state: str = ""
+
+    def has(self, permission: str) -> bool:
+        """For the workflow's transitions, which name the permissions they take."""
+        return {COORDINATE: self.is_coordinator, DECIDE: self.is_steering_group}.get(
+            permission, False
+        )
 
     @property
     def can_manage_indicators(self) -> bool:
         """Create and change indicators, set their targets, enter values, link to Kolada."""
         return self.is_coordinator
 
+    @property
+    def can_open_editor(self) -> bool:
+        """See the editor's page: with forms in an editable state, read only otherwise."""
+        return self.is_coordinator
+
+    @property
+    def can_edit_tree(self) -> bool:
+        return self.is_coordinator and self.state in Strategy.EDITABLE_STATES
+
+    @property
+    def can_start_new(self) -> bool:
+        """Start a new strategy from this one (a copy of its tree, or empty with its owner
+        and governing bodies)."""
+        return self.is_coordinator
+
+    @property
+    def can_revise(self) -> bool:
+        """A decided strategy changes only through a revision: a new draft linked to it."""
+        return self.is_coordinator and self.state in Strategy.REVISABLE_STATES
+
+    @property
+    def is_insider(self) -> bool:
+        """Sees the strategy in every state: its coordinators and its steering group."""
+        return self.is_coordinator or self.is_steering_group
+
 
 def strategy_access(user: User | AnonymousUser, strategy: Strategy) -> StrategyAccess:
     """One indexed query (none for anonymous users and administrators)."""
     if not user.is_authenticated or not user.is_active:
-        return StrategyAccess()
+        return StrategyAccess(state=strategy.state)
     if user.is_superuser:
-        return StrategyAccess(is_coordinator=True)
+        return StrategyAccess(is_coordinator=True, is_steering_group=True, state=strategy.state)
+    held = set(
+        StrategyUserObjectPermission.objects.filter(
+            user=user, content_object_id=strategy.pk, permission__codename__in=(COORDINATE, DECIDE)
+        ).values_list("permission__codename", flat=True)
+    )
     return StrategyAccess(
-        is_coordinator=StrategyUserObjectPermission.objects.filter(
-            user=user, content_object_id=strategy.pk, permission__codename=COORDINATE
-        ).exists()
+        is_coordinator=COORDINATE in held, is_steering_group=DECIDE in held, state=strategy.state
     )
 
 
 def _refuse_unless_coordinator(strategy: Strategy, access: StrategyAccess) -> None:
     if access.can_manage_indicators:
         return
-    if not strategy.is_public:
+    if not strategy.is_shown_publicly:
         raise Http404
     raise PermissionDenied("Only the strategy's coordinators manage its indicators.")
 
@@ -82,3 +130,70 @@ def get_indicator_for_user(
     access = strategy_access(user, indicator.strategy)
     _refuse_unless_coordinator(indicator.strategy, access)
     return indicator, access
+
+
+def _get_strategy(slug: str) -> Strategy:
+    try:
+        return Strategy.objects.select_related("owner", "based_on", "revises").get(slug=slug)
+    except Strategy.DoesNotExist:
+        raise Http404 from None
+
+
+def get_strategy_for_editor(
+    user: User | AnonymousUser, slug: str
+) -> tuple[Strategy, StrategyAccess]:
+    """The strategy, for one of its coordinators: a 404 to others unless its public pages
+    show it (then a 403), so that a draft's existence is not given away."""
+    strategy = _get_strategy(slug)
+    access = strategy_access(user, strategy)
+    if access.can_open_editor:
+        return strategy, access
+    if not strategy.is_shown_publicly:
+        raise Http404
+    raise PermissionDenied("Only the strategy's coordinators edit it.")
+
+
+def get_strategy_for_workflow(
+    user: User | AnonymousUser, slug: str
+) -> tuple[Strategy, StrategyAccess]:
+    """The strategy, for its coordinators and its steering group (the workflow's states are
+    theirs); a 404 or 403 to others as for the editor."""
+    strategy = _get_strategy(slug)
+    access = strategy_access(user, strategy)
+    if access.is_insider:
+        return strategy, access
+    if not strategy.is_shown_publicly:
+        raise Http404
+    raise PermissionDenied("Only the strategy's coordinators and steering group move it.")
+
+
+def get_tree_row_for_editor(
+    user: User | AnonymousUser, slug: str, kind: str, row_id: int
+) -> tuple[Strategy, StrategyAccess, TreeNode, models.Model]:
+    """A row of the strategy's tree (a focus area, a tactical point, ...), for one of its
+    coordinators: a 404 for an unknown kind or a row of another strategy."""
+    strategy, access = get_strategy_for_editor(user, slug)
+    node = TREE_NODES.get(kind)
+    if node is None:
+        raise Http404
+    try:
+        row = node.model.objects.get(pk=row_id, **{node.strategy_path: strategy})  # type: ignore[attr-defined]
+    except node.model.DoesNotExist:  # type: ignore[attr-defined]
+        raise Http404 from None
+    return strategy, access, node, row
+
+
+def tree_parent(strategy: Strategy, node: TreeNode, parent_id: int | None) -> models.Model:
+    """What a new row goes under: the strategy, or the focus area or direction of the
+    strategy's that the form names (a BadParameter if it names none of them)."""
+    if node.parent == "strategy":
+        return strategy
+    path = node.strategy_path.split("__", 1)[1]
+    parent = (
+        node.parent_model.objects.filter(pk=parent_id, **{path: strategy}).first()  # type: ignore[attr-defined]
+        if parent_id
+        else None
+    )
+    if parent is None:
+        raise BadParameter(_("The form did not say what to add to: open the editor again."))
+    return parent

@@ -36,8 +36,17 @@ class FocusAreaInline(OrderedInline):
 
 @admin.register(Strategy)
 class StrategyAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "kind", "owner", "period_start", "period_end", "parent", "is_public"]
-    list_filter = ["kind", "is_public", "owner"]
+    list_display = [
+        "title",
+        "kind",
+        "owner",
+        "period_start",
+        "period_end",
+        "parent",
+        "state",
+        "is_public",
+    ]
+    list_filter = ["kind", "state", "is_public", "owner"]
     search_fields = ["title", "summary", "vision"]
     list_select_related = ["owner", "parent"]
     prepopulated_fields = {"slug": ["title"]}

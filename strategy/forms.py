@@ -1,16 +1,20 @@
-"""The forms of a strategy's indicators: the indicator itself, its yearly targets and its
-link to a Kolada KPI. The services validate across fields and save."""
+"""The forms of a strategy's indicators (the indicator itself, its yearly targets and its
+link to a Kolada KPI) and of its editor. The services validate across fields and save."""
 
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal import limits
-from strategy.models import Indicator
+from portal.forms import VersionField
+from strategy.models import FocusArea, Indicator, Strategy, TreeNode
 from strategy.selectors import IndicatorChoices
 from strategy.services import FIRST_YEAR, LAST_YEAR, IndicatorInput
+from strategy.services.strategies import NewStrategy
+from strategy.services.tree import StrategyFields
 
 
 def _value_field(label: Any, initial: Decimal | None = None) -> forms.DecimalField:
@@ -139,3 +143,121 @@ class KoladaLinkForm(forms.Form):
             "Leave empty to enter the values yourself."
         ),
     )
+
+
+# --- The strategy editor ---------------------------------------------------------------------
+
+
+def _year_field(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False
+    )
+
+
+class StrategyFieldsForm(forms.Form):
+    """The strategy's own fields in the editor, with the version it was opened at."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    period_start = _year_field(_("From year"))
+    period_end = _year_field(_("To year"))
+    vision = forms.CharField(
+        label=_("Vision"),
+        max_length=limits.TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=limits.TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    version = VersionField()
+
+    @staticmethod
+    def initial_for(strategy: Strategy) -> dict[str, Any]:
+        names = ("title", "period_start", "period_end", "vision", "summary", "version")
+        return {name: getattr(strategy, name) for name in names}
+
+    def to_input(self, strategy: Strategy) -> StrategyFields:
+        data = self.cleaned_data
+        return StrategyFields(
+            title=data["title"],
+            vision=data["vision"],
+            summary=data["summary"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            # Not in the editor yet: kept as they are.
+            preparation_process=strategy.preparation_process,
+            follow_up=strategy.follow_up,
+        )
+
+
+class NewStrategyForm(forms.Form):
+    """A new strategy, started from one the user coordinates: a copy of its tree or empty
+    (with its owner and governing bodies)."""
+
+    COPY, EMPTY = "copy", "empty"
+
+    source = forms.TypedChoiceField(label=_("Start from"), coerce=int)
+    start = forms.ChoiceField(
+        label=_("Content"),
+        choices=[
+            (COPY, _("A copy of its whole tree, to change")),
+            (EMPTY, _("Empty: only its owner and governing bodies")),
+        ],
+        initial=COPY,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=200,
+        help_text=_("The last part of the strategy's web address, such as orebro-lan-2027-2030."),
+    )
+    period_start = _year_field(_("From year"))
+    period_end = _year_field(_("To year"))
+
+    def __init__(self, *args, sources: list[Strategy], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources = {s.pk: s for s in sources}
+        self.fields["source"].choices = [(s.pk, s.title) for s in sources]  # type: ignore[attr-defined]
+
+    def to_input(self) -> tuple[Strategy, bool, NewStrategy]:
+        data = self.cleaned_data
+        new = NewStrategy(data["title"], data["slug"], data["period_start"], data["period_end"])
+        return self.sources[data["source"]], data["start"] == self.COPY, new
+
+
+def node_form_class(node: TreeNode) -> type["_NodeForm"]:
+    """The form of one kind of row in the editor: its fields, and the version it was opened
+    at (only an edit sends one)."""
+    widgets: dict[str, type[forms.Widget] | forms.Widget] = {
+        name: forms.Textarea(attrs={"rows": 3})
+        for name in node.fields
+        if isinstance(node.model._meta.get_field(name), models.TextField)
+    }
+    return forms.modelform_factory(  # type: ignore[return-value]
+        node.model,
+        form=_NodeForm,
+        fields=node.fields,
+        widgets=widgets,
+    )
+
+
+class _NodeForm(forms.ModelForm):
+    version = VersionField()
+
+    def __init__(self, *args, focus_areas: list[FocusArea], **kwargs):
+        super().__init__(*args, **kwargs)
+        if "focus_area" in self.fields:
+            # The choices from the tree the page has read already: none read while the page
+            # renders; a posted choice is checked against the strategy's.
+            field = self.fields["focus_area"]
+            field.queryset = FocusArea.objects.filter(pk__in=[a.pk for a in focus_areas])  # type: ignore[attr-defined]
+            field.choices = [("", "---------"), *((a.pk, a.title) for a in focus_areas)]  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}  # type: ignore[union-attr]

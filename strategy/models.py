@@ -1,10 +1,14 @@
 """The strategy tree: strategy → focus areas → strategic directions → tactical points,
 with the goals, perspectives, effect goals, indicators and collaboration areas around it."""
 
+from dataclasses import dataclass
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +20,26 @@ class Strategy(models.Model, HistoryAttributes):
     class Kind(models.TextChoices):
         STRATEGY = "strategy", _("Strategy")
         PROGRAMME = "programme", _("Programme")
+
+    class State(models.TextChoices):
+        """The strategy's workflow (strategy.workflow): written, sent on consultation
+        (remiss), revised from the answers, decided by the steering group, in force for its
+        period, then ended."""
+
+        DRAFT = "draft", _("Draft")
+        CONSULTATION = "consultation", _("On consultation")
+        REVISION = "revision", _("In revision")
+        # A decided plan is "beslutat", a strategy "beslutad".
+        DECIDED = "decided", pgettext_lazy("strategy", "Decided")
+        IN_FORCE = "in_force", _("In force")
+        ENDED = "ended", _("Ended")
+
+    #: States in which the tree can be edited (strategy.services.tree).
+    EDITABLE_STATES = (State.DRAFT, State.REVISION)
+    #: States shown on the public pages (a strategy on consultation marked as a draft).
+    PUBLIC_STATES = (State.CONSULTATION, State.DECIDED, State.IN_FORCE, State.ENDED)
+    #: States that change only through a revision: a new draft linked to the strategy.
+    REVISABLE_STATES = (State.DECIDED, State.IN_FORCE)
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -41,6 +65,30 @@ class Strategy(models.Model, HistoryAttributes):
     )
     follow_up = models.TextField(_("follow-up"), max_length=limits.TEXT, blank=True)
     is_public = models.BooleanField(_("public"), default=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    #: Raised by every save through the services; an edit made from an older version is
+    #: refused instead of overwriting the newer one (as an activity's).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        null=True,
+        blank=True,
+        help_text=_("The strategy whose tree this one started as a copy of."),
+    )
+    #: A revision of a decided strategy: the draft that replaces it once it is decided.
+    revises = models.ForeignKey(
+        "self",
+        verbose_name=_("revises"),
+        on_delete=models.SET_NULL,
+        related_name="revisions",
+        null=True,
+        blank=True,
+    )
     governing_bodies = models.ManyToManyField(
         Body,
         verbose_name=_("governing bodies"),
@@ -91,6 +139,29 @@ class Strategy(models.Model, HistoryAttributes):
             return f"{self.period_start}–{self.period_end}"
         return str(self.period_start or self.period_end or "")
 
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+    @property
+    def is_shown_publicly(self) -> bool:
+        return self.is_public and self.state in self.PUBLIC_STATES
+
+    @property
+    def is_public_draft(self) -> bool:
+        """On consultation: public, marked as a draft."""
+        return self.state == self.State.CONSULTATION
+
+    @property
+    def is_ended(self) -> bool:
+        return self.state == self.State.ENDED
+
+
+def public_strategy_q(prefix: str = "") -> models.Q:
+    """The strategies the public pages show, as a filter (``prefix`` such as
+    ``"strategy__"`` for a related model)."""
+    return models.Q(**{f"{prefix}is_public": True, f"{prefix}state__in": Strategy.PUBLIC_STATES})
+
 
 class OverallGoal(models.Model, HistoryAttributes):
     """An overall goal of the regional development strategy (RUS) that a strategy serves."""
@@ -99,6 +170,7 @@ class OverallGoal(models.Model, HistoryAttributes):
         Strategy, on_delete=models.CASCADE, related_name="overall_goals", verbose_name=_("strategy")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
@@ -122,6 +194,7 @@ class Perspective(models.Model, HistoryAttributes):
         Strategy, on_delete=models.CASCADE, related_name="perspectives", verbose_name=_("strategy")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
@@ -143,6 +216,7 @@ class FocusArea(models.Model, HistoryAttributes):
         Strategy, on_delete=models.CASCADE, related_name="focus_areas", verbose_name=_("strategy")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200)
     goal = models.TextField(_("goal"), max_length=limits.TEXT, blank=True)
@@ -169,6 +243,7 @@ class StrategicDirection(models.Model, HistoryAttributes):
         FocusArea, on_delete=models.CASCADE, related_name="directions", verbose_name=_("focus area")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
@@ -193,6 +268,7 @@ class TacticalPoint(models.Model, HistoryAttributes):
         verbose_name=_("strategic direction"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
     text = models.TextField(_("text"), max_length=limits.TEXT)
     history = HistoricalRecords()
 
@@ -220,6 +296,7 @@ class EffectGoal(models.Model, HistoryAttributes):
         blank=True,
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
     title = models.TextField(_("title"), max_length=limits.TITLE)
     description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
     history = HistoricalRecords()
@@ -326,6 +403,7 @@ class CollaborationArea(models.Model, HistoryAttributes):
         verbose_name=_("strategy"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
     description = models.TextField(_("description"), max_length=limits.TEXT, blank=True)
@@ -379,6 +457,84 @@ class CollaborationQuestion(models.Model, HistoryAttributes):
 
     def __str__(self) -> str:
         return self.text
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """A kind of row the strategy editor adds, edits, moves and removes (strategy.services.
+    tree): its model, the fields a coordinator writes, and the field that holds its parent."""
+
+    #: The word in the editor's URLs.
+    kind: str
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    #: The foreign key to the row it sits under: "strategy", "focus_area" or "direction".
+    parent: str
+    label: Promise
+    #: From the row to its strategy, for a filter.
+    strategy_path: str = "strategy"
+    #: Made from the title on creation (unique within the strategy).
+    slug_from: str = ""
+
+    @property
+    def parent_model(self) -> type[models.Model]:
+        return self.model._meta.get_field(self.parent).related_model  # type: ignore[return-value]
+
+
+TREE_NODES: dict[str, TreeNode] = {
+    node.kind: node
+    for node in (
+        TreeNode(
+            "overgripande-mal", OverallGoal, ("title", "description"), "strategy", _("overall goal")
+        ),
+        TreeNode(
+            "perspektiv",
+            Perspective,
+            ("title", "description"),
+            "strategy",
+            _("cross-cutting perspective"),
+        ),
+        TreeNode(
+            "fokusomraden",
+            FocusArea,
+            ("title", "goal", "description"),
+            "strategy",
+            _("focus area"),
+            slug_from="title",
+        ),
+        TreeNode(
+            "inriktningar",
+            StrategicDirection,
+            ("title", "description"),
+            "focus_area",
+            _("strategic direction"),
+            strategy_path="focus_area__strategy",
+        ),
+        TreeNode(
+            "taktiska-punkter",
+            TacticalPoint,
+            ("text",),
+            "direction",
+            _("tactical point"),
+            strategy_path="direction__focus_area__strategy",
+        ),
+        TreeNode(
+            "effektmal",
+            EffectGoal,
+            ("title", "description", "focus_area"),
+            "strategy",
+            _("effect goal"),
+        ),
+        TreeNode(
+            "samverkansomraden",
+            CollaborationArea,
+            ("name", "description", "is_overall"),
+            "strategy",
+            _("collaboration area"),
+            slug_from="name",
+        ),
+    )
+}
 
 
 # django-guardian with direct foreign keys: a permission row points at its object through a

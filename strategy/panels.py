@@ -1,6 +1,6 @@
 """What the strategy app adds to portal's pages (portal.panels): the start page's list of
-strategies, the menu and home-page links to them, and to the indicators of those a person
-coordinates."""
+strategies, the menu and home-page links to them, and to the indicators and the editor of
+those a person coordinates."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
@@ -40,8 +40,25 @@ def indicator_links(user: User) -> list[Link]:
     ]
 
 
+def editor_links(user: User) -> list[Link]:
+    """The strategy editor of each draft the user coordinates, and a new strategy's page."""
+    coordinated = coordinated_strategies(user)
+    links = [
+        Link(
+            _("Strategy editor: %(strategy)s") % {"strategy": strategy.title},
+            reverse("strategy:editor", args=[strategy.slug]),
+        )
+        for strategy in coordinated
+        if strategy.is_editable
+    ]
+    if coordinated:
+        links.append(Link(_("A new strategy"), reverse("strategy:new")))
+    return links
+
+
 def register() -> None:
     register_menu_item(MenuItem(gettext_lazy("Strategies"), "strategy:list", "strategy", 10))
     register_start_panel(start_strategies, order=10, models=[Strategy, Organisation])
     register_links("go_to", go_to_links, order=10)
     register_links("go_to", indicator_links, order=15)
+    register_links("go_to", editor_links, order=16)

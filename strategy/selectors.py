@@ -1,4 +1,5 @@
-"""Reads of the strategy tree. Public pages only ever see strategies marked public."""
+"""Reads of the strategy tree. Public pages only ever see strategies marked public in a
+public state of their workflow (``Strategy.PUBLIC_STATES``: never a draft)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from portal.history import newest_by, oldest_by
 from portal.models import Body, Organisation, User
 from portal.page_cache import history_version
-from strategy.access import COORDINATE
+from strategy.access import COORDINATE, DECIDE
 from strategy.models import (
     CollaborationArea,
     CollaborationQuestion,
@@ -24,12 +25,13 @@ from strategy.models import (
     Strategy,
     StrategyUserObjectPermission,
     TacticalPoint,
+    public_strategy_q,
 )
 
 
 def public_strategies() -> QuerySet[Strategy]:
     return (
-        Strategy.objects.filter(is_public=True)
+        Strategy.objects.filter(public_strategy_q())
         .select_related("owner", "parent")
         .annotate(focus_area_count=Count("focus_areas", distinct=True))
         .order_by("parent_id", "-period_end", "title")
@@ -77,15 +79,15 @@ def _effect_goals() -> Prefetch:
 
 
 def readable_strategies(user: User | AnonymousUser) -> QuerySet[Strategy]:
-    """The public strategies, and for their coordinators (strategy.access) those that are
-    not public yet."""
-    public = Q(is_public=True)
+    """The public strategies, and for their coordinators and steering group (strategy.
+    access: its insiders) those that are not public, or not yet."""
+    public = public_strategy_q()
     if not user.is_authenticated or not user.is_active:
         return Strategy.objects.filter(public)
     if user.is_superuser:
         return Strategy.objects.all()
     coordinated = StrategyUserObjectPermission.objects.filter(
-        user=user, permission__codename=COORDINATE
+        user=user, permission__codename__in=(COORDINATE, DECIDE)
     ).values("content_object_id")
     return Strategy.objects.filter(public | Q(pk__in=coordinated))
 
@@ -94,7 +96,7 @@ def strategy_tree(*, slug: str, strategies: QuerySet[Strategy] | None = None) ->
     """A strategy (of the public ones, unless ``strategies`` says which) with its whole tree
     loaded in a fixed number of queries."""
     if strategies is None:
-        strategies = Strategy.objects.filter(is_public=True)
+        strategies = Strategy.objects.filter(public_strategy_q())
     return get_object_or_404(
         strategies.select_related("owner", "parent").prefetch_related(
             "overall_goals",
@@ -113,7 +115,7 @@ def strategy_tree(*, slug: str, strategies: QuerySet[Strategy] | None = None) ->
             ),
             Prefetch(
                 "programmes",
-                queryset=Strategy.objects.filter(is_public=True).select_related("owner"),
+                queryset=Strategy.objects.filter(public_strategy_q()).select_related("owner"),
             ),
             "collaboration_areas",
         ),
@@ -123,7 +125,7 @@ def strategy_tree(*, slug: str, strategies: QuerySet[Strategy] | None = None) ->
 
 def focus_area_page(*, strategy_slug: str, slug: str) -> FocusArea:
     return get_object_or_404(
-        FocusArea.objects.filter(strategy__is_public=True)
+        FocusArea.objects.filter(public_strategy_q("strategy__"))
         .select_related("strategy", "strategy__owner")
         .prefetch_related(_directions_with_points(), _effect_goals(), "indicators__targets"),
         strategy__slug=strategy_slug,
@@ -133,7 +135,8 @@ def focus_area_page(*, strategy_slug: str, slug: str) -> FocusArea:
 
 def collaboration_areas_page(*, strategy_slug: str) -> tuple[Strategy, QuerySet[CollaborationArea]]:
     strategy = get_object_or_404(
-        Strategy.objects.filter(is_public=True).select_related("owner"), slug=strategy_slug
+        Strategy.objects.filter(public_strategy_q()).select_related("owner"),
+        slug=strategy_slug,
     )
     areas = (
         CollaborationArea.objects.filter(strategy=strategy)
@@ -141,6 +144,38 @@ def collaboration_areas_page(*, strategy_slug: str) -> tuple[Strategy, QuerySet[
         .prefetch_related("questions")
     )
     return strategy, areas
+
+
+# --- The editor (for the strategy's coordinators) ---------------------------------------------
+
+
+def editor_tree(strategy: Strategy) -> Strategy:
+    """The strategy with every row the editor shows, in a fixed number of queries however
+    big the tree."""
+    return (
+        Strategy.objects.select_related("owner", "based_on", "revises")
+        .prefetch_related(
+            "overall_goals",
+            "perspectives",
+            Prefetch(
+                "focus_areas",
+                queryset=FocusArea.objects.prefetch_related(_directions_with_points()),
+            ),
+            Prefetch("effect_goals", queryset=EffectGoal.objects.select_related("focus_area")),
+            "collaboration_areas",
+        )
+        .get(pk=strategy.pk)
+    )
+
+
+def strategy_revisions(strategy: Strategy) -> list[Strategy]:
+    """The drafts that revise the strategy, newest first."""
+    return list(Strategy.objects.filter(revises=strategy).order_by("-pk"))
+
+
+def strategy_sources(user: User) -> list[Strategy]:
+    """What a new strategy can start from: those the user coordinates, the newest first."""
+    return sorted(coordinated_strategies(user), key=lambda s: (-(s.period_end or 0), s.title))
 
 
 # --- Indicators (for the strategy's coordinators) --------------------------------------------

@@ -1,11 +1,30 @@
 from django.urls import path
 
 from strategy import views
+from strategy.views import editor, workflow
 
 app_name = "strategy"
 urlpatterns = [
     path("", views.strategy_list, name="list"),
+    # Before the strategies' own pages, whose slugs "ny" would match.
+    path("ny/", workflow.strategy_new, name="new"),
     path("<slug:slug>/", views.strategy_detail, name="detail"),
+    path("<slug:slug>/steg/<slug:name>/", workflow.strategy_transition, name="transition"),
+    path("<slug:slug>/revidera/", workflow.strategy_revise, name="revise"),
+    path("<slug:slug>/redigera/", editor.strategy_editor, name="editor"),
+    path("<slug:slug>/redigera/uppgifter/", editor.strategy_fields_edit, name="fields_edit"),
+    path("<slug:slug>/redigera/<slug:kind>/ny/", editor.node_create, name="node_create"),
+    path("<slug:slug>/redigera/<slug:kind>/<int:row_id>/", editor.node_edit, name="node_edit"),
+    path(
+        "<slug:slug>/redigera/<slug:kind>/<int:row_id>/flytta/",
+        editor.node_move,
+        name="node_move",
+    ),
+    path(
+        "<slug:slug>/redigera/<slug:kind>/<int:row_id>/ta-bort/",
+        editor.node_remove,
+        name="node_remove",
+    ),
     path(
         "<slug:slug>/samverkansomraden/",
         views.collaboration_areas,

@@ -58,6 +58,7 @@ class StrategyFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.REGION)
     period_start = 2021
     period_end = 2026
+    state = Strategy.State.IN_FORCE
 
 
 class FocusAreaFactory(factory.django.DjangoModelFactory):

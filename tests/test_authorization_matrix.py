@@ -187,6 +187,41 @@ MATRIX = {
     "strategy:indicator_targets": [
         (f"/strategier/{COUNTY}/indikatorer/{{indicator}}/mal/", coordinators(200)),
     ],
+    # The strategy editor, for the strategy's coordinators. The county strategy is in force,
+    # so the editor is read only: a post is refused with a message and a redirect (302), and
+    # the matrix's post has no title. {focus_area} is one of the county strategy's.
+    "strategy:new": [("/strategier/ny/", coordinators(200))],
+    "strategy:editor": [(f"/strategier/{COUNTY}/redigera/", coordinators(200))],
+    "strategy:fields_edit": [(f"/strategier/{COUNTY}/redigera/uppgifter/", coordinators(200))],
+    "strategy:node_edit": [
+        (f"/strategier/{COUNTY}/redigera/fokusomraden/{{focus_area}}/", coordinators(200)),
+        # A kind of row the editor does not know.
+        (f"/strategier/{COUNTY}/redigera/finns-inte/{{focus_area}}/", coordinators(404)),
+    ],
+    "strategy:node_create": [
+        (f"/strategier/{COUNTY}/redigera/fokusomraden/ny/", coordinators(302), POST)
+    ],
+    "strategy:node_move": [
+        (
+            f"/strategier/{COUNTY}/redigera/fokusomraden/{{focus_area}}/flytta/",
+            coordinators(302),
+            POST,
+        )
+    ],
+    "strategy:node_remove": [
+        (
+            f"/strategier/{COUNTY}/redigera/fokusomraden/{{focus_area}}/ta-bort/",
+            coordinators(302),
+            POST,
+        )
+    ],
+    # A decided strategy changes through a revision: the coordinators start one.
+    "strategy:revise": [(f"/strategier/{COUNTY}/revidera/", coordinators(302), POST)],
+    # Ending the strategy is the steering group's step; its coordinators are refused it.
+    "strategy:transition": [
+        (f"/strategier/{COUNTY}/steg/end/", {**coordinators(403), "styrgrupp": 302}, POST),
+        (f"/strategier/{COUNTY}/steg/finns-inte/", {**coordinators(404), "styrgrupp": 404}, POST),
+    ],
     # The matrix's post has no year: the coordinator gets the form back with its error.
     "followup:indicator_values": [
         (f"/strategier/{COUNTY}/indikatorer/{{indicator}}/varden/", coordinators(200)),
@@ -525,6 +560,7 @@ def _objects() -> dict[str, int]:
         "membership": membership.pk,
         "token": token.pk,
         "indicator": indicator.pk,
+        "focus_area": draft.strategy.focus_areas.first().pk,
         "meeting": meeting.pk,
         "item": item.pk,
         "initiative": initiative.pk,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from actionplans.models import ActionPlan
 from portal.models import Membership
-from strategy.models import EffectGoal, TacticalPoint
+from strategy.models import EffectGoal, OverallGoal, Perspective, Strategy, TacticalPoint
 from tests.factories import (
     ActionPlanFactory,
     ActivityFactory,
@@ -125,6 +125,20 @@ def build_workspace(n: int):
         plan.events.create(kind="comment", comment=f"kommentar {i}")
     assert url
     return plan.get_edit_url(), _coordinator_of(plan.strategy)
+
+
+def build_strategy_editor(n: int):
+    """A draft's editor with every kind of row, n of each, and a form to add under each."""
+    strategy = StrategyFactory(slug="s", state=Strategy.State.DRAFT)
+    for i in range(n):
+        area = FocusAreaFactory(strategy=strategy, order=i)
+        direction = DirectionFactory(focus_area=area)
+        TacticalPoint.objects.create(direction=direction, text=f"punkt {i}")
+        EffectGoal.objects.create(strategy=strategy, focus_area=area, title=f"mål {i}")
+        OverallGoal.objects.create(strategy=strategy, title=f"övergripande mål {i}")
+        Perspective.objects.create(strategy=strategy, title=f"perspektiv {i}")
+        CollaborationAreaFactory(strategy=strategy)
+    return "/strategier/s/redigera/", _coordinator_of(strategy)
 
 
 def build_activity_history(n: int):
@@ -427,6 +441,7 @@ PAGES = {
     "home": (build_home, False),
     "workspace": (build_workspace, False),
     "activity-history": (build_activity_history, False),
+    "strategy-editor": (build_strategy_editor, False),
     "offer-matrix": (build_offer, False),
     "followup-round": (build_round, False),
     "followup-round-indicators": (build_round_indicators, False),

@@ -48,6 +48,8 @@ def _seed_strategy(seeder: Seeder, data: dict) -> Strategy:
             "summary": text(head.get("summary")),
             "preparation_process": text(head.get("preparation_process")),
             "follow_up": text(head.get("follow_up")),
+            # The demo's strategies are today's; the next one is written in the portal.
+            "state": Strategy.State.IN_FORCE,
         },
     )
     seeder.set_m2m(

@@ -132,6 +132,7 @@ class Command(BaseCommand):
             owner=region,
             period_start=2021,
             period_end=2026,
+            state=Strategy.State.IN_FORCE,
         )
         focus_areas = bulk_create_with_history(
             [

@@ -1,4 +1,5 @@
-"""The public pages of the strategy tree, and the coordinators' pages of its indicators."""
+"""The public pages of the strategy tree, and the coordinators' pages of its indicators;
+the editor and the workflow's steps are in ``editor`` and ``workflow``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,9 @@ from portal.forms import add_service_errors
 from portal.http import PortalRequest, SignedInRequest
 from portal.page_cache import public_page
 from strategy import selectors, services
-from strategy.access import get_indicator_for_user, get_strategy_for_indicators
+from strategy.access import get_indicator_for_user, get_strategy_for_indicators, strategy_access
 from strategy.forms import IndicatorForm, TargetsForm
+from strategy.workflow import available_transitions
 
 
 @require_GET
@@ -27,8 +29,18 @@ def strategy_list(request: PortalRequest) -> HttpResponse:
 @require_GET
 @public_page(selectors.public_pages_version)
 def strategy_detail(request: PortalRequest, slug: str) -> HttpResponse:
-    strategy = selectors.strategy_tree(slug=slug)
-    return render(request, "strategy/strategy_detail.html", {"strategy": strategy})
+    """Public in a public state (on consultation marked as a draft, ended marked as ended);
+    its coordinators and steering group see it in every state, with the workflow's steps."""
+    strategy = selectors.strategy_tree(
+        slug=slug, strategies=selectors.readable_strategies(request.user)
+    )
+    access = strategy_access(request.user, strategy)
+    context = {
+        "strategy": strategy,
+        "access": access,
+        "transitions": available_transitions(strategy, access),
+    }
+    return render(request, "strategy/strategy_detail.html", context)
 
 
 @require_GET
