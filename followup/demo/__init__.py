@@ -10,12 +10,15 @@ to the people working on it, and a later run changes nothing they did.
 """
 
 from collections.abc import Sequence
+from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils import timezone
+
 from actionplans.models import ActionPlan, Activity, BudgetLine, SubGoal
 from followup.access import round_access
-from followup.kolada import KoladaValue
+from followup.kolada import KoladaClient, KoladaValue
 from followup.models import ActivityReport, FollowUpRound, Report
 from followup.pdf.task import build_report
 from followup.services.indicators import indicator_value_set, kolada_fetch_indicator
@@ -52,12 +55,11 @@ def seed(seeder: Seeder) -> None:
 # --- Indicators ------------------------------------------------------------------------------
 
 
-class ExampleKolada:
-    """Answers a fetch with the demo's example figures: the seed must work without a network
-    and must not present made-up figures as Kolada's."""
+class ExampleKolada(KoladaClient):
+    """Answers a fetch with the demo's example figures, so that the seed needs no network;
+    it opens no HTTP client (the fetch asks it for ``kpi_values`` only)."""
 
-    def __init__(self, kpi: str, figures: dict[str, dict[int, float]]) -> None:
-        self.kpi = kpi
+    def __init__(self, figures: dict[str, dict[int, float]]) -> None:
         self.figures = figures
 
     def kpi_values(
@@ -104,9 +106,7 @@ def _seed_indicator(seeder: Seeder, row: dict, coordinator: User) -> None:
             indicator=indicator, kpi=row["kolada"], user=coordinator, access=access
         )
         indicator.refresh_from_db()
-        kolada_fetch_indicator(
-            indicator=indicator, client=ExampleKolada(row["kolada"], row["values"])
-        )
+        kolada_fetch_indicator(indicator=indicator, client=ExampleKolada(row["values"]))
     else:
         for year, value in row["values"].items():
             indicator_value_set(
@@ -144,7 +144,9 @@ def _seed_round(seeder: Seeder, data: dict) -> None:
     # A round is opened with a deadline to come; this one is a year that has been followed
     # up, and the flag is what the pages ask to say it is made up.
     FollowUpRound.objects.filter(pk=followup_round.pk).update(
-        deadline=head["deadline"], example=True
+        deadline=head["deadline"],
+        opened_at=timezone.make_aware(datetime.combine(head["opened"], time(9, 0))),
+        example=True,
     )
     seeder.created[str(FollowUpRound._meta.verbose_name_plural)] += 1
     seeder.created[str(ActivityReport._meta.verbose_name_plural)] += followup_round.reports.count()
