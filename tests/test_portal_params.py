@@ -7,7 +7,6 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from followup.models import SubGoalOutcome
 from portal.forms import MeetingForm
 from portal.models import AgendaItem, Decision, Meeting
 from portal.params import (
@@ -188,7 +187,7 @@ def test_a_performed_count_no_column_holds_is_a_form_error(browser, programme, p
     )
     assert response.status_code == 200
     assert response.context["form"].errors[f"outcome_{sub_goal.pk}"]
-    assert not SubGoalOutcome.objects.exists()
+    assert not report.outcomes.exists()
 
 
 def test_a_retry_while_another_version_is_built_says_so(browser, programme, programme_round):
