@@ -243,7 +243,10 @@ def _seed_pdf_report(
         access=round_access(coordinator, followup_round),
     )
     # Built in this process rather than queued: approval needs the finished file, and a
-    # fresh clone's first `make run` should show it at once (about a second; see the commit).
+    # fresh clone's first `make run` shows the approved report at once. It is built only
+    # with a new round, so a later run builds nothing. It costs the first run about 4 s of
+    # CPU (WeasyPrint's import and layout); queueing it instead would leave the demo with no
+    # approved report and no decision until a worker ran and someone approved it.
     build_report(report.pk)
     report.refresh_from_db()
     seeder.created[str(Report._meta.verbose_name_plural)] += 1
