@@ -244,7 +244,7 @@ def _seed_pdf_report(
     )
     # Built in this process rather than queued: approval needs the finished file, and a
     # fresh clone's first `make run` shows the approved report at once. It is built only
-    # with a new round, so a later run builds nothing. It costs the first run about 4 s of
+    # with a new round, so a later run builds nothing. It costs the first run about 3 s of
     # CPU (WeasyPrint's import and layout); queueing it instead would leave the demo with no
     # approved report and no decision until a worker ran and someone approved it.
     build_report(report.pk)
