@@ -358,6 +358,13 @@ class Indicator(models.Model, HistoryAttributes):
     #: not): kept up to date by the fetch, without history.
     kolada_fetched_at = models.DateTimeField(_("fetched from Kolada"), null=True, blank=True)
     kolada_error = models.CharField(_("Kolada error"), max_length=500, blank=True)
+    #: Made up by the demo (seed_demo): its targets and values are shown as example data
+    #: until a fetch from Kolada replaces them.
+    example = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("The demo's made-up targets and values: the pages say so."),
+    )
     history = HistoricalRecords(excluded_fields=["kolada_fetched_at", "kolada_error"])
 
     class Meta:

@@ -481,6 +481,8 @@ def _objects() -> dict[str, int]:
     from actionplans.models import ActionPlan, Activity
 
     draft = ActionPlan.objects.get(strategy__slug=COUNTY, year=2024)
+    # The demo's 2024 plan awaits the steering group; the matrix checks a draft's routes.
+    ActionPlan.objects.filter(pk=draft.pk).update(state=ActionPlan.State.DRAFT)
     published = ActionPlan.objects.get(strategy__slug=COUNTY, year=2023)
     project = draft.activities.get()
     infra = published.activities.filter(collaboration_area__name="Digital infrastruktur").first()
@@ -581,8 +583,9 @@ def _followup_objects(published, infra) -> dict[str, int]:
 
     from followup.models import ActivityReport, FollowUpRound, Report
 
+    # An open round of its own: the demo's 2023 round (the whole year) is closed.
     followup_round = FollowUpRound.objects.create(
-        plan=published, year=2023, deadline=timezone.localdate(), opened_by=None
+        plan=published, year=2023, term="autumn", deadline=timezone.localdate(), opened_by=None
     )
     reports = ActivityReport.objects.bulk_create(
         ActivityReport(round=followup_round, activity=activity)

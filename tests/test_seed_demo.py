@@ -1,8 +1,11 @@
 """The demo is checked against the seed documents themselves (../shared/seeds)."""
 
+import hashlib
 import io
 import re
+import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -152,9 +155,20 @@ def test_every_2023_activity_under_its_area(county):
         assert activity.focus_areas.exists(), activity.title
 
 
-def test_2024_draft_with_the_project_budget(county):
+def test_2024_plan_awaits_the_steering_group_with_the_project_budget(county):
+    from actionplans.access import plan_access
+    from actionplans.workflow import available_transitions
+
     plan = ActionPlan.objects.get(strategy=county, year=2024)
-    assert plan.state == ActionPlan.State.DRAFT
+    assert plan.state == ActionPlan.State.REVIEW
+    events = plan.events.order_by("pk")
+    assert [(e.kind, e.transition, e.actor.username) for e in events] == [
+        ("transition", "submit", "samordnare"),
+        ("comment", "", "strategigrupp"),
+    ]
+    steering = User.objects.get(username="styrgrupp")
+    steps = available_transitions(plan, plan_access(steering, plan))
+    assert "approve" in {step.name for step in steps}
     project = plan.activities.get(title="Regional digitaliseringsutveckling")
     assert project.kind == Activity.Kind.PROJECT
     assert project.sub_goals.count() == 5
@@ -261,16 +275,13 @@ def test_an_open_offer_with_some_answers(demo):
 
 
 def test_the_demo_years_report(published_plan):
-    """The follow-up report of the demo's Aktiviteter 2023 (moved here from
-    test_report_render: it is about the demo's content, its ten activities)."""
-    import subprocess
-
+    """The approved follow-up report of the demo's Aktiviteter 2023, as the seed stored it:
+    a real PDF of its ten activities."""
     from django.utils import translation
     from django.utils.formats import number_format
 
-    from bench.followup_data import sample_round
+    from followup.models import Report
     from followup.pdf.content import report_context
-    from followup.pdf.render import render_html, render_pdf
     from tests.pdf_helpers import normalise as pdf_normalise
     from tests.pdf_helpers import pdf_objects, pdf_text
 
@@ -280,14 +291,17 @@ def test_the_demo_years_report(published_plan):
                 number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)
             )
 
-    round = sample_round(published_plan)
-    context = report_context(round)
-
-    pdf = render_pdf(render_html(round, version=3))
+    report = Report.objects.get(round__plan=published_plan, review=Report.Review.APPROVED)
+    with translation.override("sv"):
+        context = report_context(report.round)
+    with report.file.open("rb") as handle:
+        data = handle.read()
+    pdf = SimpleNamespace(data=data, pages=report.pages)
+    assert hashlib.sha256(data).hexdigest() == report.sha256
 
     text = pdf_text(pdf.data)
     assert pdf.pages > 1
-    assert f"2 / {pdf.pages}" in text  # the footer's page numbers
+    assert re.search(rf"\b2 ?/ ?{pdf.pages}\b", text)  # the footer's page numbers
     assert published_plan.title in text and published_plan.strategy.title in text  # cover
     titles = list(
         published_plan.activities.filter(removed_at__isnull=True).values_list("title", flat=True)
@@ -321,6 +335,132 @@ def test_the_demo_years_report(published_plan):
     )
     assert f"Title: {published_plan.title}" in pdf_normalise(info.stdout.decode())
     assert "Tagged: yes" in pdf_normalise(info.stdout.decode())
+
+
+# --- The demo's whole year: the 2023 follow-up, its report and the indicators ----------------
+
+
+@pytest.fixture
+def demo_round(published_plan):
+    from followup.models import FollowUpRound
+
+    return FollowUpRound.objects.get(plan=published_plan, year=2023, term="")
+
+
+def test_the_2023_round_is_followed_up_and_closed(demo_round):
+    from followup.models import ActivityReport, BudgetOutcome, SubGoalOutcome
+
+    assert demo_round.state == demo_round.State.CLOSED and demo_round.example
+    reports = demo_round.reports.all()
+    assert reports.count() == 10
+    assert {r.state for r in reports} == {ActivityReport.State.SUBMITTED}
+    assert {r.traffic_light for r in reports} == {"green", "yellow", "red"}
+    for report in reports.exclude(traffic_light="green"):
+        assert report.traffic_light_comment, report.activity.title
+    # Each report by the one who fills it: the area's lead, the coordinator for the overall
+    # level, as the history says.
+    videos = reports.get(activity__title="Säkra digitala videomöten")
+    assert videos.submitted_by.username == "insatsledare-digital-infrastruktur"
+    assert videos.history.filter(history_user__username="insatsledare-digital-infrastruktur")
+    sdk = SubGoalOutcome.objects.get(
+        report__round=demo_round, sub_goal__title="Organisationer anslutna till SDK"
+    )
+    assert (sdk.sub_goal.planned_count, sdk.performed_count) == (5, 6)
+    over = BudgetOutcome.objects.get(report=videos, budget_line__kind="cost")
+    assert over.amount > over.budget_line.amount  # the red light's overrun
+
+
+def test_the_steering_group_approved_the_report_and_registered_it(demo_round):
+    from followup.models import Report
+    from portal.models import Decision
+
+    report = demo_round.pdf_reports.get()
+    assert (report.state, report.review) == (Report.State.DONE, Report.Review.APPROVED)
+    assert report.reviewed_by.username == "styrgrupp"
+    assert report.comments.filter(author__username="strategigrupp").exists()
+    assert not report.recipients.exists() and not report.mails.exists()  # nobody is mailed
+    decision = Decision.objects.get(subject_id=report.pk, body__slug="programstyrgruppen")
+    assert "Aktiviteter 2023" in decision.title
+    with report.file.open("rb") as handle:
+        data = handle.read()
+    assert data.startswith(b"%PDF") and len(data) == report.size
+    cover = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", "-", "-"],  # noqa: S607
+        input=data,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "Exempeldata" in cover
+
+
+def test_indicators_with_targets_and_example_values(county):
+    from followup.models import IndicatorValue
+    from strategy.models import Indicator
+
+    broadband = Indicator.objects.get(strategy=county, kolada_kpi="N07918")
+    assert broadband.example and broadband.focus_area.title == "Digital infrastruktur"
+    assert broadband.kolada_fetched_at is None  # nothing was fetched
+    assert broadband.targets.get(year=2025).value == 98
+    values = broadband.values.all()
+    assert {v.source for v in values} == {IndicatorValue.Source.KOLADA}
+    assert values.filter(scope="country", organisation=None, year=2023).exists()
+    assert values.filter(scope="strategy", organisation=None, year=2023).exists()
+    assert values.filter(organisation__name="Hällefors kommun", year=2023).exists()
+    entered = Indicator.objects.get(strategy=county, kolada_kpi="", example=True)
+    assert entered.values.get(year=2023).entered_by.username == "samordnare"
+    vastmanland = Indicator.objects.filter(strategy__owner__name="Region Västmanland")
+    assert vastmanland.count() == 2
+    for indicator in vastmanland:
+        assert indicator.example
+        assert sorted(indicator.targets.values_list("year", flat=True)) == [2024, 2025, 2026]
+
+
+def test_the_pages_say_the_year_is_example_data(client, demo_round):
+    from strategy.models import Indicator
+
+    report = demo_round.pdf_reports.get()
+    activity_report = demo_round.reports.first()
+    indicator = Indicator.objects.get(kolada_kpi="N07918")
+    for username, url in (
+        ("samordnare", demo_round.get_absolute_url()),
+        ("samordnare", activity_report.get_absolute_url()),
+        ("styrgrupp", report.get_absolute_url()),
+        ("samordnare", f"/strategier/{COUNTY}/indikatorer/{indicator.pk}/varden/"),
+    ):
+        client.force_login(User.objects.get(username=username))
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Exempeldata" in response.content.decode(), url
+
+
+def test_a_second_seed_keeps_what_people_changed(demo_round):
+    from decimal import Decimal
+
+    from followup.services.indicators import indicator_value_set
+    from strategy.access import strategy_access
+    from strategy.models import Indicator
+
+    coordinator = User.objects.get(username="samordnare")
+    sdk = Indicator.objects.get(title__startswith="Organisationer anslutna till SDK")
+    indicator_value_set(
+        indicator=sdk,
+        year=2023,
+        organisation=None,
+        value=Decimal(7),
+        comment="Rättat efter avstämning",
+        user=coordinator,
+        access=strategy_access(coordinator, sdk.strategy),
+    )
+    # The round is closed and approved: a coordinator corrects a report in the admin.
+    report = demo_round.reports.get(activity__title="Säkra digitala videomöten")
+    report.traffic_light_comment = "Ny tidplan beslutad."
+    report.save()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "nothing to change" in out.getvalue()
+    assert sdk.values.get(year=2023).value == 7
+    report.refresh_from_db()
+    assert report.traffic_light_comment == "Ny tidplan beslutad."
 
 
 # --- Moved here from other test files (h-tests): these check the demo's own content --------

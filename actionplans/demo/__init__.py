@@ -1,9 +1,11 @@
-"""Demo action plans from the seeds: *Aktiviteter 2023* (published) and a 2024 draft that
-holds the 2024–2026 project with its sub-goals and budget."""
+"""Demo action plans from the seeds: *Aktiviteter 2023* (published) and *Aktiviteter 2024*,
+which holds the 2024–2026 project with its sub-goals and budget and awaits the steering
+group's decision (submitted for review, with the strategy group's comment)."""
 
 from datetime import timedelta
 from pathlib import Path
 
+from actionplans.access import plan_access
 from actionplans.models import (
     ActionPlan,
     Activity,
@@ -15,6 +17,7 @@ from actionplans.models import (
     SubGoal,
 )
 from actionplans.services.permissions import access_sync
+from actionplans.services.plans import plan_comment, plan_transition
 from portal.dates import today
 from portal.models import Organisation, User
 from portal.seeding import Seeder, read_yaml, text
@@ -25,12 +28,37 @@ PLAN_FILES = ["orebro_2023.yaml", "orebro_2024.yaml"]
 
 
 def seed(seeder: Seeder) -> None:
+    new_plans = []
     for name in PLAN_FILES:
-        _seed_plan(seeder, read_yaml(DATA / name))
+        data = read_yaml(DATA / name)
+        plan = _seed_plan(seeder, data)
+        if plan is not None:
+            new_plans.append((plan, data.get("workflow") or []))
     _seed_offer(seeder, read_yaml(DATA / "orebro_offer.yaml")["offer"])
     # Who may edit, comment on and approve the plans follows from the bodies' members.
     for strategy in Strategy.objects.all():
         access_sync(strategy=strategy)
+    for plan, steps in new_plans:
+        _seed_workflow(plan, steps)
+
+
+def _seed_workflow(plan: ActionPlan, steps: list[dict]) -> None:
+    """A new demo plan's way through the workflow so far, taken by the demo's people
+    through the services (once the permissions are there), so that its state, history
+    and events are those the portal itself would have made."""
+    for step in steps:
+        user = User.objects.get(username=step["by"])
+        access = plan_access(user, plan)
+        if "step" in step:
+            plan_transition(
+                plan=plan,
+                name=step["step"],
+                user=user,
+                access=access,
+                comment=text(step.get("comment")),
+            )
+        else:
+            plan_comment(plan=plan, user=user, access=access, comment=text(step["comment"]))
 
 
 def _seed_plan(seeder: Seeder, data: dict) -> ActionPlan | None:

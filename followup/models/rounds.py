@@ -47,6 +47,12 @@ class FollowUpRound(models.Model, HistoryAttributes):
         blank=True,
     )
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    #: Made up by the demo (seed_demo): its reports and report are shown as example data.
+    example = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("The demo's made-up follow-up: its pages and its report say so."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -206,7 +206,10 @@ def _kolada_store(*, indicator: Indicator, kpi: str, wanted: dict[Key, Decimal])
             current._history_user = None
             current.delete()
             result.deleted += 1
-    Indicator.objects.filter(pk=locked.pk).update(kolada_fetched_at=timezone.now(), kolada_error="")
+    # Kolada's own figures replace the demo's examples (seed_demo), and the note goes with them.
+    Indicator.objects.filter(pk=locked.pk).update(
+        kolada_fetched_at=timezone.now(), kolada_error="", example=False
+    )
     return result
 
 

@@ -1,5 +1,9 @@
 """Demo strategies from the seeds: the county strategy, the region's programme and
-Region Västmanland's strategy, plus the county's collaboration areas."""
+Region Västmanland's strategy, plus the county's collaboration areas.
+
+The seeds name no indicators: the demo's example indicators are made by followup.demo,
+through the services, and are left alone here (a prune would delete them, and the
+coordinators' own ones with them)."""
 
 from pathlib import Path
 
@@ -12,8 +16,6 @@ from strategy.models import (
     CollaborationQuestion,
     EffectGoal,
     FocusArea,
-    Indicator,
-    IndicatorTarget,
     OverallGoal,
     Perspective,
     StrategicDirection,
@@ -104,27 +106,6 @@ def _seed_strategy(seeder: Seeder, data: dict) -> Strategy:
         )
     seeder.prune(strategy.effect_goals.all(), effect_goals)
 
-    indicators = []
-    for order, row in enumerate(data.get("indicators") or [], start=1):
-        indicator = seeder.upsert(
-            Indicator,
-            {"strategy": strategy, "title": row["title"]},
-            {
-                "order": order,
-                "unit": text(row.get("unit")),
-                "description": text(row.get("description")),
-                "focus_area": FocusArea.objects.get(strategy=area_owner, title=row["focus_area"])
-                if row.get("focus_area")
-                else None,
-            },
-        )
-        targets = [
-            seeder.upsert(IndicatorTarget, {"indicator": indicator, "year": year}, {"value": value})
-            for year, value in (row.get("targets") or {}).items()
-        ]
-        seeder.prune(indicator.targets.all(), targets)
-        indicators.append(indicator)
-    seeder.prune(strategy.indicators.all(), indicators)
     return strategy
 
 

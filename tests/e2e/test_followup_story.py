@@ -24,7 +24,7 @@ def _submit(page):
 
 
 def test_followup_round_report_and_review(visitor, worker):
-    from followup.models import ActivityReport, Report
+    from followup.models import ActivityReport, FollowUpRound, Report
     from portal.models import Decision
 
     page = visitor.page
@@ -36,6 +36,8 @@ def test_followup_round_report_and_review(visitor, worker):
         page.locator("main a[href$='/uppfoljning/']").click()
     visitor.check()
     page.fill("#id_year", "2023")
+    # The demo has followed up the whole of 2023 already: this story follows up its autumn.
+    page.select_option("#id_term", "autumn")
     page.fill("#id_deadline", "2099-12-31")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
@@ -45,8 +47,11 @@ def test_followup_round_report_and_review(visitor, worker):
 
     # The lead finds the reports on their page and reports on one.
     visitor.sign_in(LEAD)
+    autumn = FollowUpRound.objects.get(plan__year=2023, term="autumn")
     report = (
-        ActivityReport.objects.filter(activity__collaboration_area__name="Digital infrastruktur")
+        ActivityReport.objects.filter(
+            round=autumn, activity__collaboration_area__name="Digital infrastruktur"
+        )
         .order_by("activity__order")
         .first()
     )
@@ -75,7 +80,7 @@ def test_followup_round_report_and_review(visitor, worker):
         page.locator("main form[action$='/ny-rapport/'] button").click()
     page.wait_for_selector("a[href$='/fil/'][download]", timeout=90_000)
     visitor.check()
-    pdf = Report.objects.get()
+    pdf = Report.objects.get(round=autumn)
     assert pdf.state == Report.State.DONE
     assert pdf.pages >= 2
     download = page.request.get(f"{visitor.base_url}/uppfoljning/pdf/{pdf.pk}/fil/")

@@ -1,6 +1,7 @@
-"""Issue 4's story: the coordinator adds an activity to the 2024 draft and links it,
-submits the plan, the strategy group comments, the steering group approves, the
-coordinator publishes, and the activity is on the public page."""
+"""Issue 4's story: the coordinator takes the 2024 plan back from review (the demo has it
+awaiting the steering group), adds an activity and links it, submits the plan again, the
+strategy group comments, the steering group approves, the coordinator publishes, and the
+activity is on the public page."""
 
 import re
 
@@ -30,6 +31,8 @@ def test_plan_from_draft_to_public(visitor):
     page = visitor.page
     visitor.sign_in("samordnare")
     _workspace(visitor)
+    _step(visitor, "send_back", "Vi lägger till en kartläggning av bredbandet.")
+    assert page.locator(".badge-draft").first.is_visible()
 
     # A new activity, linked to a focus area and a strategic direction.
     with page.expect_navigation():
