@@ -273,9 +273,11 @@ def bar_chart(
 ) -> Chart | None:
     """Horizontal bars: for each category (an area, a year) one bar per series, each with
     its figure at its end (``suffix`` after it, " %" say). The scale runs from 0 to
-    ``maximum`` (100 for percentages), or to the largest figure. None without any figure."""
+    ``maximum`` (100 for percentages), or to the largest figure. None without any figure
+    other than 0."""
     figures = [value for row in series for value in row.values if value is not None]
-    if not categories or not series or not figures:
+    # Nothing but zeros draws no chart: the table says it as well.
+    if not categories or not series or not any(figures):
         return None
     top = float(maximum) if maximum is not None else max(float(max(figures)), 0.0)
     if top <= 0:

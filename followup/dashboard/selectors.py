@@ -24,7 +24,7 @@ from strategy.models import FocusArea, Indicator, Strategy
 
 Light = ActivityReport.TrafficLight
 #: The terms in the order they end within a year.
-TERM_ORDER = {FollowUpRound.Term.SPRING: 0, FollowUpRound.Term.WHOLE_YEAR: 1}
+TERM_ORDER: dict[str, int] = {FollowUpRound.Term.SPRING: 0, FollowUpRound.Term.WHOLE_YEAR: 1}
 
 
 @dataclass
