@@ -53,6 +53,11 @@ def format_number(value: Decimal | float | int | None) -> str:
     return number_format(value, decimal_pos=min(places, 2), use_l10n=True, force_grouping=True)
 
 
+def _text_width(text: str, font_size: int) -> float:
+    """About how wide ``text`` is drawn (a sans-serif's mean letter is some 0.58 em)."""
+    return len(text) * font_size * 0.58
+
+
 def _nice_step(span: float, steps: int = 4) -> float:
     """A round step (1, 2, 2.5 or 5 × 10^n) that divides ``span`` into about ``steps``."""
     raw = span / steps
@@ -72,6 +77,7 @@ def indicator_chart(
     values: dict[int, Decimal],
     comparison: dict[int, Decimal] | None = None,
     comparison_label: str = "",
+    value_label: str = "",
 ) -> Chart | None:
     """Bars for the values, a line with markers for the targets; None without any figure.
     ``comparison`` (the whole country's values, say) adds a hatched bar beside each value."""
@@ -172,20 +178,23 @@ def indicator_chart(
                 f'<rect x="{float(cx) - 4:.1f}" y="{float(cy) - 4:.1f}" width="8" height="8" '
                 f'fill="{TARGET_COLOUR}" transform="rotate(45 {cx} {cy})"/>'
             )
-    # Legend.
+    # Legend: each entry as wide as its (translated) label.
+    value_text = value_label or _("Value")
+    target_x = LEFT + 20 + _text_width(value_text, 15) + 16
     parts.append(f'<rect x="{LEFT}" y="8" width="14" height="12" fill="{VALUE_COLOUR}"/>')
-    parts.append(f'<text x="{LEFT + 20}" y="18">{escape(_("Value"))}</text>')
+    parts.append(f'<text x="{LEFT + 20}" y="18">{escape(value_text)}</text>')
     parts.append(
-        f'<line x1="{LEFT + 110}" y1="14" x2="{LEFT + 134}" y2="14" stroke="{TARGET_COLOUR}" '
-        f'stroke-width="2" stroke-dasharray="6 3"/>'
+        f'<line x1="{target_x:.1f}" y1="14" x2="{target_x + 24:.1f}" y2="14" '
+        f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 3"/>'
     )
-    parts.append(f'<text x="{LEFT + 140}" y="18">{escape(_("Target"))}</text>')
+    parts.append(f'<text x="{target_x + 30:.1f}" y="18">{escape(_("Target"))}</text>')
     if comparison:
+        comparison_x = target_x + 30 + _text_width(_("Target"), 15) + 16
         parts.append(
-            f'<rect x="{LEFT + 200}" y="8" width="14" height="12" fill="url(#hatch)" '
+            f'<rect x="{comparison_x:.1f}" y="8" width="14" height="12" fill="url(#hatch)" '
             f'stroke="{VALUE_COLOUR}"/>'
         )
-        parts.append(f'<text x="{LEFT + 220}" y="18">{escape(comparison_label)}</text>')
+        parts.append(f'<text x="{comparison_x + 20:.1f}" y="18">{escape(comparison_label)}</text>')
     if unit:
         parts.append(f'<text x="{WIDTH - RIGHT}" y="18" text-anchor="end">{escape(unit)}</text>')
     parts.append("</svg>")
@@ -219,7 +228,7 @@ STYLES: dict[str, tuple[str, str]] = {
     "yellow": ("#e0a800", "dots"),
     "red": ("#c62828", "cross"),
 }
-DEFAULT_STYLES = ("solid", "hatch", "dots", "light", "cross", "lines")
+DEFAULT_STYLES = ("solid", "hatch", "dots", "cross", "lines", "light")
 
 
 def _pattern(kind: str, colour: str) -> str:
@@ -310,7 +319,7 @@ def bar_chart(
                 f'stroke="{TEXT_COLOUR}" stroke-width="0.5"/>'
             )
             parts.append(f'<text class="legend" x="{x + 18:.1f}" y="16">{escape(row.label)}</text>')
-            x += 30 + 7.5 * len(row.label)
+            x += 18 + _text_width(row.label, 13) + 14
     y = float(TOP - 10 + legend_height)
     parts.append(
         f'<line x1="{LABEL_WIDTH}" y1="{y - 4:.1f}" x2="{LABEL_WIDTH}" '

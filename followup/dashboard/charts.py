@@ -82,6 +82,7 @@ def trend_indicator_chart(trend: IndicatorTrend) -> Chart | None:
         values={row.year: row.value for row in years if row.value is not None},
         comparison={row.year: row.country for row in years if row.country is not None},
         comparison_label=_("Whole country"),
+        value_label=_("The strategy's area"),
     )
 
 
