@@ -8,7 +8,7 @@ autumn's.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -165,7 +165,7 @@ class Overview:
     indicators: list[IndicatorTrend]
     #: The newest shown round's plan: its organisations' answers, most activities first.
     participation: list[ParticipationCount]
-    budget: list[BudgetYear] = field(default_factory=list)
+    budget: list[BudgetYear]
 
     @property
     def current(self) -> FollowUpRound | None:
