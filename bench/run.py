@@ -238,6 +238,13 @@ def page_list(facts: dict) -> list[tuple[str, str, str | None]]:
             f"/erbjudanden/{facts['offer']}/",
             f"sessionid={facts['session']}",
         ),
+        # Signed in: the national data set's rounds have no approved report, so the
+        # public would see none of them.
+        (
+            "Programme dashboard (6 rounds × 300 activities, signed in)",
+            "/strategier/bench-01/uppfoljning/oversikt/",
+            f"sessionid={facts['session']}",
+        ),
         ("API: a page of 100 activities", "/api/v1/activities/?limit=100", None),
         ("Open data: the DCAT catalogue (21 regions × 6 years)", "/datasets/dcat", None),
         (

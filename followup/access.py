@@ -22,10 +22,21 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 
-from actionplans.access import PlanAccess, get_plan_for_user, plan_access
+from actionplans.access import (
+    EDIT_AREA,
+    STRATEGY_PERMISSIONS,
+    PlanAccess,
+    get_plan_for_user,
+    plan_access,
+)
 from actionplans.models import ActionPlan
-from followup.models import ActivityReport, FollowUpRound, Report
+from followup.models import ActivityReport, FollowUpRound, IndicatorValue, Report
 from portal.models import User
+from strategy.models import (
+    CollaborationAreaUserObjectPermission,
+    Strategy,
+    StrategyUserObjectPermission,
+)
 
 #: Plans that can be followed up: decided ones (a draft has nothing to follow up yet).
 FOLLOWABLE_STATES = (
@@ -257,3 +268,70 @@ def get_pdf_report_for_user(
         review=report.review,
         is_newest=report.version == report.newest_version,
     )
+
+
+# --- The programme dashboard (followup.dashboard) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardAccess:
+    """What of a strategy's follow-up its programme dashboard shows.
+
+    The public sees the rounds of published plans whose report the steering group has
+    approved: figures the steering group has not yet accepted stay inside the programme.
+    Those who work on the programme (coordinators, the steering group, the strategy group,
+    the council, the areas' leads) also see the rounds still under way of every decided
+    plan, the current one first of all.
+    """
+
+    works_on_programme: bool
+
+    def shows_round(self, *, plan_state: str, approved: bool) -> bool:
+        if approved and plan_state in ActionPlan.PUBLIC_STATES:
+            return True
+        return self.works_on_programme and plan_state in FOLLOWABLE_STATES
+
+    def shows_indicator_value(self, value: IndicatorValue, shown_years: set[int]) -> bool:
+        """Kolada publishes its values itself; a value entered here is public only for a
+        year whose round the public sees (it is entered with that round's reports)."""
+        return self.works_on_programme or value.from_kolada or value.year in shown_years
+
+
+#: The PDF report's overview: the steering group reads it before approving, so it shows
+#: what they see (the round being reported on included).
+REPORT_DASHBOARD_ACCESS = DashboardAccess(works_on_programme=True)
+
+
+def dashboard_access(user: User | AnonymousUser, strategy: Strategy) -> DashboardAccess:
+    """Two indexed queries (none for anonymous users and administrators): a permission on
+    the strategy's plans or on one of its collaboration areas."""
+    if not user.is_authenticated or not user.is_active:
+        return DashboardAccess(works_on_programme=False)
+    if user.is_superuser:
+        return DashboardAccess(works_on_programme=True)
+    works_on = (
+        StrategyUserObjectPermission.objects.filter(
+            user=user,
+            content_object_id=strategy.pk,
+            permission__codename__in=STRATEGY_PERMISSIONS,
+        ).exists()
+        or CollaborationAreaUserObjectPermission.objects.filter(
+            user=user, permission__codename=EDIT_AREA, content_object__strategy_id=strategy.pk
+        ).exists()
+    )
+    return DashboardAccess(works_on_programme=works_on)
+
+
+def get_dashboard_for_user(
+    user: User | AnonymousUser, slug: str
+) -> tuple[Strategy, DashboardAccess]:
+    """The strategy whose dashboard the user sees: a strategy that is not public is a 404
+    to all but those who work on it."""
+    try:
+        strategy = Strategy.objects.select_related("owner").get(slug=slug)
+    except Strategy.DoesNotExist:
+        raise Http404 from None
+    access = dashboard_access(user, strategy)
+    if not strategy.is_public and not access.works_on_programme:
+        raise Http404
+    return strategy, access

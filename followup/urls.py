@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.views import indicators, pdf_reports, reports, rounds
+from followup.views import dashboard, indicators, pdf_reports, reports, rounds
 
 app_name = "followup"
 
@@ -37,6 +37,13 @@ urlpatterns = [
     ),
     path(
         "uppfoljning/pdf/<int:report_id>/fil/", pdf_reports.pdf_report_file, name="pdf_report_file"
+    ),
+    # Three segments: strategy.urls (included first) takes /strategier/<slug>/<slug>/ for
+    # the focus areas.
+    path(
+        "strategier/<slug:slug>/uppfoljning/oversikt/",
+        dashboard.programme_dashboard,
+        name="dashboard",
     ),
     # An indicator's values, beside its details and targets (strategy.urls).
     path(

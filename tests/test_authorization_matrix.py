@@ -348,6 +348,9 @@ MATRIX = {
     # Follow-up of the 2023 plan. {round} is open; {infra_report} is the report of an
     # activity in the lead's own area, {other_report} one in another area; {pdf} a finished
     # report version awaiting review.
+    # Public: anonymous readers see the approved rounds of published plans, those who work
+    # on the programme the rounds under way too (test_followup_dashboard.py).
+    "followup:dashboard": [(f"/strategier/{COUNTY}/uppfoljning/oversikt/", everyone(200))],
     "followup:plan_rounds": [("/planarbete/{published}/uppfoljning/", workers(200))],
     "followup:round": [("/uppfoljning/{round}/", workers(200))],
     # The matrix's post has no action (the button's value): the coordinator gets a 400.

@@ -62,7 +62,13 @@ def test_the_country_alone_is_no_value_of_the_strategy_s(round_, indicators):
 
 def test_the_report_and_the_round_page_name_kolada(client, programme, round_, indicators):
     html = render_html(round_, version=1)
-    assert html.count("Källa: Kolada") == 1
+    # Once in the overview (followup.dashboard) and once in the indicators' chapter, each
+    # time under the Kolada indicator, not under the one entered by hand.
+    overview, chapters = html.split('<section class="chapter" id="summary">', 1)
+    for part in (overview, chapters):
+        assert part.count("Källa: Kolada") == 1
+        kolada = part.index("Bredband 1 Gbit/s")
+        assert kolada < part.index("Källa: Kolada") < part.index("Handräknat", kolada)
     client.force_login(programme.coordinator)
     page = client.get(round_.get_absolute_url()).content.decode()
     assert page.count("Källa: Kolada") == 1

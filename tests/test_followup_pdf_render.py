@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from actionplans.models import Activity
 from bench.followup_data import sample_plan, sample_round
+from followup.charts import indicator_chart
 from followup.models import ActivityReport
-from followup.pdf.charts import indicator_chart
 from followup.pdf.content import SubGoalRow, paragraphs, report_context
 from followup.pdf.render import (
     TEMPLATE,

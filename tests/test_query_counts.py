@@ -280,6 +280,37 @@ def build_round_indicators(n: int):
     return followup_round.get_absolute_url(), _coordinator_of(plan.strategy)
 
 
+def build_dashboard(n: int):
+    """The programme dashboard with n collaboration areas, focus areas and indicators, and
+    one approved round a year for 1 + n // 50 years, an activity per area in each year's
+    plan with a budget line and a submitted report; seen by a coordinator (every round)."""
+    from followup.models import ActivityReport, FollowUpRound, IndicatorValue, Report
+
+    strategy = StrategyFactory(slug="s")
+    lead = OrganisationFactory()
+    areas = [CollaborationAreaFactory(strategy=strategy, order=i) for i in range(n)]
+    indicators = _indicators_of(strategy, n)  # a focus area each
+    for indicator in indicators:
+        IndicatorValue.objects.create(indicator=indicator, year=2024, value=5, source="kolada")
+        IndicatorValue.objects.create(indicator=indicator, year=2024, value=6, scope="country")
+    for year in range(2020, 2021 + n // 50):
+        plan = ActionPlanFactory(strategy=strategy, year=year)
+        followup_round = FollowUpRound.objects.create(plan=plan, year=year, deadline="2099-12-31")
+        for i, area in enumerate(areas):
+            activity = ActivityFactory(plan=plan, collaboration_area=area, lead_organisation=lead)
+            activity.focus_areas.add(indicators[i].focus_area)
+            activity.budget_lines.create(kind="cost", year=year, label="Konsult", amount=10)
+            ActivityReport.objects.create(
+                round=followup_round,
+                activity=activity,
+                state="submitted",
+                traffic_light=("green", "yellow", "red")[i % 3],
+                progress=i % 100,
+            )
+        Report.objects.create(round=followup_round, version=1, state="done", review="approved")
+    return "/strategier/s/uppfoljning/oversikt/", _coordinator_of(strategy)
+
+
 def build_report_edit(n: int):
     build_plan(3)
     plan = ActionPlan.objects.get(strategy__slug="s")
@@ -445,6 +476,7 @@ PAGES = {
     "offer-matrix": (build_offer, False),
     "followup-round": (build_round, False),
     "followup-round-indicators": (build_round_indicators, False),
+    "followup-dashboard": (build_dashboard, False),
     "indicator-list": (build_indicator_list, False),
     "indicator-values": (build_indicator_values, False),
     "meeting": (build_meeting, False),

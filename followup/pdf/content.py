@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 
 from actionplans.models import Activity, BudgetLine, Participation
 from followup import rollup
+from followup.access import REPORT_DASHBOARD_ACCESS
+from followup.dashboard.charts import overview_charts
+from followup.dashboard.selectors import programme_overview
 from followup.models import ActivityReport, FollowUpRound
 from followup.pdf.indicators import indicator_groups
 from followup.rollup import Item, Progress, weighted_progress
@@ -327,7 +330,11 @@ def report_context(followup_round: FollowUpRound) -> dict:
     entries = [_entry(activity) for activity in _activities(followup_round)]
     strategy_focus_areas = list(FocusArea.objects.filter(strategy_id=plan.strategy_id))
     overall = GroupSummary(key="all", title=_("Whole plan"), entries=entries)
+    # The report opens with the programme dashboard's overview up to this round.
+    programme = programme_overview(plan.strategy, REPORT_DASHBOARD_ACCESS, until=followup_round)
     return {
+        "programme": programme,
+        "programme_charts": overview_charts(programme),
         "round": followup_round,
         "plan": plan,
         "strategy": plan.strategy,

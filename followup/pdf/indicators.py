@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from followup.charts import Chart, format_number, indicator_chart
 from followup.models import FollowUpRound, IndicatorValue
-from followup.pdf.charts import Chart, format_number, indicator_chart
 from strategy.models import Indicator
 
 
