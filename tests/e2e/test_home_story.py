@@ -13,26 +13,23 @@ pytestmark = pytest.mark.e2e
 PLAN = "orebro-lan-2021-2026"
 
 
-def _submit_the_2024_plan_and_open_the_2023_round() -> None:
-    from actionplans.access import plan_access
+def _open_the_autumn_2023_round() -> None:
+    """The demo holds a whole year: the 2024 plan already awaits the steering group, and
+    2023 is followed up; its autumn term is opened here so the insatsledare has reports."""
     from actionplans.models import ActionPlan
-    from actionplans.services.plans import plan_transition
     from followup.access import round_access
     from followup.models import FollowUpRound
     from followup.services.rounds import round_open
     from portal.models import User
 
     coordinator = User.objects.get(username="samordnare")
-    draft = ActionPlan.objects.get(strategy__slug=PLAN, year=2024)
-    access = plan_access(coordinator, draft)
-    plan_transition(plan=draft, name="submit", user=coordinator, access=access)
     published = ActionPlan.objects.get(strategy__slug=PLAN, year=2023)
     round_open(
         plan=published,
         user=coordinator,
         access=round_access(coordinator, FollowUpRound(plan=published)),
         year=2023,
-        term="",
+        term=FollowUpRound.Term.AUTUMN,
         deadline=timezone.localdate() + timedelta(days=14),
     )
 
@@ -40,7 +37,7 @@ def _submit_the_2024_plan_and_open_the_2023_round() -> None:
 def test_home_page_of_the_steering_group_and_an_insatsledare(visitor):
     from actionplans.models import ActionPlan
 
-    _submit_the_2024_plan_and_open_the_2023_round()
+    _open_the_autumn_2023_round()
     plan = ActionPlan.objects.get(strategy__slug=PLAN, year=2024)
     page = visitor.page
     visitor.sign_in("styrgrupp")
