@@ -295,3 +295,14 @@ def test_the_pdf_report_opens_with_the_overview(reported_strategy):
     assert overview.index("overview-progress") < overview.index("overview-indicators")
     assert "Stopp i leveransen." in overview
     assert overview.count("data:image/svg+xml") >= 3
+
+
+def test_a_made_up_round_is_said_to_be_example_data(client, programme):
+    p = programme
+    real = _round(p.published_plan, approved=True)
+    _report(real, ActivityFactory(plan=p.published_plan, collaboration_area=p.area))
+    assert "example-note" not in client.get(_url(p.strategy)).content.decode()
+    FollowUpRound.objects.filter(pk=real.pk).update(example=True)
+    html = client.get(_url(p.strategy)).content.decode()
+    assert "example-note" in html
+    assert "Exempeldata" in html

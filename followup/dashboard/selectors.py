@@ -175,6 +175,11 @@ class Overview:
     def periods(self) -> list[str]:
         return [followup_round.period for followup_round in self.rounds]
 
+    @property
+    def example_periods(self) -> list[str]:
+        """The shown rounds the demo made up (seed_demo), which the page says are examples."""
+        return [followup_round.period for followup_round in self.rounds if followup_round.example]
+
 
 def _round_key(followup_round: FollowUpRound) -> tuple[int, int]:
     return followup_round.year, TERM_ORDER.get(followup_round.term, 2)
