@@ -35,6 +35,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from portal.services import api_token_create
+from strategy.models import TREE_NODES
 from tests.factories import UserFactory, activities_make, project_make
 from tests.test_authorization_matrix import _route_names
 
@@ -346,7 +347,7 @@ def _walk_make(p, programme_round) -> Walk:
             "fmt": ["xlsx", "csv"],
             "initiative_id": ids(initiative),
             "plan_id": ids(p.draft_plan, p.published_plan),
-            "name": ["submit", "send_back", "approve", "publish", "close"],
+            "name": ["submit", "send_back", "approve", "publish", "close", "consult", "decide"],
             "offer_id": ids(offer),
             "import_id": ids(upload),
             "activity_id": ids(project, *published),
@@ -355,6 +356,12 @@ def _walk_make(p, programme_round) -> Walk:
             # An activity's report on its own routes, a PDF report version on the others.
             "report_id": ids(report, pdf),
             "token_id": ids(token),
+            "membership_id": ids(*p.steering_group.memberships.all()),
+            # The strategy editor's rows: a kind of the tree and a row of it.
+            "kind": sorted(TREE_NODES),
+            "row_id": ids(p.focus_area, p.direction),
+            # allauth's SAML routes name their provider by its client id.
+            "organization_slug": ["no-such-provider"],
         },
         slugs={
             "organ/slug": [p.steering_group.slug, p.coordinators.slug],
@@ -380,7 +387,7 @@ def _path(data, walk: Walk, route: Route) -> str:
     kwargs = {name: data.draw(st.sampled_from(values)) for name, values in real.items()}
     spoiled = data.draw(st.sampled_from([None, None, *route.kwargs]))
     if spoiled is not None:
-        bad = BAD_SLUGS if "slug" in spoiled or spoiled in ("name", "fmt") else BAD_IDS
+        bad = BAD_SLUGS if "slug" in spoiled or spoiled in ("name", "fmt", "kind") else BAD_IDS
         kwargs[spoiled] = data.draw(st.sampled_from(bad))
     return reverse(route.name, kwargs=kwargs)
 
