@@ -33,8 +33,10 @@ sign_in_patterns = [
     ),
     path("", include("allauth.socialaccount.providers.openid_connect.urls")),
     # The organisations' SAML providers: saml/<client id>/metadata/, acs/, login/, sls/; the
-    # end of the ACS is the portal's (a replayed answer gets a page that says so).
+    # end of the ACS and the SLS are the portal's (a replayed answer or a logout message it
+    # cannot accept gets a page that says so).
     path("saml/<str:organization_slug>/acs/finish/", sign_in.saml_finish, name="saml_finish_acs"),
+    path("saml/<str:organization_slug>/sls/", sign_in.saml_sls, name="saml_sls"),
     path("", include("allauth.socialaccount.providers.saml.urls")),
     path(
         "3rdparty/login/cancelled/",
