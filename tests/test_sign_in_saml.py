@@ -393,6 +393,8 @@ def test_a_logout_answer_with_a_broken_signature_is_refused(client, idp, app):
     sign_in(client, idp, "anna-1")
     answer = idp.answer_logout(client.post(reverse("logout")).context["end_session"])
 
-    response = client.get(answer.removeprefix("http://testserver").replace("Signature=", "Signature=AA"))
+    response = client.get(
+        answer.removeprefix("http://testserver").replace("Signature=", "Signature=AA")
+    )
 
     assert response.status_code == 400

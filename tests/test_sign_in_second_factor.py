@@ -102,7 +102,9 @@ def add_key(client, key: SoftKey):
     page = client.get(reverse("mfa_add_webauthn"))
     assert page.status_code == 200
     credential = key.register(page.context["js_data"]["creation_options"])
-    return client.post(reverse("mfa_add_webauthn"), {"name": "Min nyckel", "credential": credential})
+    return client.post(
+        reverse("mfa_add_webauthn"), {"name": "Min nyckel", "credential": credential}
+    )
 
 
 @pytest.mark.usefixtures("_webauthn_over_http")

@@ -135,7 +135,9 @@ def saml_finish(request: HttpRequest, organization_slug: str) -> HttpResponse:
     else:
         app = get_app_or_404(request, organization_slug)
         if kept and sign_in.signed_in_through(request) == app.provider_id:
-            sign_in.keep_saml_session(request, httpkit.deserialize_request(kept, HttpRequest()), app)
+            sign_in.keep_saml_session(
+                request, httpkit.deserialize_request(kept, HttpRequest()), app
+            )
         return response
     return render(request, "registration/sign_in_refused.html", {"message": message}, status=status)
 
