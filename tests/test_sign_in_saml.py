@@ -14,8 +14,8 @@ from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.urls import reverse
 
 from portal.models import User
-from tests.factories import OrganisationFactory, UserFactory
 from portal.sign_in import SAML_SESSION_KEY
+from tests.factories import OrganisationFactory, UserFactory
 from tests.saml_idp import ENTITY_ID, NS, SLO_URL, SSO_URL, IdentityProvider, KeyPair
 
 ACS = "/accounts/saml/kumlaby/acs/"

@@ -5,9 +5,9 @@ import binascii
 from typing import Any, TypeVar
 
 from allauth.account.views import LoginView
+from allauth.core.internal import httpkit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
-from allauth.core.internal import httpkit
 from allauth.socialaccount.providers.saml import views as saml_views
 from allauth.socialaccount.providers.saml.utils import get_app_or_404
 from allauth.socialaccount.sessions import LoginSession
