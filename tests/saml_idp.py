@@ -67,6 +67,7 @@ class KeyPair:
 class IdentityProvider:
     keys: KeyPair
     directory: Path  # where pysaml2 reads its key and certificate from
+    sso_url: str = SSO_URL  # a browser story serves it on the loopback
     _server: Server | None = field(default=None, repr=False)
 
     def trust(self, sp_metadata: str) -> None:
@@ -86,7 +87,7 @@ class IdentityProvider:
                 "service": {
                     "idp": {
                         "endpoints": {
-                            "single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)],
+                            "single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)],
                             "single_logout_service": [(SLO_URL, BINDING_HTTP_REDIRECT)],
                         },
                         "name_id_format": [NAMEID_FORMAT_PERSISTENT],
@@ -107,7 +108,7 @@ class IdentityProvider:
 
     def read_request(self, location: str):
         """The AuthnRequest the portal redirected the browser with, its signature checked."""
-        assert location.startswith(SSO_URL), location
+        assert location.startswith(self.sso_url), location
         query = {
             key: values[0]
             for key, values in parse_qs(urlsplit(location).query, keep_blank_values=True).items()
