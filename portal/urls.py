@@ -50,7 +50,7 @@ sign_in_patterns = [
     path("2fa/reauthenticate/", mfa_views.reauthenticate, name="mfa_reauthenticate"),
     path("2fa/totp/activate/", totp_views.activate_totp, name="mfa_activate_totp"),
     path("2fa/totp/deactivate/", totp_views.deactivate_totp, name="mfa_deactivate_totp"),
-    path("2fa/webauthn/", webauthn_views.list_webauthn, name="mfa_list_webauthn"),
+    path("2fa/webauthn/", sign_in.security_keys, name="mfa_list_webauthn"),
     path("2fa/webauthn/add/", webauthn_views.add_webauthn, name="mfa_add_webauthn"),
     path(
         "2fa/webauthn/reauthenticate/",

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from allauth.account.views import LoginView
 from allauth.core.internal import httpkit
+from allauth.mfa.webauthn.views import ListWebAuthnView
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.saml import views as saml_views
@@ -167,3 +168,13 @@ def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     except SocialApp.DoesNotExist:
         raise Http404 from None
     return response
+
+
+class SecurityKeyListView(ListWebAuthnView):
+    """django-allauth's list of one's security keys, read before the template renders."""
+
+    def get_queryset(self) -> list[Any]:  # type: ignore[override]
+        return list(super().get_queryset())
+
+
+security_keys = SecurityKeyListView.as_view()
