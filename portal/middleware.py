@@ -50,9 +50,14 @@ class LoadUserMiddleware:
         return self.get_response(request)
 
 
+#: What counts as a second factor: recovery codes alone do not.
+SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
 class SecondFactorMiddleware:
     """Staff and coordinators who signed in with a local password and have no second factor
-    set one up (TOTP, with recovery codes) before any other page.
+    set one up (an authenticator app or a security key, with recovery codes) before any
+    other page.
 
     The answer is kept in the session once it is yes, so that a signed-in page costs no
     query for it; a session signed in through an organisation's provider is left alone.
@@ -83,7 +88,7 @@ class SecondFactorMiddleware:
         if (
             signed_in_through(request)
             or not needs_second_factor(user)  # type: ignore[arg-type]
-            or Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            or Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
         ):
             request.session[self.SESSION_KEY] = True
             return False

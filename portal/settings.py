@@ -213,7 +213,14 @@ if bool(SAML_SP_PRIVATE_KEY) != bool(SAML_SP_CERTIFICATE):
 SIGN_IN_CONTACT_EMAIL = env_str(
     "SIGN_IN_CONTACT_EMAIL", env_str("ACCESSIBILITY_CONTACT_EMAIL", "digitalisering@example.org")
 )
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+#: A second factor is an authenticator app (TOTP) or a security key (WebAuthn, with
+#: allauth's own scripts served from our static files), with recovery codes for both. Keys
+#: are a second factor only: signing in with a passkey alone would skip the organisation's
+#: provider, which decides who belongs to it.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+#: Browsers allow WebAuthn on http://localhost; the verification accepts it in development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Digitaliseringsportalen")
 
 # --- Language ---------------------------------------------------------------------------

@@ -34,12 +34,18 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from allauth.socialaccount.providers.saml.utils import build_auth
 from django.conf import settings
-from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+)
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from portal.models import Organisation, User, luhn_valid
 
@@ -73,6 +79,8 @@ SAML_REQUIRED = {
     "want_assertion_signed": True,
     "reject_idp_initiated_sso": True,
     "reject_deprecated_algorithm": True,
+    "logout_request_signed": True,
+    "logout_response_signed": True,
 }
 
 
@@ -215,10 +223,11 @@ class OpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
 
 def end_session_url(request: HttpRequest, provider_id: str) -> str | None:
     """Where to send the browser so that the provider ends its session too (OpenID Connect
-    RP-initiated logout), or None if the provider does not say it can (a SAML provider's
-    single logout is not offered: the portal signs out locally)."""
+    RP-initiated logout, SAML single logout), or None if the provider does not say it can."""
     try:
         app = get_social_adapter(request).get_app(request, provider=provider_id)
+        if app.provider == "saml":
+            return _saml_logout_url(request, app)
         if app.provider != "openid_connect":
             return None
         adapter = OpenIDConnectOAuth2Adapter(request, provider_id)
@@ -230,6 +239,8 @@ def end_session_url(request: HttpRequest, provider_id: str) -> str | None:
         LookupError,
         ObjectDoesNotExist,
         MultipleObjectsReturned,
+        ImproperlyConfigured,
+        OneLogin_Saml2_Error,
     ):
         return None
     if not endpoint:
@@ -242,6 +253,44 @@ def end_session_url(request: HttpRequest, provider_id: str) -> str | None:
     if id_token:
         query["id_token_hint"] = id_token
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
+
+
+#: The NameID and SessionIndex of the session's SAML sign-in: a LogoutRequest names them.
+SAML_SESSION_KEY = "sign_in_saml_session"
+
+
+def keep_saml_session(request: HttpRequest, acs_request: HttpRequest, app: SocialApp) -> None:
+    """Keep what single logout needs of the answer that has just signed the person in.
+
+    allauth keeps none of it; python3-saml holds no state between requests, so the answer,
+    which allauth accepted a moment ago, is read once more."""
+    auth = build_auth(acs_request, app.get_provider(request))
+    try:
+        auth.process_response(request_id=None)
+    except OneLogin_Saml2_Error:
+        return
+    if auth.get_errors() or not auth.is_authenticated():
+        return
+    request.session[SAML_SESSION_KEY] = {
+        "name_id": auth.get_nameid(),
+        "name_id_format": auth.get_nameid_format(),
+        "nq": auth.get_nameid_nq(),
+        "spnq": auth.get_nameid_spnq(),
+        "session_index": auth.get_session_index(),
+    }
+
+
+def _saml_logout_url(request: HttpRequest, app: SocialApp) -> str | None:
+    """A signed LogoutRequest to the IdP's single logout service, if it has one (its
+    metadata's SingleLogoutService, or ``idp.slo_url``); its answer comes back to saml_sls."""
+    session = request.session.get(SAML_SESSION_KEY)
+    if not session:
+        return None
+    auth = build_auth(request, app.get_provider(request))
+    if not auth.get_slo_url():
+        return None
+    url: str = auth.logout(return_to=request.build_absolute_uri(reverse("start")), **session)
+    return url
 
 
 def refuse(request: HttpRequest, message: str) -> ImmediateHttpResponse:

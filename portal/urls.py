@@ -3,6 +3,7 @@ from allauth.account.decorators import secure_admin_login
 from allauth.mfa.base import views as mfa_views
 from allauth.mfa.recovery_codes import views as recovery_code_views
 from allauth.mfa.totp import views as totp_views
+from allauth.mfa.webauthn import views as webauthn_views
 from allauth.socialaccount import views as social_views
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -32,8 +33,10 @@ sign_in_patterns = [
     ),
     path("", include("allauth.socialaccount.providers.openid_connect.urls")),
     # The organisations' SAML providers: saml/<client id>/metadata/, acs/, login/, sls/; the
-    # end of the ACS is the portal's (a replayed answer gets a page that says so).
+    # end of the ACS and the SLS are the portal's (a replayed answer or a logout message it
+    # cannot accept gets a page that says so).
     path("saml/<str:organization_slug>/acs/finish/", sign_in.saml_finish, name="saml_finish_acs"),
+    path("saml/<str:organization_slug>/sls/", sign_in.saml_sls, name="saml_sls"),
     path("", include("allauth.socialaccount.providers.saml.urls")),
     path(
         "3rdparty/login/cancelled/",
@@ -41,12 +44,27 @@ sign_in_patterns = [
         name="socialaccount_login_cancelled",
     ),
     path("3rdparty/login/error/", social_views.login_error, name="socialaccount_login_error"),
-    # The second factor: TOTP with recovery codes.
+    # The second factor: TOTP or security keys (WebAuthn), with recovery codes.
     path("2fa/", mfa_views.index, name="mfa_index"),
     path("2fa/authenticate/", mfa_views.authenticate, name="mfa_authenticate"),
     path("2fa/reauthenticate/", mfa_views.reauthenticate, name="mfa_reauthenticate"),
     path("2fa/totp/activate/", totp_views.activate_totp, name="mfa_activate_totp"),
     path("2fa/totp/deactivate/", totp_views.deactivate_totp, name="mfa_deactivate_totp"),
+    path("2fa/webauthn/", sign_in.security_keys, name="mfa_list_webauthn"),
+    path("2fa/webauthn/add/", webauthn_views.add_webauthn, name="mfa_add_webauthn"),
+    path(
+        "2fa/webauthn/reauthenticate/",
+        webauthn_views.reauthenticate_webauthn,
+        name="mfa_reauthenticate_webauthn",
+    ),
+    path(
+        "2fa/webauthn/keys/<int:pk>/remove/",
+        webauthn_views.remove_webauthn,
+        name="mfa_remove_webauthn",
+    ),
+    path(
+        "2fa/webauthn/keys/<int:pk>/edit/", webauthn_views.edit_webauthn, name="mfa_edit_webauthn"
+    ),
     path(
         "2fa/recovery-codes/",
         recovery_code_views.view_recovery_codes,

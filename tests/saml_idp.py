@@ -25,6 +25,8 @@ from saml2.server import Server
 
 ENTITY_ID = "https://idp.kumlaby.example/saml"
 SSO_URL = "https://idp.kumlaby.example/saml/sso"
+SLO_URL = "https://idp.kumlaby.example/saml/slo"
+RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"
 NS = {
     "saml": "urn:oasis:names:tc:SAML:2.0:assertion",
@@ -65,6 +67,7 @@ class KeyPair:
 class IdentityProvider:
     keys: KeyPair
     directory: Path  # where pysaml2 reads its key and certificate from
+    sso_url: str = SSO_URL  # a browser story serves it on the loopback
     _server: Server | None = field(default=None, repr=False)
 
     def trust(self, sp_metadata: str) -> None:
@@ -83,7 +86,10 @@ class IdentityProvider:
                 "metadata": {"inline": [sp_metadata]},
                 "service": {
                     "idp": {
-                        "endpoints": {"single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)]},
+                        "endpoints": {
+                            "single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)],
+                            "single_logout_service": [(SLO_URL, BINDING_HTTP_REDIRECT)],
+                        },
                         "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                         "want_authn_requests_signed": True,
                         "policy": {
@@ -102,7 +108,7 @@ class IdentityProvider:
 
     def read_request(self, location: str):
         """The AuthnRequest the portal redirected the browser with, its signature checked."""
-        assert location.startswith(SSO_URL), location
+        assert location.startswith(self.sso_url), location
         query = {
             key: values[0]
             for key, values in parse_qs(urlsplit(location).query, keep_blank_values=True).items()
@@ -140,7 +146,7 @@ class IdentityProvider:
             },
             sign_assertion=True,
             sign_response=False,
-            sign_alg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+            sign_alg=RSA_SHA256,
             digest_alg="http://www.w3.org/2001/04/xmlenc#sha256",
         )
         xml = str(response).encode()
@@ -163,3 +169,65 @@ class IdentityProvider:
             etree.tostring(document).decode(), ASSERTION, node_id=assertion.get("ID")
         )
         return etree.fromstring(signed.encode())
+
+    def read_logout_request(self, location: str):
+        """The LogoutRequest the portal redirected the browser with, its signature checked."""
+        assert location.startswith(SLO_URL), location
+        query = _query(location)
+        assert query.get("Signature"), "the portal's LogoutRequest is not signed"
+        return self.server.parse_logout_request(
+            query["SAMLRequest"],
+            BINDING_HTTP_REDIRECT,
+            relay_state=query.get("RelayState"),
+            sigalg=query["SigAlg"],
+            signature=query["Signature"],
+        )
+
+    def answer_logout(self, location: str) -> str:
+        """End the person's session at the provider; where the browser goes next (the
+        portal's SLS, with a signed LogoutResponse)."""
+        request = self.read_logout_request(location)
+        response = self.server.create_logout_response(
+            request.message, [BINDING_HTTP_REDIRECT], sign=False
+        )
+        return self._redirect(response, request.message.issuer.text, _query(location), True)
+
+    def request_logout(self, sp_entity_id: str, name_id: str, session_index: str) -> str:
+        """The person signed out at the provider (or another service): the redirect that
+        asks the portal to end its session too."""
+        destination = self.server.metadata.single_logout_service(
+            sp_entity_id, BINDING_HTTP_REDIRECT, "spsso"
+        )[0]["location"]
+        _id, request = self.server.create_logout_request(
+            destination,
+            ENTITY_ID,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=name_id),
+            session_indexes=[session_index],
+            sign=False,
+        )
+        return self._redirect(request, sp_entity_id, {}, False)
+
+    def _redirect(self, message, sp_entity_id: str, query: dict[str, str], response: bool) -> str:
+        if response:
+            destination = self.server.metadata.single_logout_service(
+                sp_entity_id, BINDING_HTTP_REDIRECT, "spsso"
+            )[0]["location"]
+        else:
+            destination = message.destination
+        info = self.server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(message),
+            destination,
+            relay_state=query.get("RelayState", ""),
+            response=response,
+            sign=True,
+            sigalg=RSA_SHA256,
+        )
+        return dict(info["headers"])["Location"]
+
+
+def _query(location: str) -> dict[str, str]:
+    return {
+        key: values[0]
+        for key, values in parse_qs(urlsplit(location).query, keep_blank_values=True).items()
+    }

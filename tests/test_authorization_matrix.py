@@ -101,6 +101,18 @@ MATRIX = {
     "mfa_reauthenticate": [("/accounts/2fa/reauthenticate/", signed_in(302, anonymous=LOGIN))],
     "mfa_activate_totp": [("/accounts/2fa/totp/activate/", signed_in(302, anonymous=LOGIN))],
     "mfa_deactivate_totp": [("/accounts/2fa/totp/deactivate/", signed_in(404, anonymous=LOGIN))],
+    "mfa_list_webauthn": [("/accounts/2fa/webauthn/", signed_in(200, anonymous=LOGIN))],
+    "mfa_add_webauthn": [("/accounts/2fa/webauthn/add/", signed_in(302, anonymous=LOGIN))],
+    "mfa_reauthenticate_webauthn": [
+        ("/accounts/2fa/webauthn/reauthenticate/", signed_in(302, anonymous=LOGIN))
+    ],
+    # Changing a key asks first to confirm it is you (the matrix's sessions are not fresh).
+    "mfa_remove_webauthn": [
+        ("/accounts/2fa/webauthn/keys/999999/remove/", signed_in(302, anonymous=LOGIN))
+    ],
+    "mfa_edit_webauthn": [
+        ("/accounts/2fa/webauthn/keys/999999/edit/", signed_in(302, anonymous=LOGIN))
+    ],
     "mfa_view_recovery_codes": [("/accounts/2fa/recovery-codes/", signed_in(404, anonymous=LOGIN))],
     "mfa_generate_recovery_codes": [
         ("/accounts/2fa/recovery-codes/generate/", signed_in(302, anonymous=LOGIN))

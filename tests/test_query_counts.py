@@ -461,6 +461,22 @@ def build_member_search(n: int):
     return "/organ/styr/medlemmar/sok/?q=s%C3%B6kbar", coordinator
 
 
+def build_security_keys(n: int):
+    """Someone's own list of their n security keys."""
+    from allauth.mfa.models import Authenticator
+
+    user = UserFactory()
+    Authenticator.objects.bulk_create(
+        Authenticator(
+            user=user,
+            type=Authenticator.Type.WEBAUTHN,
+            data={"name": f"Nyckel {i}", "credential": {}},
+        )
+        for i in range(n)
+    )
+    return "/accounts/2fa/webauthn/", user
+
+
 PAGES = {
     "start": (build_start, False),
     "strategy-list": (build_strategy_list, False),
@@ -481,6 +497,7 @@ PAGES = {
     "indicator-values": (build_indicator_values, False),
     "meeting": (build_meeting, False),
     "member-search": (build_member_search, False),
+    "security-keys": (build_security_keys, False),
 }
 #: Pages with forms: a choice field reads its options while the form renders, so these
 #: are held only to a constant number of queries.

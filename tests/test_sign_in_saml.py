@@ -14,8 +14,9 @@ from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.urls import reverse
 
 from portal.models import User
+from portal.sign_in import SAML_SESSION_KEY
 from tests.factories import OrganisationFactory, UserFactory
-from tests.saml_idp import ENTITY_ID, NS, SSO_URL, IdentityProvider, KeyPair
+from tests.saml_idp import ENTITY_ID, NS, SLO_URL, SSO_URL, IdentityProvider, KeyPair
 
 ACS = "/accounts/saml/kumlaby/acs/"
 METADATA = "/accounts/saml/kumlaby/metadata/"
@@ -55,7 +56,12 @@ def app(client, settings, portal_keys, idp: IdentityProvider, kumla):
         settings={
             "organisation": kumla.slug,
             "email_domains": ["kumlaby.se"],
-            "idp": {"entity_id": ENTITY_ID, "sso_url": SSO_URL, "x509cert": idp.keys.cert_pem},
+            "idp": {
+                "entity_id": ENTITY_ID,
+                "sso_url": SSO_URL,
+                "slo_url": SLO_URL,
+                "x509cert": idp.keys.cert_pem,
+            },
             # The test client's host, "testserver", has no dot in it.
             "advanced": {"allow_single_label_domains": True},
         },
@@ -326,3 +332,69 @@ def test_the_chooser_sends_the_form_on_to_the_providers_origin(client, app):
 
     assert '<option value="Kumlaby kommun">' in response.content.decode()
     assert "https://idp.kumlaby.example" in response["Content-Security-Policy"]
+
+
+def test_signing_out_asks_the_provider_to_end_its_session_too(client, idp, app):
+    sign_in(client, idp, "anna-1")
+
+    page = client.post(reverse("logout"))
+
+    assert page.status_code == 200
+    assert client.get(reverse("home")).status_code == 302  # the portal's session is over
+    location = page.context["end_session"]
+    request = idp.read_logout_request(location)  # signed with the portal's key
+    assert request.message.name_id.text == "anna-1"
+    assert request.message.session_index
+    # The provider's signed answer brings the browser back to the start page.
+    answer = idp.answer_logout(location)
+    assert answer.startswith("http://testserver/accounts/saml/kumlaby/sls/?")
+    response = client.get(answer.removeprefix("http://testserver"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("start")
+
+
+def test_a_provider_without_single_logout_is_left_alone(client, idp, app):
+    del app.settings["idp"]["slo_url"]
+    app.save()
+    sign_in(client, idp, "anna-1")
+
+    response = client.post(reverse("logout"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("start")
+
+
+def test_the_provider_can_end_the_portals_session(client, idp, app):
+    sign_in(client, idp, "anna-1")
+    kept = client.session[SAML_SESSION_KEY]
+    entity_id = lxml.etree.fromstring(client.get(METADATA).content).get("entityID")
+
+    location = idp.request_logout(entity_id, "anna-1", kept["session_index"])
+    response = client.get(location.removeprefix("http://testserver"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{SLO_URL}?SAMLResponse=")
+    assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"SAMLResponse": "not-saml"}, {"SAMLRequest": "bm90IHhtbA=="}, {}],
+    ids=["garbage", "not-xml", "nothing"],
+)
+def test_a_logout_message_the_portal_cannot_accept_gets_a_page(client, idp, app, query):
+    response = client.get("/accounts/saml/kumlaby/sls/", query)
+
+    assert response.status_code == 400
+    assert "Utloggningen kunde inte avslutas" in response.content.decode()
+
+
+def test_a_logout_answer_with_a_broken_signature_is_refused(client, idp, app):
+    sign_in(client, idp, "anna-1")
+    answer = idp.answer_logout(client.post(reverse("logout")).context["end_session"])
+
+    response = client.get(
+        answer.removeprefix("http://testserver").replace("Signature=", "Signature=AA")
+    )
+
+    assert response.status_code == 400

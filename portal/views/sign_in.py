@@ -1,20 +1,27 @@
 """Signing in and out: the organisation chooser, local passwords, and signing out of the
 organisation's provider too (portal.sign_in has the rules)."""
 
+import binascii
 from typing import Any, TypeVar
 
 from allauth.account.views import LoginView
+from allauth.core.internal import httpkit
+from allauth.mfa.webauthn.views import ListWebAuthnView
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.saml import views as saml_views
+from allauth.socialaccount.providers.saml.utils import get_app_or_404
+from allauth.socialaccount.sessions import LoginSession
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from lxml import etree
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from portal import sign_in
 from portal.forms import OrganisationChoiceForm
@@ -113,6 +120,8 @@ def saml_finish(request: HttpRequest, organization_slug: str) -> HttpResponse:
     this browser's (one already used, too old, or made for another session) or cannot be
     read as XML (python3-saml lets those errors through) is told so, never a bare 403 or a
     500."""
+    # The IdP's answer as the ACS kept it, read before allauth's finish deletes it.
+    kept = LoginSession(request, "saml_acs_session", "saml-acs-session").store.get("request")
     try:
         response: HttpResponse = saml_views.finish_acs(request, organization_slug=organization_slug)
     except PermissionDenied:
@@ -125,8 +134,29 @@ def saml_finish(request: HttpRequest, organization_slug: str) -> HttpResponse:
         message = _("The answer from your organisation's sign-in could not be read. Sign in again.")
         status = 400
     else:
+        app = get_app_or_404(request, organization_slug)
+        if kept and sign_in.signed_in_through(request) == app.provider_id:
+            sign_in.keep_saml_session(
+                request, httpkit.deserialize_request(kept, HttpRequest()), app
+            )
         return response
     return render(request, "registration/sign_in_refused.html", {"message": message}, status=status)
+
+
+@csrf_exempt  # the IdP's message comes from the IdP's page, as allauth's view allows
+def saml_sls(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """django-allauth's SAML single logout service: the IdP's answer to the portal's
+    LogoutRequest, or its own LogoutRequest when the person signs out elsewhere. One that
+    cannot be accepted (unsigned, for another session, not SAML) gets a page, not
+    allauth's plain-text 400."""
+    try:
+        response: HttpResponse = saml_views.sls(request, organization_slug=organization_slug)
+    except (OneLogin_Saml2_Error, etree.XMLSyntaxError, ValueError, binascii.Error):
+        pass  # python3-saml lets these through for a message that is no SAML at all
+    else:
+        if response.status_code != 400:
+            return response
+    return render(request, "registration/sign_out_refused.html", status=400)
 
 
 def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
@@ -138,3 +168,13 @@ def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     except SocialApp.DoesNotExist:
         raise Http404 from None
     return response
+
+
+class SecurityKeyListView(ListWebAuthnView):
+    """django-allauth's list of one's security keys, read before the template renders."""
+
+    def get_queryset(self) -> list[Any]:  # type: ignore[override]
+        return list(super().get_queryset())
+
+
+security_keys = SecurityKeyListView.as_view()
