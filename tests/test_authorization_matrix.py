@@ -217,6 +217,12 @@ MATRIX = {
     ],
     # A decided strategy changes through a revision: the coordinators start one.
     "strategy:revise": [(f"/strategier/{COUNTY}/revidera/", coordinators(302), POST)],
+    # The steering group decides a strategy at a meeting; the county strategy is in force, so
+    # its decision page says it awaits none and the post goes back to the strategy's page.
+    "strategy:decide": [
+        (f"/strategier/{COUNTY}/beslut/", {**coordinators(403), "styrgrupp": 200}),
+        (f"/strategier/{COUNTY}/beslut/", {**coordinators(403), "styrgrupp": 302}, POST),
+    ],
     # Ending the strategy is the steering group's step; its coordinators are refused it.
     "strategy:transition": [
         (f"/strategier/{COUNTY}/steg/end/", {**coordinators(403), "styrgrupp": 302}, POST),
