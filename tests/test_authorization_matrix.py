@@ -273,6 +273,11 @@ MATRIX = {
     "actionplans:plan_rollover": [
         ("/planarbete/{draft}/nasta-ar/", workers(403, coordinator=200)),
     ],
+    # Into the strategy that follows: the demo's 2024 plan has none (the county strategy
+    # runs to 2026), so the page is not there for anyone who may see the plan.
+    "actionplans:plan_carry_over": [
+        ("/planarbete/{draft}/ny-strategi/", workers(404)),
+    ],
     "actionplans:plan_export": [("/planarbete/{draft}/export.xlsx", workers(200))],
     "actionplans:public_export": [
         (f"/handlingsplaner/{COUNTY}/2023/export.csv", everyone(200)),
