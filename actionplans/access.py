@@ -24,7 +24,12 @@ from actionplans.models import ActionPlan, Activity, Initiative, Offer, PlanImpo
 from portal.access import ANSWER_OFFERS
 from portal.dates import today
 from portal.models import Body, Organisation, OrganisationUserObjectPermission, User
-from strategy.models import CollaborationAreaUserObjectPermission, StrategyUserObjectPermission
+from strategy.access import StrategyAccess
+from strategy.models import (
+    CollaborationAreaUserObjectPermission,
+    Strategy,
+    StrategyUserObjectPermission,
+)
 
 EDIT = "edit_plans"
 COMMENT = "comment_plans"
@@ -124,6 +129,24 @@ class ActivityAccess:
         """Edit, move, remove, restore or revert it: in a draft, as an editor of the plan or
         the lead of the activity's collaboration area."""
         return self.plan.plan_is_editable and self.plan.can_edit_area(self.area_id)
+
+
+@dataclass(frozen=True)
+class CarryOverAccess:
+    """Carrying a plan's continuing activities into the first plan of the strategy that
+    follows: the coordinators of both strategies (the new one's are granted from the same
+    bodies when it is started from the old)."""
+
+    plan: PlanAccess
+    new_strategy: StrategyAccess
+
+    @property
+    def can_carry_over(self) -> bool:
+        return (
+            self.plan.can_edit_plan
+            and self.new_strategy.is_coordinator
+            and (self.new_strategy.state in (Strategy.State.DECIDED, Strategy.State.IN_FORCE))
+        )
 
 
 def plan_access(user: User | AnonymousUser, plan: ActionPlan) -> PlanAccess:

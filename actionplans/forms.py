@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.access import PlanAccess
 from actionplans.models import ActionPlan, Activity, BudgetLine, Participation, Risk, SubGoal
 from actionplans.models.activities import CHILD_FIELDS
+from actionplans.selectors.carry_over import MappingRow
 from actionplans.services.offers import AnswerRow
 from portal import limits
 from portal.forms import DateField, ModelMultipleChoiceField, VersionField, choice_fields
@@ -320,3 +321,35 @@ class AnswerForm(forms.Form):
             )
             for activity in self.activities
         ]
+
+
+class CarryOverForm(RolloverForm):
+    """Next year's plan in the strategy that follows: the continuing activities, and per
+    node of the old tree the node of the new tree its links go to (the suggestion chosen)."""
+
+    def __init__(self, *args, plan: ActionPlan, rows: list[MappingRow], **kwargs):
+        super().__init__(*args, plan=plan, **kwargs)
+        self.rows = rows
+        for row in rows:
+            empty = [] if row.kind.required else [("", _("No link"))]
+            self.fields[row.field_name] = forms.TypedChoiceField(
+                label=row.label,
+                choices=[
+                    *empty,
+                    *((str(n.pk), str(getattr(n, row.kind.label_field))) for n in row.choices),
+                ],
+                coerce=int,
+                empty_value=None,
+                required=row.kind.required,
+                initial=row.suggestion.pk if row.suggestion is not None else None,
+            )
+
+    def mapping_rows(self):
+        """(row, its bound field) pairs, for the page's table."""
+        return [(row, self[row.field_name]) for row in self.rows]
+
+    def mapping(self) -> dict[str, dict[int, int | None]]:
+        mapping: dict[str, dict[int, int | None]] = {}
+        for row in self.rows:
+            mapping.setdefault(row.kind.name, {})[row.old.pk] = self.cleaned_data[row.field_name]
+        return mapping

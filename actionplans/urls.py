@@ -1,7 +1,7 @@
 from django.urls import path
 
 from actionplans.opendata import views as opendata
-from actionplans.views import initiatives, offers, public, spreadsheet, workspace
+from actionplans.views import carry_over, initiatives, offers, public, spreadsheet, workspace
 
 app_name = "actionplans"
 urlpatterns = [
@@ -71,6 +71,11 @@ urlpatterns = [
     path("planarbete/<int:plan_id>/kommentar/", workspace.plan_comment, name="plan_comment"),
     path("planarbete/<int:plan_id>/revidera/", workspace.plan_revise, name="plan_revise"),
     path("planarbete/<int:plan_id>/nasta-ar/", workspace.plan_rollover, name="plan_rollover"),
+    path(
+        "planarbete/<int:plan_id>/ny-strategi/",
+        carry_over.plan_carry_over,
+        name="plan_carry_over",
+    ),
     path("planarbete/<int:plan_id>/export.<str:fmt>", spreadsheet.plan_export, name="plan_export"),
     path("planarbete/<int:plan_id>/importera/", spreadsheet.import_upload, name="import_upload"),
     path("planarbete/<int:plan_id>/nytt-erbjudande/", offers.offer_create, name="offer_create"),

@@ -366,6 +366,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.tasks.kolada_fetch",
         "schedule": crontab(hour=3, minute=20),
     },
+    # Just after midnight: a decided strategy goes in force on 1 January, the one it
+    # replaces ends (strategy.services.dates).
+    "strategy-by-date": {
+        "task": "strategy.tasks.strategies_by_date",
+        "schedule": crontab(hour=0, minute=5),
+    },
     # Every minute: the jobs a broker outage kept from a worker (see portal.tasks).
     "actionplans-owed-jobs": {"task": "actionplans.tasks.requeue_owed_jobs", "schedule": 60},
     "followup-owed-jobs": {"task": "followup.tasks.requeue_owed_jobs", "schedule": 60},

@@ -73,6 +73,11 @@ class StrategyAccess:
         return self.is_coordinator and self.state in Strategy.REVISABLE_STATES
 
     @property
+    def can_decide(self) -> bool:
+        """Decide the worked-through strategy, at one of the steering group's meetings."""
+        return self.is_steering_group and self.state == Strategy.State.REVISION
+
+    @property
     def is_insider(self) -> bool:
         """Sees the strategy in every state: its coordinators and its steering group."""
         return self.is_coordinator or self.is_steering_group

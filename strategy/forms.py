@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from portal import limits
-from portal.forms import VersionField
+from portal.forms import VersionField, choice_fields
+from portal.models import Meeting
 from strategy.models import FocusArea, Indicator, Strategy, TreeNode
 from strategy.selectors import IndicatorChoices
 from strategy.services import FIRST_YEAR, LAST_YEAR, IndicatorInput
@@ -261,3 +263,19 @@ class _NodeForm(forms.ModelForm):
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields}  # type: ignore[union-attr]
+
+
+class DecisionForm(forms.Form):
+    """The steering group's decision: at which of its meetings (with the strategy on the
+    agenda) it was taken."""
+
+    meeting = forms.ModelChoiceField(
+        label=_("Decided at the meeting"), queryset=Meeting.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, meetings: models.QuerySet[Meeting], **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_fields(self)["meeting"].queryset = meetings
+        choice_fields(self)["meeting"].label_from_instance = lambda m: (
+            f"{localtime(m.starts_at):%Y-%m-%d} {m.title}"
+        )

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from portal.history import newest_by, oldest_by
-from portal.models import Body, Organisation, User
+from portal.models import Body, Meeting, Organisation, User
 from portal.page_cache import history_version
 from strategy.access import COORDINATE, DECIDE
 from strategy.models import (
@@ -260,3 +261,13 @@ def public_pages_version(**_url_arguments: str) -> str:
     """A version that changes whenever anything a public strategy page shows changes
     (portal.page_cache): the newest write to any of the tree's tables, in one statement."""
     return history_version(_PUBLIC_PAGE_MODELS)
+
+
+def decision_meetings(strategy: Strategy) -> QuerySet[Meeting]:
+    """The steering group's meetings that have the strategy on their agenda: where it can be
+    decided. The newest first."""
+    return Meeting.objects.filter(
+        body__in=strategy.governing_bodies.filter(kind=Body.Kind.STEERING_GROUP),
+        items__subject_type=ContentType.objects.get_for_model(Strategy),
+        items__subject_id=strategy.pk,
+    ).order_by("-starts_at", "pk")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from strategy import views
-from strategy.views import editor, workflow
+from strategy.views import decision, editor, workflow
 
 app_name = "strategy"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/", views.strategy_detail, name="detail"),
     path("<slug:slug>/steg/<slug:name>/", workflow.strategy_transition, name="transition"),
     path("<slug:slug>/revidera/", workflow.strategy_revise, name="revise"),
+    path("<slug:slug>/beslut/", decision.strategy_decide, name="decide"),
     path("<slug:slug>/redigera/", editor.strategy_editor, name="editor"),
     path("<slug:slug>/redigera/uppgifter/", editor.strategy_fields_edit, name="fields_edit"),
     path("<slug:slug>/redigera/<slug:kind>/ny/", editor.node_create, name="node_create"),

@@ -7,9 +7,11 @@ consultation again. A decided or in-force strategy is changed through a revision
 (``services.strategies.strategy_revise``, from ``Strategy.REVISABLE_STATES``): a new draft
 linked to it.
 
-The decision states are the steering group's. For now it takes them on the strategy's page;
-a later slice takes "decide" at a meeting (``strategy_transition``'s ``meeting``) and puts a
-decided strategy in force on its first day.
+The steering group decides the strategy at one of its meetings, where the strategy is on
+the agenda (``strategy.agenda``; the decision page is ``strategy.views.decision``). Going in
+force on the first day of its period and ending after its last are not steps anyone takes:
+the daily ``strategy.tasks.strategies_by_date`` takes them (``strategy.services.dates``), so
+a date has one path only.
 """
 
 from dataclasses import dataclass
@@ -35,6 +37,10 @@ class Transition:
     help: Promise
     #: Entered in the steering group's decision register.
     is_decision: bool = False
+    #: Taken at one of the steering group's meetings, on its own page.
+    at_meeting: bool = False
+    #: Taken by the date (strategy.services.dates), never by a person.
+    by_date: bool = False
 
     def allowed(self, strategy: Strategy, access: StrategyAccess) -> bool:
         return strategy.state in self.sources and any(access.has(p) for p in self.permissions)
@@ -76,6 +82,7 @@ TRANSITIONS: dict[str, Transition] = {
                 "then only be changed through a revision."
             ),
             is_decision=True,
+            at_meeting=True,
         ),
         Transition(
             name="put_in_force",
@@ -84,6 +91,7 @@ TRANSITIONS: dict[str, Transition] = {
             target=State.IN_FORCE,
             permissions=(DECIDE,),
             help=_("From the first day of its period: its action plans are written under it."),
+            by_date=True,
         ),
         Transition(
             name="end",
@@ -92,10 +100,11 @@ TRANSITIONS: dict[str, Transition] = {
             target=State.ENDED,
             permissions=(DECIDE,),
             help=_("After its last year. It stays readable, marked as ended."),
+            by_date=True,
         ),
     )
 }
 
 
 def available_transitions(strategy: Strategy, access: StrategyAccess) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if t.allowed(strategy, access)]
+    return [t for t in TRANSITIONS.values() if not t.by_date and t.allowed(strategy, access)]

@@ -229,6 +229,12 @@ MATRIX = {
     ],
     # A decided strategy changes through a revision: the coordinators start one.
     "strategy:revise": [(f"/strategier/{COUNTY}/revidera/", coordinators(302), POST)],
+    # The steering group decides a strategy at a meeting; the county strategy is in force, so
+    # its decision page says it awaits none and the post goes back to the strategy's page.
+    "strategy:decide": [
+        (f"/strategier/{COUNTY}/beslut/", {**coordinators(403), "styrgrupp": 200}),
+        (f"/strategier/{COUNTY}/beslut/", {**coordinators(403), "styrgrupp": 302}, POST),
+    ],
     # Ending the strategy is the steering group's step; its coordinators are refused it.
     "strategy:transition": [
         (f"/strategier/{COUNTY}/steg/end/", {**coordinators(403), "styrgrupp": 302}, POST),
@@ -278,6 +284,11 @@ MATRIX = {
     ],
     "actionplans:plan_rollover": [
         ("/planarbete/{draft}/nasta-ar/", workers(403, coordinator=200)),
+    ],
+    # Into the strategy that follows: the demo's 2024 plan has none (the county strategy
+    # runs to 2026), so the page is not there for anyone who may see the plan.
+    "actionplans:plan_carry_over": [
+        ("/planarbete/{draft}/ny-strategi/", workers(404)),
     ],
     "actionplans:plan_export": [("/planarbete/{draft}/export.xlsx", workers(200))],
     "actionplans:public_export": [

@@ -141,6 +141,31 @@ def build_strategy_editor(n: int):
     return "/strategier/s/redigera/", _coordinator_of(strategy)
 
 
+def build_carry_over(n: int):
+    """The carry-over page: a 2026 plan with n activities linked to n focus areas and
+    directions, into a decided strategy with n of each to map them to."""
+    from actionplans.services.permissions import access_sync
+
+    old = StrategyFactory(slug="s")
+    new = StrategyFactory(
+        slug="s2", period_start=2027, period_end=2030, state=Strategy.State.DECIDED, based_on=old
+    )
+    plan = ActionPlanFactory(strategy=old, year=2026)
+    area = CollaborationAreaFactory(strategy=old)
+    CollaborationAreaFactory(strategy=new, name=area.name)
+    for i in range(n):
+        focus = FocusAreaFactory(strategy=old, order=i, title=f"Fokus {i}")
+        direction = DirectionFactory(focus_area=focus, title=f"Inriktning {i}")
+        FocusAreaFactory(strategy=new, order=i, title=f"Fokus {i}")
+        activity = ActivityFactory(plan=plan, collaboration_area=area, order=i)
+        activity.focus_areas.add(focus)
+        activity.directions.add(direction)
+    user = _coordinator_of(old)
+    new.governing_bodies.add(*old.governing_bodies.all())
+    access_sync(strategy=new)
+    return f"/planarbete/{plan.pk}/ny-strategi/", user
+
+
 def build_activity_history(n: int):
     build_plan(3)
     plan = ActionPlan.objects.get(strategy__slug="s")
@@ -504,6 +529,7 @@ PAGES = {
 FORM_PAGES = {
     "activity-edit": build_activity_edit,
     "followup-report": build_report_edit,
+    "plan-carry-over": build_carry_over,
 }
 
 

@@ -164,15 +164,16 @@ def test_on_consultation_the_draft_is_public_and_marked(client, programme, draft
     assert client.get(f"/api/v1/strategies/{draft.slug}/").status_code == 200
 
 
-def test_the_steering_group_decides_on_the_strategys_page(client, programme, draft):
+def test_the_strategys_page_sends_the_steering_group_to_its_meeting(client, programme, draft):
+    """The decision is taken at a meeting (tests/test_strategy_views_decision.py)."""
     Strategy.objects.filter(pk=draft.pk).update(state=Strategy.State.REVISION)
     client.force_login(programme.steering)
     page = client.get(f"/strategier/{draft.slug}/").content.decode()
-    assert f"/strategier/{draft.slug}/steg/decide/" in page
-    response = client.post(f"/strategier/{draft.slug}/steg/decide/")
-    assert response.status_code == 302
+    assert f'href="/strategier/{draft.slug}/beslut/"' in page
+    response = client.post(f"/strategier/{draft.slug}/steg/decide/", follow=True)
+    assert "Styrgruppen beslutar strategin vid ett möte" in response.content.decode()
     draft.refresh_from_db()
-    assert draft.state == Strategy.State.DECIDED
+    assert draft.state == Strategy.State.REVISION
 
 
 def test_an_ended_strategy_stays_readable_and_marked(client, programme):

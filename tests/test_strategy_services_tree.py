@@ -3,8 +3,10 @@ of a whole tree, the version check and the workflow's rules."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
-from portal.models import Decision
+from portal.models import Decision, Meeting
+from portal.services import agenda_item_add
 from strategy.access import strategy_access
 from strategy.models import (
     TREE_NODES,
@@ -221,7 +223,7 @@ def test_a_focus_area_with_effect_goals_is_not_removed(programme):
     assert FocusArea.objects.filter(pk=area.pk).exists()
 
 
-def test_the_workflow_from_draft_to_ended(programme):
+def test_the_workflow_from_draft_to_decided(programme):
     draft = _draft(programme)
     coordinator = _as(programme.coordinator, draft)
     draft = strategies.strategy_transition(strategy=draft, name="consult", **coordinator)
@@ -233,15 +235,18 @@ def test_the_workflow_from_draft_to_ended(programme):
         strategies.strategy_transition(
             strategy=draft, name="decide", **_as(programme.coordinator, draft)
         )
-    for name, state in (
-        ("decide", Strategy.State.DECIDED),
-        ("put_in_force", Strategy.State.IN_FORCE),
-        ("end", Strategy.State.ENDED),
-    ):
-        draft = strategies.strategy_transition(
-            strategy=draft, name=name, **_as(programme.steering, draft)
-        )
-        assert draft.state == state
+    # The decision is taken at a meeting with the strategy on its agenda
+    # (tests/test_strategy_views_decision.py); the dates take the later steps
+    # (tests/test_strategy_services_dates.py).
+    starts = timezone.now()
+    meeting = Meeting.objects.create(
+        body=programme.steering_group, title="Möte", starts_at=starts, ends_at=starts
+    )
+    agenda_item_add(meeting=meeting, title="Strategin", user=None, subject=draft)
+    draft = strategies.strategy_transition(
+        strategy=draft, name="decide", meeting=meeting, **_as(programme.steering, draft)
+    )
+    assert draft.state == Strategy.State.DECIDED
     decision = Decision.objects.get(body=programme.steering_group)
     assert draft.title in decision.title
     assert decision.subject_url == draft.get_absolute_url()

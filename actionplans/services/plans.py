@@ -4,6 +4,8 @@ The workflow's steps are declared in ``actionplans.workflow``; these functions c
 plan's state again under a row lock, so that two clicks or two people never both win.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -177,7 +179,18 @@ def plan_rollover(
     return new_plan
 
 
-def _copy_activity(source: Activity, plan: ActionPlan, user: User, *, year_shift: int) -> None:
+#: An activity's links taken to another strategy's tree: (link, the old ids) -> the new ids.
+LinkMap = Callable[[str, list[int]], list[int]]
+
+
+def _copy_activity(
+    source: Activity,
+    plan: ActionPlan,
+    user: User,
+    *,
+    year_shift: int,
+    link_map: LinkMap | None = None,
+) -> Activity:
     status: str
     if year_shift:
         # Carried into a new year: what was under way continues, the rest starts planned.
@@ -190,12 +203,17 @@ def _copy_activity(source: Activity, plan: ActionPlan, user: User, *, year_shift
         status=status,
         **{name: getattr(source, name) for name in ACTIVITY_COPY_FIELDS},
     )
+    if link_map is not None:
+        (copy.collaboration_area_id,) = link_map(
+            "collaboration_area", [source.collaboration_area_id]
+        )
     writer = HistoryWriter(user)
     copy.skip_history_when_saving = True
     try:
         copy.save()
         for name in ("focus_areas", "directions", "effect_goals", "perspectives"):
-            getattr(copy, name).set(getattr(source, name).all())
+            ids = [row.pk for row in getattr(source, name).all()]
+            getattr(copy, name).set(link_map(name, ids) if link_map else ids)
         children = {
             SubGoal: source.sub_goals.all(),
             # Budget lines are per year: a new year's plan keeps those of the years ahead.
@@ -209,3 +227,4 @@ def _copy_activity(source: Activity, plan: ActionPlan, user: User, *, year_shift
     finally:
         del copy.skip_history_when_saving
     writer.save(copy)
+    return copy

@@ -20,6 +20,7 @@ from actionplans.forms import CommentForm, RolloverForm, TransitionForm, activit
 from actionplans.history import activity_history
 from actionplans.models import ActionPlan, Activity
 from actionplans.selectors import plans as plan_selectors
+from actionplans.selectors.carry_over import next_strategy
 from actionplans.services import activities as activity_services
 from actionplans.services import plans as plan_services
 from actionplans.workflow import available_transitions
@@ -346,6 +347,9 @@ def plan_rollover(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
     if not access.can_edit_plan:
         raise PermissionDenied("Only the plan's coordinators start next year's plan from it.")
+    if next_strategy(plan) is not None:
+        # The next year is a newer strategy's: its links need the mapping to the new tree.
+        return redirect("actionplans:plan_carry_over", plan.pk)
     form = RolloverForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:

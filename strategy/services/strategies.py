@@ -22,6 +22,7 @@ from strategy.models import (
     Strategy,
     StrategyUserObjectPermission,
 )
+from strategy.selectors import decision_meetings
 from strategy.services import steering_group_decision_record
 from strategy.services.tree import check_period
 from strategy.workflow import TRANSITIONS
@@ -206,7 +207,7 @@ def strategy_transition(
     meeting: Meeting | None = None,
 ) -> Strategy:
     """Move the strategy to the transition's state. ``meeting``: where the steering group
-    took a decision, for the later slice that decides strategies at meetings."""
+    took the decision, one of its meetings with the strategy on the agenda."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ValidationError(_("Unknown step."))
@@ -218,6 +219,24 @@ def strategy_transition(
         )
     if not transition.allowed(stored, access):
         raise PermissionDenied("The strategy's workflow does not let this user take the step.")
+    if transition.by_date:
+        raise ValidationError(
+            _(
+                "A strategy goes in force on the first day of its period and ends after its "
+                "last: the portal takes these steps itself."
+            )
+        )
+    if transition.at_meeting and meeting is None:
+        raise ValidationError(
+            _(
+                "The steering group decides the strategy at a meeting: put it on the agenda "
+                "of one and decide it there."
+            )
+        )
+    if meeting is not None and not decision_meetings(stored).filter(pk=meeting.pk).exists():
+        raise ValidationError(
+            {"meeting": _("The strategy is not on the agenda of that steering group meeting.")}
+        )
     stored.state = transition.target
     stored.version += 1
     stored._history_user = user
