@@ -342,6 +342,10 @@ CELERY_BEAT_SCHEDULE = {
     "offer-reminders": {"task": "actionplans.tasks.send_offer_reminders", "schedule": 60 * 60},
     "offer-summaries": {"task": "actionplans.tasks.send_offer_summaries", "schedule": 60 * 60},
     "followup-reminders": {"task": "followup.tasks.send_round_reminders", "schedule": 60 * 60},
+    "consultation-reminders": {
+        "task": "strategy.tasks.send_consultation_reminders",
+        "schedule": 60 * 60,
+    },
     "actionplans-stalled-imports": {
         "task": "actionplans.tasks.fail_stalled_imports",
         "schedule": 10 * 60,
