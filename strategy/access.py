@@ -332,9 +332,9 @@ def get_answer_for_note(
     if not access.can_note:
         raise PermissionDenied("Only the strategy's coordinators note how answers were handled.")
     try:
-        answer = ConsultationAnswer.objects.select_related("recipient__organisation").get(
-            pk=answer_id, recipient__consultation=consultation
-        )
+        answer = ConsultationAnswer.objects.select_related(
+            "recipient__organisation", "recipient__consultation__strategy"
+        ).get(pk=answer_id, recipient__consultation=consultation)
     except ConsultationAnswer.DoesNotExist:
         raise Http404 from None
     return answer, access

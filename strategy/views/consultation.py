@@ -132,9 +132,14 @@ def consultation_note(
         except ValidationError as refused:
             error = " ".join(refused.messages)
     else:
-        error = " ".join(m for errors in form.errors.values() for m in errors)
+        error = " ".join(str(m) for errors in form.errors.values() for m in errors)
     if request.headers.get("HX-Request"):
-        context = {"answer": answer, "access": access, "note_error": error}
+        context = {
+            "answer": answer,
+            "consultation": answer.recipient.consultation,
+            "access": access,
+            "note_error": error,
+        }
         return render(request, f"{COMPILATION}#answer", context)
     if error:
         messages.error(request, error)
