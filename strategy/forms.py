@@ -275,7 +275,10 @@ class ConsultationSendForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Their contacts get the draft by e-mail and answer on their page."),
     )
-    deadline = DateField(label=_("Last day to answer"))
+    deadline = DateField(
+        label=_("Last day to answer"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     reminder_days = forms.IntegerField(
         label=_("Reminder, days before the last day"),
         min_value=0,
