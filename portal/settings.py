@@ -366,6 +366,7 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: the jobs a broker outage kept from a worker (see portal.tasks).
     "actionplans-owed-jobs": {"task": "actionplans.tasks.requeue_owed_jobs", "schedule": 60},
     "followup-owed-jobs": {"task": "followup.tasks.requeue_owed_jobs", "schedule": 60},
+    "strategy-owed-jobs": {"task": "strategy.tasks.requeue_owed_jobs", "schedule": 60},
 }
 # --- Kolada (indicator values) ------------------------------------------------------------
 #: Kolada's API v3; a local test server can stand in (http://127.0.0.1:8765/v3).

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from portal.access import ANSWER_OFFERS
@@ -19,6 +19,7 @@ from strategy.models import (
     CollaborationQuestion,
     Consultation,
     ConsultationAnswer,
+    ConsultationMail,
     ConsultationRecipient,
     EffectGoal,
     FocusArea,
@@ -366,4 +367,18 @@ def consultations_of(strategies: list[Strategy]) -> list[Consultation]:
         Consultation.objects.filter(strategy__in=strategies)
         .select_related("strategy")
         .order_by("strategy__title", "-sent_at", "-pk")
+    )
+
+
+def consultations_owed_mails(*, since: datetime, before: datetime) -> QuerySet[Consultation]:
+    """Consultations sent in the window whose mails have gone to no organisation (the
+    broker was down when the view queued them), with their recipients."""
+    mailed = ConsultationMail.objects.filter(
+        consultation=OuterRef("pk"), kind=ConsultationMail.Kind.CONSULTATION
+    )
+    return (
+        Consultation.objects.filter(sent_at__gte=since, sent_at__lt=before)
+        .filter(~Exists(mailed))
+        .prefetch_related("recipients")
+        .order_by("pk")
     )

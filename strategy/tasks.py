@@ -10,7 +10,9 @@ from django.db import OperationalError
 from portal.dates import due_for_reminder, today
 from portal.mail import mail_message, send_once
 from portal.selectors import answering_users
+from portal.tasks import owed_window, requeue
 from strategy.models import Consultation, ConsultationMail
+from strategy.selectors import consultations_owed_mails
 
 
 def _contacts(organisation_id: int) -> list[str]:
@@ -59,3 +61,16 @@ def send_consultation_reminders() -> int:
         ):
             sent += _send(consultation, ConsultationMail.Kind.REMINDER, recipient)
     return sent
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def requeue_owed_jobs() -> int:
+    """Minutely (beat): queue again the consultation mails whose message never reached a
+    worker (see portal.tasks). Returns how many were queued."""
+    since, before = owed_window()
+    owed = [
+        consultation.pk
+        for consultation in consultations_owed_mails(since=since, before=before)
+        if any(_contacts(recipient.organisation_id) for recipient in consultation.recipients.all())
+    ]
+    return requeue(send_consultation_mails, owed)

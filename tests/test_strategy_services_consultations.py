@@ -215,3 +215,15 @@ def test_the_reminder_goes_once_to_those_who_have_not_answered(consultation, con
     reminded = {address for m in mail.outbox for address in m.to}
     assert reminded == {_own.email, soderby.email}
     assert ConsultationMail.objects.filter(kind="reminder").count() == 2
+
+
+def test_the_sweep_queues_the_mails_a_broker_outage_lost_once(consultation, contacts, broker):
+    from django.utils import timezone
+
+    Consultation.objects.filter(pk=consultation.pk).update(
+        sent_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert tasks.requeue_owed_jobs() == 1
+    assert broker.sent == [("strategy.tasks.send_consultation_mails", (consultation.pk,))]
+    tasks.send_consultation_mails(consultation.pk)
+    assert tasks.requeue_owed_jobs() == 0
