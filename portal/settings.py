@@ -349,6 +349,10 @@ CELERY_BEAT_SCHEDULE = {
     "offer-reminders": {"task": "actionplans.tasks.send_offer_reminders", "schedule": 60 * 60},
     "offer-summaries": {"task": "actionplans.tasks.send_offer_summaries", "schedule": 60 * 60},
     "followup-reminders": {"task": "followup.tasks.send_round_reminders", "schedule": 60 * 60},
+    "consultation-reminders": {
+        "task": "strategy.tasks.send_consultation_reminders",
+        "schedule": 60 * 60,
+    },
     "actionplans-stalled-imports": {
         "task": "actionplans.tasks.fail_stalled_imports",
         "schedule": 10 * 60,
@@ -375,6 +379,7 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: the jobs a broker outage kept from a worker (see portal.tasks).
     "actionplans-owed-jobs": {"task": "actionplans.tasks.requeue_owed_jobs", "schedule": 60},
     "followup-owed-jobs": {"task": "followup.tasks.requeue_owed_jobs", "schedule": 60},
+    "strategy-owed-jobs": {"task": "strategy.tasks.requeue_owed_jobs", "schedule": 60},
 }
 # --- Kolada (indicator values) ------------------------------------------------------------
 #: Kolada's API v3; a local test server can stand in (http://127.0.0.1:8765/v3).

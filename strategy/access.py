@@ -21,9 +21,19 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from portal.models import User
+from portal.access import ANSWER_OFFERS
+from portal.dates import today
+from portal.models import Organisation, OrganisationUserObjectPermission, User
 from portal.params import BadParameter
-from strategy.models import TREE_NODES, Indicator, Strategy, StrategyUserObjectPermission, TreeNode
+from strategy.models import (
+    TREE_NODES,
+    Consultation,
+    ConsultationAnswer,
+    Indicator,
+    Strategy,
+    StrategyUserObjectPermission,
+    TreeNode,
+)
 
 #: The permission of the strategy's coordinators (the name actionplans.access gives it).
 COORDINATE = "edit_plans"
@@ -202,3 +212,134 @@ def tree_parent(strategy: Strategy, node: TreeNode, parent_id: int | None) -> mo
     if parent is None:
         raise BadParameter(_("The form did not say what to add to: open the editor again."))
     return parent
+
+
+# --- Consultation (remiss) ------------------------------------------------------------------
+
+
+def consultation_is_open(consultation: Consultation) -> bool:
+    """Answers are taken up to and on the last day (a Swedish calendar day)."""
+    return today() <= consultation.deadline
+
+
+@dataclass(frozen=True)
+class ConsultationAccess:
+    """What one user may do with one consultation. ``answers_for`` is the organisation,
+    among those it went to, that the user answers for: whoever answers offers for it (the
+    organisation's contacts, ``portal.access.ANSWER_OFFERS``) answers the consultation too."""
+
+    strategy: StrategyAccess
+    answers_for: Organisation | None
+    is_open: bool
+
+    @property
+    def can_answer(self) -> bool:
+        """A contact answers, and changes the answer, until the last day."""
+        return self.answers_for is not None and self.is_open
+
+    @property
+    def can_see_compilation(self) -> bool:
+        """The compilation names every organisation's answer: the strategy's insiders."""
+        return self.strategy.is_insider
+
+    @property
+    def can_note(self) -> bool:
+        """How each answer was handled is the coordinators' note, during the revision too."""
+        return self.strategy.is_coordinator
+
+    @property
+    def can_export(self) -> bool:
+        return self.can_see_compilation
+
+
+def can_send_consultation(access: StrategyAccess) -> bool:
+    """Sending the draft is the workflow's "consult" step: a coordinator's, from a draft
+    or a revision."""
+    return access.is_coordinator and access.state in (
+        Strategy.State.DRAFT,
+        Strategy.State.REVISION,
+    )
+
+
+def get_strategy_for_consultation_send(
+    user: User | AnonymousUser, slug: str
+) -> tuple[Strategy, StrategyAccess]:
+    """The strategy, for one of its coordinators (404 or 403 to others, as the editor)."""
+    return get_strategy_for_editor(user, slug)
+
+
+def consultation_access(
+    user: User | AnonymousUser, consultation: Consultation
+) -> ConsultationAccess:
+    """Two indexed queries at most (the strategy's permissions, the organisation answered
+    for); a 404 for those the consultation does not concern, so that a draft sent to others
+    is not given away."""
+    access = strategy_access(user, consultation.strategy)
+    answers_for = None
+    if user.is_authenticated and user.is_active:
+        grant = (
+            OrganisationUserObjectPermission.objects.filter(
+                user=user,
+                permission__codename=ANSWER_OFFERS,
+                content_object__consultations_received__consultation=consultation,
+            )
+            .select_related("content_object")
+            .first()
+        )
+        answers_for = grant.content_object if grant else None
+    if not (access.is_insider or answers_for):
+        raise Http404
+    return ConsultationAccess(
+        strategy=access, answers_for=answers_for, is_open=consultation_is_open(consultation)
+    )
+
+
+def get_consultation_for_user(
+    user: User | AnonymousUser, slug: str, consultation_id: int
+) -> tuple[Consultation, ConsultationAccess]:
+    """The consultation of the strategy if it concerns the user (404 otherwise)."""
+    try:
+        consultation = Consultation.objects.select_related(
+            "strategy", "strategy__owner", "sent_by"
+        ).get(pk=consultation_id, strategy__slug=slug)
+    except Consultation.DoesNotExist:
+        raise Http404 from None
+    return consultation, consultation_access(user, consultation)
+
+
+def get_consultation_for_compilation(
+    user: User | AnonymousUser, slug: str, consultation_id: int
+) -> tuple[Consultation, ConsultationAccess]:
+    """For the strategy's insiders; a contact of a recipient is refused with a 403."""
+    consultation, access = get_consultation_for_user(user, slug, consultation_id)
+    if not access.can_see_compilation:
+        raise PermissionDenied("The compilation is for the strategy's coordinators.")
+    return consultation, access
+
+
+def get_consultation_for_answer(
+    user: User | AnonymousUser, slug: str, consultation_id: int
+) -> tuple[Consultation, ConsultationAccess]:
+    """For the contacts of the organisations it went to; its insiders are refused (403):
+    they read the answers in the compilation."""
+    consultation, access = get_consultation_for_user(user, slug, consultation_id)
+    if access.answers_for is None:
+        raise PermissionDenied("Only the contacts of the organisations asked answer.")
+    return consultation, access
+
+
+def get_answer_for_note(
+    user: User | AnonymousUser, slug: str, consultation_id: int, answer_id: int
+) -> tuple[ConsultationAnswer, ConsultationAccess]:
+    """An answer of the consultation, for the strategy's coordinators (403 to the others it
+    concerns, 404 for an answer of another consultation)."""
+    consultation, access = get_consultation_for_user(user, slug, consultation_id)
+    if not access.can_note:
+        raise PermissionDenied("Only the strategy's coordinators note how answers were handled.")
+    try:
+        answer = ConsultationAnswer.objects.select_related(
+            "recipient__organisation", "recipient__consultation__strategy"
+        ).get(pk=answer_id, recipient__consultation=consultation)
+    except ConsultationAnswer.DoesNotExist:
+        raise Http404 from None
+    return answer, access

@@ -10,11 +10,12 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from portal import limits
-from portal.forms import VersionField, choice_fields
-from portal.models import Meeting
-from strategy.models import FocusArea, Indicator, Strategy, TreeNode
-from strategy.selectors import IndicatorChoices
+from portal.forms import DateField, ModelMultipleChoiceField, VersionField, choice_fields
+from portal.models import Meeting, Organisation
+from strategy.models import ConsultationAnswer, FocusArea, Indicator, Strategy, TreeNode
+from strategy.selectors import CompilationPart, IndicatorChoices
 from strategy.services import FIRST_YEAR, LAST_YEAR, IndicatorInput
+from strategy.services.consultations import AnswerRow
 from strategy.services.strategies import NewStrategy
 from strategy.services.tree import StrategyFields
 
@@ -279,3 +280,90 @@ class DecisionForm(forms.Form):
         choice_fields(self)["meeting"].label_from_instance = lambda m: (
             f"{localtime(m.starts_at):%Y-%m-%d} {m.title}"
         )
+
+
+# --- Consultation (remiss) ------------------------------------------------------------------
+
+
+class ConsultationSendForm(forms.Form):
+    organisations = ModelMultipleChoiceField(
+        label=_("Organisations asked"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their contacts get the draft by e-mail and answer on their page."),
+    )
+    deadline = DateField(
+        label=_("Last day to answer"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reminder_days = forms.IntegerField(
+        label=_("Reminder, days before the last day"),
+        min_value=0,
+        max_value=limits.REMINDER_DAYS_MAX,
+        initial=7,
+    )
+    text = forms.CharField(
+        label=_("Message to the organisations"),
+        max_length=limits.TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_fields(self)["organisations"].queryset = Organisation.objects.filter(
+            collaborates=True
+        ).order_by("name")
+
+
+class ConsultationAnswerForm(forms.Form):
+    """One organisation's answer: on the whole and per focus area and direction, a stance
+    and a comment (a part left unanswered stays so)."""
+
+    version = VersionField()
+
+    def __init__(self, *args, parts: list[CompilationPart], current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parts = parts
+        choices = [("", _("No answer")), *ConsultationAnswer.Stance.choices]
+        for part in parts:
+            answer = current.get(part.key)
+            self.fields[f"{part.key}-stance"] = forms.ChoiceField(
+                label=_("Answer"),
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=answer.stance if answer else "",
+            )
+            self.fields[f"{part.key}-comment"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=limits.COMMENT,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=answer.comment if answer else "",
+            )
+
+    def groups(self):
+        return [
+            (part, [self[f"{part.key}-stance"], self[f"{part.key}-comment"]]) for part in self.parts
+        ]
+
+    def rows(self) -> list[AnswerRow]:
+        return [
+            AnswerRow(
+                part=None if part.level == 0 else part.row,  # type: ignore[arg-type]
+                stance=self.cleaned_data[f"{part.key}-stance"],
+                comment=self.cleaned_data[f"{part.key}-comment"],
+            )
+            for part in self.parts
+        ]
+
+
+class ConsultationNoteForm(forms.Form):
+    handling = forms.CharField(
+        label=_("How the answer was handled"),
+        max_length=limits.COMMENT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = VersionField()

@@ -12,12 +12,18 @@ from portal.panels import (
     Link,
     MenuItem,
     Panel,
+    register_home_panel,
     register_links,
     register_menu_item,
     register_start_panel,
 )
 from strategy.models import Strategy
-from strategy.selectors import coordinated_strategies, public_strategies
+from strategy.selectors import (
+    consultations_of,
+    coordinated_strategies,
+    open_consultations_for,
+    public_strategies,
+)
 
 
 def start_strategies(user: User | AnonymousUser) -> Panel:
@@ -56,9 +62,34 @@ def editor_links(user: User) -> list[Link]:
     return links
 
 
+def home_consultations(user: User) -> Panel:
+    """The consultations a contact answers for their organisation, until the last day."""
+    return Panel("strategy/panels/home_consultations.html", open_consultations_for(user))
+
+
+def consultation_links(user: User) -> list[Link]:
+    """The compilation of each consultation of the strategies the user coordinates."""
+    return [
+        Link(
+            _("Consultation compilation: %(strategy)s (%(deadline)s)")
+            % {
+                "strategy": consultation.strategy.title,
+                "deadline": consultation.deadline.isoformat(),
+            },
+            reverse(
+                "strategy:consultation_compilation",
+                args=[consultation.strategy.slug, consultation.pk],
+            ),
+        )
+        for consultation in consultations_of(coordinated_strategies(user))
+    ]
+
+
 def register() -> None:
     register_menu_item(MenuItem(gettext_lazy("Strategies"), "strategy:list", "strategy", 10))
     register_start_panel(start_strategies, order=10, models=[Strategy, Organisation])
     register_links("go_to", go_to_links, order=10)
     register_links("go_to", indicator_links, order=15)
     register_links("go_to", editor_links, order=16)
+    register_links("go_to", consultation_links, order=17)
+    register_home_panel(home_consultations, order=12)

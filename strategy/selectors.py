@@ -6,16 +6,22 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from portal.access import ANSWER_OFFERS
+from portal.dates import today
 from portal.history import newest_by, oldest_by
-from portal.models import Body, Meeting, Organisation, User
+from portal.models import Body, Meeting, Organisation, OrganisationUserObjectPermission, User
 from portal.page_cache import history_version
 from strategy.access import COORDINATE, DECIDE
 from strategy.models import (
     CollaborationArea,
     CollaborationQuestion,
+    Consultation,
+    ConsultationAnswer,
+    ConsultationMail,
+    ConsultationRecipient,
     EffectGoal,
     FocusArea,
     Indicator,
@@ -271,3 +277,119 @@ def decision_meetings(strategy: Strategy) -> QuerySet[Meeting]:
         items__subject_type=ContentType.objects.get_for_model(Strategy),
         items__subject_id=strategy.pk,
     ).order_by("-starts_at", "pk")
+
+
+# --- Consultation (remiss) ------------------------------------------------------------------
+
+
+@dataclass
+class CompilationPart:
+    """A part of the draft with every organisation's answer on it: the whole (``row`` is
+    the strategy), a focus area or a strategic direction (``level`` 0, 1, 2)."""
+
+    key: str
+    row: Strategy | FocusArea | StrategicDirection
+    level: int
+    answers: list[ConsultationAnswer]
+
+
+@dataclass
+class Compilation:
+    consultation: Consultation
+    parts: list[CompilationPart]
+    recipients: list[ConsultationRecipient]
+    #: The recipients that have answered on any part, by id.
+    answered: set[int]
+
+    @property
+    def silent(self) -> list[ConsultationRecipient]:
+        return [r for r in self.recipients if r.pk not in self.answered]
+
+
+def consultation_parts(strategy: Strategy) -> list[CompilationPart]:
+    """The parts an organisation answers on, in the tree's order, without answers: the
+    whole, then each focus area followed by its directions (two queries)."""
+    parts = [CompilationPart("strategy", strategy, 0, [])]
+    directions: dict[int, list[StrategicDirection]] = {}
+    for direction in StrategicDirection.objects.filter(focus_area__strategy=strategy).order_by(
+        "order", "pk"
+    ):
+        directions.setdefault(direction.focus_area_id, []).append(direction)
+    for area in FocusArea.objects.filter(strategy=strategy).order_by("order", "pk"):
+        parts.append(CompilationPart(f"focus_area:{area.pk}", area, 1, []))
+        parts.extend(
+            CompilationPart(f"direction:{d.pk}", d, 2, []) for d in directions.get(area.pk, [])
+        )
+    return parts
+
+
+def consultation_compilation(consultation: Consultation) -> Compilation:
+    """The remissammanställning: every answer under its part, with its organisation, in
+    four queries however many parts, organisations and answers."""
+    parts = consultation_parts(consultation.strategy)
+    by_key = {part.key: part for part in parts}
+    recipients = list(
+        ConsultationRecipient.objects.filter(consultation=consultation).select_related(
+            "organisation"
+        )
+    )
+    answered: set[int] = set()
+    for answer in (
+        ConsultationAnswer.objects.filter(recipient__consultation=consultation)
+        .select_related("recipient__organisation", "answered_by")
+        .order_by("recipient__organisation__name", "pk")
+    ):
+        answered.add(answer.recipient_id)
+        part = by_key.get(answer.part)
+        if part is not None:
+            part.answers.append(answer)
+    return Compilation(consultation, parts, recipients, answered)
+
+
+def organisation_answers(consultation: Consultation, organisation: Organisation) -> dict:
+    """The organisation's answers by part key, and its recipient row (for the version)."""
+    recipient = ConsultationRecipient.objects.get(
+        consultation=consultation, organisation=organisation
+    )
+    answers = {a.part: a for a in ConsultationAnswer.objects.filter(recipient=recipient)}
+    return {"recipient": recipient, "answers": answers}
+
+
+def open_consultations_for(user: User) -> list[tuple[Consultation, Organisation]]:
+    """The consultations still open that the user answers for, with the organisation."""
+    if not user.is_authenticated:
+        return []
+    answers_for = OrganisationUserObjectPermission.objects.filter(
+        user=user, permission__codename=ANSWER_OFFERS
+    ).values("content_object_id")
+    return [
+        (recipient.consultation, recipient.organisation)
+        for recipient in ConsultationRecipient.objects.filter(
+            organisation__in=answers_for, consultation__deadline__gte=today()
+        )
+        .select_related("consultation__strategy", "organisation")
+        .order_by("consultation__deadline", "pk")
+    ]
+
+
+def consultations_of(strategies: list[Strategy]) -> list[Consultation]:
+    """The consultations of the strategies, newest first, in one query."""
+    return list(
+        Consultation.objects.filter(strategy__in=strategies)
+        .select_related("strategy")
+        .order_by("strategy__title", "-sent_at", "-pk")
+    )
+
+
+def consultations_owed_mails(*, since: datetime, before: datetime) -> QuerySet[Consultation]:
+    """Consultations sent in the window whose mails have gone to no organisation (the
+    broker was down when the view queued them), with their recipients."""
+    mailed = ConsultationMail.objects.filter(
+        consultation=OuterRef("pk"), kind=ConsultationMail.Kind.CONSULTATION
+    )
+    return (
+        Consultation.objects.filter(sent_at__gte=since, sent_at__lt=before)
+        .filter(~Exists(mailed))
+        .prefetch_related("recipients")
+        .order_by("pk")
+    )

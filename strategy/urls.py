@@ -1,7 +1,7 @@
 from django.urls import path
 
 from strategy import views
-from strategy.views import decision, editor, workflow
+from strategy.views import consultation, decision, editor, workflow
 
 app_name = "strategy"
 urlpatterns = [
@@ -25,6 +25,27 @@ urlpatterns = [
         "<slug:slug>/redigera/<slug:kind>/<int:row_id>/ta-bort/",
         editor.node_remove,
         name="node_remove",
+    ),
+    path("<slug:slug>/remiss/skicka/", consultation.consultation_send, name="consultation_send"),
+    path(
+        "<slug:slug>/remiss/<int:consultation_id>/",
+        consultation.consultation_compilation,
+        name="consultation_compilation",
+    ),
+    path(
+        "<slug:slug>/remiss/<int:consultation_id>/svar/",
+        consultation.consultation_answer,
+        name="consultation_answer",
+    ),
+    path(
+        "<slug:slug>/remiss/<int:consultation_id>/svar/<int:answer_id>/hantering/",
+        consultation.consultation_note,
+        name="consultation_note",
+    ),
+    path(
+        "<slug:slug>/remiss/<int:consultation_id>/excel/",
+        consultation.consultation_export,
+        name="consultation_export",
     ),
     path(
         "<slug:slug>/samverkansomraden/",

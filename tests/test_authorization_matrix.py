@@ -48,6 +48,17 @@ def workers(outcome, *, coordinator=None, lead=None, governing=None, outsider=40
     return outcomes
 
 
+def consulted(coordinator, steering, contact):
+    """A page of a consultation: its strategy's coordinators and steering group, the
+    contact of an organisation asked (kontakt-kumla); the others do not learn of it."""
+    return {
+        **signed_in(404, anonymous=LOGIN),
+        "samordnare": coordinator,
+        "styrgrupp": steering,
+        "kontakt-kumla": contact,
+    }
+
+
 POST = "post"
 #: Requests to the API with the role's own key (one that may enter indicator values).
 API_GET, API_POST = "api-get", "api-post"
@@ -239,6 +250,33 @@ MATRIX = {
     "strategy:transition": [
         (f"/strategier/{COUNTY}/steg/end/", {**coordinators(403), "styrgrupp": 302}, POST),
         (f"/strategier/{COUNTY}/steg/finns-inte/", {**coordinators(404), "styrgrupp": 404}, POST),
+    ],
+    # The county strategy's consultation (made in _objects) went to Kumla, which answered:
+    # its insiders (coordinators, steering group) read the compilation, Kumla's contact
+    # answers but does not read it, others do not learn of it (404). The county strategy is
+    # in force, so the send page sends its coordinator back to the editor with a message.
+    "strategy:consultation_send": [(f"/strategier/{COUNTY}/remiss/skicka/", coordinators(302))],
+    "strategy:consultation_compilation": [
+        (f"/strategier/{COUNTY}/remiss/{{consultation}}/", consulted(200, 200, 403)),
+        # A consultation is only found under its own strategy.
+        (
+            "/strategier/region-orebro-program-2021-2026/remiss/{consultation}/",
+            signed_in(404, anonymous=LOGIN),
+        ),
+    ],
+    "strategy:consultation_answer": [
+        (f"/strategier/{COUNTY}/remiss/{{consultation}}/svar/", consulted(403, 403, 200)),
+    ],
+    # The matrix's post has no version: the coordinator's note is refused with a message.
+    "strategy:consultation_note": [
+        (
+            f"/strategier/{COUNTY}/remiss/{{consultation}}/svar/{{consultation_answer}}/hantering/",
+            consulted(302, 403, 403),
+            POST,
+        ),
+    ],
+    "strategy:consultation_export": [
+        (f"/strategier/{COUNTY}/remiss/{{consultation}}/excel/", consulted(200, 200, 403)),
     ],
     # The matrix's post has no year: the coordinator gets the form back with its error.
     "followup:indicator_values": [
@@ -544,6 +582,21 @@ def _objects() -> dict[str, int]:
         offer.activities.set(published.activities.all()[:2])
         OfferRecipient.objects.create(offer=offer, organisation=Organisation.objects.get(slug=slug))
         offer_ids[key] = offer.pk
+    from strategy.models import Consultation, ConsultationAnswer, ConsultationRecipient
+
+    consultation = Consultation.objects.create(
+        strategy=published.strategy,
+        deadline=timezone.localdate() + timedelta(days=5),
+        sent_by=User.objects.get(username="samordnare"),
+    )
+    consultation_answer = ConsultationAnswer.objects.create(
+        recipient=ConsultationRecipient.objects.create(
+            consultation=consultation, organisation=Organisation.objects.get(slug="kumla-kommun")
+        ),
+        part="strategy",
+        stance="agree",
+        answered_by=User.objects.get(username="kontakt-kumla"),
+    )
     from actionplans.models import Initiative
 
     initiative = Initiative.objects.create(
@@ -593,6 +646,8 @@ def _objects() -> dict[str, int]:
         "item": item.pk,
         "initiative": initiative.pk,
         **offer_ids,
+        "consultation": consultation.pk,
+        "consultation_answer": consultation_answer.pk,
         **_followup_objects(published, infra),
         "upload": upload.pk,
         "draft": draft.pk,

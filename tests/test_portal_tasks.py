@@ -87,6 +87,7 @@ def test_every_task_a_view_queues_is_swept(monkeypatch, db):
 
     from actionplans import tasks as actionplans_tasks
     from followup import tasks as followup_tasks
+    from strategy import tasks as strategy_tasks
 
     root = Path(__file__).resolve().parent.parent
     queued = set()
@@ -100,7 +101,7 @@ def test_every_task_a_view_queues_is_swept(monkeypatch, db):
         swept.add(task.__name__)
         return 0
 
-    for module in (actionplans_tasks, followup_tasks):
+    for module in (actionplans_tasks, followup_tasks, strategy_tasks):
         monkeypatch.setattr(module, "requeue", recording)
         module.requeue_owed_jobs()
     assert queued - swept == set()

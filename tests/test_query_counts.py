@@ -214,6 +214,34 @@ def build_offer(n: int):
     return offer.get_absolute_url(), coordinator
 
 
+def build_consultation(n: int):
+    """A draft on consultation with n focus areas (a direction each) and n organisations,
+    each of which answered on the whole and on a focus area."""
+    from strategy.models import Consultation, ConsultationAnswer, ConsultationRecipient
+
+    strategy = StrategyFactory(slug="s", state=Strategy.State.CONSULTATION)
+    coordinator = _coordinator_of(strategy)
+    consultation = Consultation.objects.create(
+        strategy=strategy, deadline="2099-12-31", sent_by=coordinator
+    )
+    for i in range(n):
+        area = FocusAreaFactory(strategy=strategy, order=i)
+        DirectionFactory(focus_area=area)
+        recipient = ConsultationRecipient.objects.create(
+            consultation=consultation, organisation=OrganisationFactory()
+        )
+        for part, focus_area in (("strategy", None), (f"focus_area:{area.pk}", area)):
+            ConsultationAnswer.objects.create(
+                recipient=recipient,
+                part=part,
+                focus_area=focus_area,
+                stance="changes",
+                comment=f"kommentar {i}",
+                answered_by=coordinator,
+            )
+    return f"/strategier/s/remiss/{consultation.pk}/", coordinator
+
+
 def _round_of(plan, n: int):
     from django.core.files.base import ContentFile
 
@@ -515,6 +543,7 @@ PAGES = {
     "activity-history": (build_activity_history, False),
     "strategy-editor": (build_strategy_editor, False),
     "offer-matrix": (build_offer, False),
+    "consultation-compilation": (build_consultation, False),
     "followup-round": (build_round, False),
     "followup-round-indicators": (build_round_indicators, False),
     "followup-dashboard": (build_dashboard, False),

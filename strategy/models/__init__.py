@@ -561,3 +561,19 @@ class CollaborationAreaUserObjectPermission(UserObjectPermissionBase):
 
 class CollaborationAreaGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(CollaborationArea, on_delete=models.CASCADE)
+
+
+# The consultation (remiss) of a draft: below the tree it asks about.
+from strategy.models.consultations import (  # noqa: E402
+    Consultation,
+    ConsultationAnswer,
+    ConsultationMail,
+    ConsultationRecipient,
+)
+
+__all__ = [
+    "Consultation",
+    "ConsultationAnswer",
+    "ConsultationMail",
+    "ConsultationRecipient",
+]
