@@ -14,7 +14,7 @@ def _answer(visitor, username, answers):
     page = visitor.page
     visitor.sign_in(username)
     with page.expect_navigation():
-        page.locator("main a", has_text=TITLE).click()
+        page.locator("main section[aria-labelledby='offers-heading'] a", has_text=TITLE).click()
     visitor.check()
     for index, value in answers.items():
         page.locator("fieldset.answer-group").nth(index).locator(f"input[value={value}]").check()
