@@ -323,6 +323,11 @@ class SocialAppForm(social_admin.SocialAppForm):
     """A provider's organisation and e-mail domains as fields of their own: they live in the
     app's JSON settings (portal.sign_in reads them there), where a typo would go unnoticed."""
 
+    class Meta(social_admin.SocialAppForm.Meta):
+        # Named, not allauth's empty exclude: a field added by an upgrade stays out of the form.
+        exclude = None
+        fields = ["provider", "provider_id", "name", "client_id", "secret", "key", "settings"]
+
     organisation = forms.ModelChoiceField(
         label=_("organisation"),
         queryset=Organisation.objects.order_by("name"),

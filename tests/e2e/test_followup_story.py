@@ -90,7 +90,9 @@ def test_followup_round_report_and_review(visitor, worker):
     # The steering group reviews it from its page and approves it.
     visitor.sign_in("styrgrupp")
     with page.expect_navigation():
-        page.locator(f"main a[href='{pdf.get_absolute_url()}']").click()
+        page.locator(
+            f"main section[aria-labelledby='review-heading'] a[href='{pdf.get_absolute_url()}']"
+        ).click()
     visitor.check()
     page.locator("input[name='review-decision'][value=approve]").check()
     with page.expect_navigation():

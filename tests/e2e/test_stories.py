@@ -53,7 +53,7 @@ def test_coordinator(visitor):
 def test_steering_group_member(visitor):
     page = visitor.page
     visitor.sign_in("styrgrupp")
-    assert page.locator("text=Programstyrgruppen för digitalisering Örebro län").is_visible()
+    assert page.locator("text=Programstyrgruppen för digitalisering Örebro län").first.is_visible()
     visitor.goto("/handlingsplaner/orebro-lan-2021-2026/2023/")
     visitor.goto("/organ/programstyrgruppen/")
     visitor.goto("/beslut/?organ=programstyrgruppen")
