@@ -288,7 +288,9 @@ def consultation_access(
         )
         answers_for = grant.content_object if grant else None
     if not (access.is_insider or answers_for):
-        raise Http404
+        raise Http404(
+            "The consultation concerns neither the programme nor the user's organisation."
+        )
     return ConsultationAccess(
         strategy=access, answers_for=answers_for, is_open=consultation_is_open(consultation)
     )

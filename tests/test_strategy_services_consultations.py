@@ -135,9 +135,8 @@ def test_a_late_answer_is_refused_with_what_to_do_instead(programme, consultatio
     answer(consultation, norrby, whole="agree")
     Consultation.objects.filter(pk=consultation.pk).update(deadline=today() - timedelta(days=1))
     consultation.refresh_from_db()
-    with pytest.raises(
-        ValidationError, match=r"Sista svarsdag var .*Skicka ert svar till samordnaren"
-    ):
+    late = r"Sista svarsdag var .*Skicka ert svar till samordnaren"
+    with pytest.raises(ValidationError, match=late):
         answer(consultation, norrby, whole="disagree")
     assert ConsultationAnswer.objects.get(part="strategy").stance == "agree"
 
@@ -151,7 +150,7 @@ def test_an_answer_from_an_older_form_is_refused(programme, consultation, contac
 
 
 def test_those_it_does_not_concern_get_404(programme, consultation):
-    with pytest.raises(Http404) as refused:
+    with pytest.raises(Http404, match="concerns neither the programme nor") as refused:
         consultation_access(programme.outsider, consultation)
     assert refused.type is Http404
 
