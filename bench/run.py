@@ -111,9 +111,34 @@ session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 plan = ActionPlan.objects.get(strategy__slug="bench-01", year=2026)
 offer = plan.offers.first()
+
+# A coordinator of bench-01 (a member of its coordinators body, granted as the portal grants
+# them) for the signed-in pages that a real coordinator opens.
+from actionplans.services.permissions import access_sync
+from followup.models import FollowUpRound
+from portal.models import Body, Membership, Organisation
+strategy = plan.strategy
+coordinators, _ = Body.objects.get_or_create(
+    slug="bench-01-samordnare",
+    defaults={"name": "Samordnare bench-01", "kind": Body.Kind.COORDINATORS,
+              "organisation": strategy.owner},
+)
+strategy.governing_bodies.add(coordinators)
+coordinator, _ = User.objects.get_or_create(
+    username="bench-coordinator", defaults={"organisation": strategy.owner})
+Membership.objects.get_or_create(user=coordinator, body=coordinators, ended_on=None)
+access_sync(strategy=strategy)
+coordinator_session = SessionStore()
+coordinator_session[SESSION_KEY] = str(coordinator.pk)
+coordinator_session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+coordinator_session[HASH_SESSION_KEY] = coordinator.get_session_auth_hash()
+coordinator_session.create()
+follow_up = FollowUpRound.objects.filter(plan=plan).order_by("-pk").first()
 print(json.dumps({"session": session.session_key, "plan": plan.pk,
                   "activities": plan.activities.count(), "offer": offer.pk,
-                  "recipients": offer.recipients.count()}))
+                  "recipients": offer.recipients.count(),
+                  "coordinator_session": coordinator_session.session_key,
+                  "round": follow_up.pk, "reports": follow_up.reports.count()}))
 """
 
 
@@ -245,6 +270,27 @@ def page_list(facts: dict) -> list[tuple[str, str, str | None]]:
             "/strategier/bench-01/uppfoljning/oversikt/",
             f"sessionid={facts['session']}",
         ),
+        (
+            f"Plan workspace ({facts['activities']} activities, coordinator)",
+            f"/planarbete/{facts['plan']}/",
+            f"sessionid={facts['coordinator_session']}",
+        ),
+        (
+            f"Follow-up round ({facts['reports']} reports, coordinator)",
+            f"/uppfoljning/{facts['round']}/",
+            f"sessionid={facts['coordinator_session']}",
+        ),
+        (
+            "Activity search (a rare word, coordinator)",
+            "/handlingsplaner/sok/?q=tillg%C3%A4nglighet",
+            f"sessionid={facts['coordinator_session']}",
+        ),
+        (
+            "Activity search (a word in most of the 37 800 activities, coordinator)",
+            "/handlingsplaner/sok/?q=bredband",
+            f"sessionid={facts['coordinator_session']}",
+        ),
+        ("Home page of a coordinator", "/hem/", f"sessionid={facts['coordinator_session']}"),
         ("API: a page of 100 activities", "/api/v1/activities/?limit=100", None),
         ("Open data: the DCAT catalogue (21 regions × 6 years)", "/datasets/dcat", None),
         (

@@ -261,6 +261,18 @@ def test_queries_do_not_grow_with_the_plans(programme):
     assert queries() == before
 
 
+def test_the_catalogue_is_built_once_per_content_version(client, programme):
+    first = client.get("/datasets/dcat").content
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/datasets/dcat").content == first
+    # Only the content version is read (the session middleware reads nothing anonymous).
+    assert len(captured) == 1
+    # A change to what it describes shows at once.
+    programme.strategy.title = "Digital agenda för Testlän"
+    programme.strategy.save()
+    assert "Digital agenda för Testlän".encode() in client.get("/datasets/dcat").content
+
+
 def test_the_catalogue_answers_a_conditional_request(client, programme):
     response = client.get("/datasets/dcat")
     assert response["Last-Modified"]

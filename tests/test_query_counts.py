@@ -530,6 +530,25 @@ def build_security_keys(n: int):
     return "/accounts/2fa/webauthn/", user
 
 
+def build_search(n: int):
+    """The activity search with n matching activities across plans, by a coordinator."""
+    url = build_plan(n)
+    plan = ActionPlan.objects.get(strategy__slug="s")
+    plan.activities.update(title="Sökbar aktivitet om bredband")
+    assert url
+    return "/handlingsplaner/sok/?q=bredband", _coordinator_of(plan.strategy)
+
+
+def build_api_activities(n: int) -> str:
+    build_plan(n)
+    return "/api/v1/activities/?limit=100"
+
+
+def build_api_plan(n: int) -> str:
+    build_plan(n)
+    return f"/api/v1/plans/{ActionPlan.objects.get(strategy__slug='s').pk}/"
+
+
 PAGES = {
     "start": (build_start, False),
     "strategy-list": (build_strategy_list, False),
@@ -552,6 +571,9 @@ PAGES = {
     "meeting": (build_meeting, False),
     "member-search": (build_member_search, False),
     "security-keys": (build_security_keys, False),
+    "search": (build_search, False),
+    "api-activities": (build_api_activities, False),
+    "api-plan": (build_api_plan, False),
 }
 #: Pages with forms: a choice field reads its options while the form renders, so these
 #: are held only to a constant number of queries.

@@ -36,8 +36,8 @@ def _json(data: dict) -> str:
 
 @require_safe
 def dcat(request: PortalRequest) -> HttpResponse:
-    graph, modified = catalogue.catalogue_graph()
-    response = HttpResponse(graph.serialize(format="xml"), content_type=RDF_XML)
+    content, modified = catalogue.catalogue_rdf_xml()
+    response = HttpResponse(content, content_type=RDF_XML)
     return _public(request, response, modified)
 
 
