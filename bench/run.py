@@ -101,6 +101,7 @@ import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from actionplans.models import ActionPlan
+from portal.middleware import SecondFactorMiddleware
 from portal.models import User
 user, _ = User.objects.get_or_create(username="bench-admin",
                                      defaults={"is_staff": True, "is_superuser": True})
@@ -108,6 +109,8 @@ session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+# As a session whose second factor was checked at sign-in (portal.middleware).
+session[SecondFactorMiddleware.SESSION_KEY] = True
 session.create()
 plan = ActionPlan.objects.get(strategy__slug="bench-01", year=2026)
 offer = plan.offers.first()
@@ -132,6 +135,7 @@ coordinator_session = SessionStore()
 coordinator_session[SESSION_KEY] = str(coordinator.pk)
 coordinator_session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 coordinator_session[HASH_SESSION_KEY] = coordinator.get_session_auth_hash()
+coordinator_session[SecondFactorMiddleware.SESSION_KEY] = True
 coordinator_session.create()
 follow_up = FollowUpRound.objects.filter(plan=plan).order_by("-pk").first()
 print(json.dumps({"session": session.session_key, "plan": plan.pk,

@@ -9,6 +9,8 @@ from html import unescape
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from actionplans.models import ActionPlan
 from bench.followup_data import sample_plan, sample_round
@@ -94,6 +96,32 @@ def test_the_current_round_is_shown_to_the_programme_only(client, programme):
     assert public.context["overview"].rounds == [approved]
     assert inside.context["overview"].rounds == [approved, current]
     assert "2024" not in public.context["overview"].periods
+
+
+def test_the_overview_is_drawn_once_per_content_version_and_view(client, programme):
+    p = programme
+    approved = _round(p.published_plan, approved=True)
+    activity = ActivityFactory(plan=p.published_plan, collaboration_area=p.area)
+    report = _report(approved, activity, light="yellow", comment="Försenad upphandling.")
+    with CaptureQueriesContext(connection) as drawn:
+        client.get(_url(p.strategy))
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(_url(p.strategy))
+    assert again.content.decode().count("Försenad upphandling.") == 1
+    # Kept: the strategy and the content version are all that is read.
+    assert len(captured) == 2 < len(drawn)
+    # A new comment shows at once; the programme's view is its own.
+    report.traffic_light_comment = "Upphandlingen klar i mars."
+    report.save()
+    html = client.get(_url(p.strategy)).content.decode()
+    assert "Upphandlingen klar i mars." in html
+    assert "Försenad upphandling." not in html
+    # The programme's view is drawn for itself: it shows the round still under way.
+    current = _round(p.published_plan, year=2024)
+    _report(current, activity, light="red", comment="Ny leverantör behövs.")
+    assert "Ny leverantör behövs." not in client.get(_url(p.strategy)).content.decode()
+    client.force_login(p.steering)
+    assert "Ny leverantör behövs." in client.get(_url(p.strategy)).content.decode()
 
 
 def test_a_strategy_that_is_not_public_is_a_404_outside_the_programme(client, programme):
@@ -302,7 +330,9 @@ def test_a_made_up_round_is_said_to_be_example_data(client, programme):
     real = _round(p.published_plan, approved=True)
     _report(real, ActivityFactory(plan=p.published_plan, collaboration_area=p.area))
     assert "example-note" not in client.get(_url(p.strategy)).content.decode()
-    FollowUpRound.objects.filter(pk=real.pk).update(example=True)
+    # Saved as the demo saves it: with a history row, so the kept overview is drawn again.
+    real.example = True
+    real.save()
     html = client.get(_url(p.strategy)).content.decode()
     assert "example-note" in html
     assert "Exempeldata" in html

@@ -14,13 +14,22 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from actionplans.models import Activity, BudgetLine, Participation
+from actionplans.models import ActionPlan, Activity, BudgetLine, Participation
 from followup import rollup
 from followup.access import DashboardAccess
 from followup.charts import format_number
-from followup.models import ActivityReport, FollowUpRound, IndicatorValue, Report
+from followup.models import (
+    ActivityReport,
+    BudgetOutcome,
+    FollowUpRound,
+    IndicatorValue,
+    Report,
+    SubGoalOutcome,
+)
 from followup.rollup import Item, Progress, weighted_progress
-from strategy.models import FocusArea, Indicator, Strategy
+from portal.models import Organisation
+from portal.page_cache import history_version
+from strategy.models import CollaborationArea, FocusArea, Indicator, IndicatorTarget, Strategy
 
 Light = ActivityReport.TrafficLight
 #: The terms in the order they end within a year.
@@ -437,3 +446,30 @@ def programme_overview(
             for followup_round, rows in zip(rounds, rows_per_round, strict=True)
         ],
     )
+
+
+#: Everything the dashboard reads, for its content version.
+_DASHBOARD_MODELS = [
+    Strategy,
+    FocusArea,
+    CollaborationArea,
+    Indicator,
+    IndicatorTarget,
+    Organisation,
+    ActionPlan,
+    Activity,
+    BudgetLine,
+    Participation,
+    FollowUpRound,
+    ActivityReport,
+    SubGoalOutcome,
+    BudgetOutcome,
+    IndicatorValue,
+    Report,
+]
+
+
+def dashboard_content_version() -> str:
+    """A version that changes whenever anything a dashboard shows changes: the newest write
+    to any table it reads (every write leaves a history row), in one statement."""
+    return history_version(_DASHBOARD_MODELS)

@@ -118,8 +118,12 @@ def _seed_indicator(seeder: Seeder, row: dict, coordinator: User) -> None:
                 access=access,
             )
     # Flagged last, since a fetch clears the flag (Kolada's own figures are no example); and
-    # nothing was fetched, so the page must not say when it was.
-    Indicator.objects.filter(pk=indicator.pk).update(example=True, kolada_fetched_at=None)
+    # nothing was fetched, so the page must not say when it was. Saved with a history row, as
+    # the pages kept per content version (the dashboard) must see the change.
+    indicator.refresh_from_db()
+    indicator.example = True
+    indicator.kolada_fetched_at = None
+    indicator.save(update_fields=["example", "kolada_fetched_at"])
     seeder.created[str(Indicator._meta.verbose_name_plural)] += 1
 
 
