@@ -27,6 +27,7 @@ from portal.admin import (
     LockedInline,
     MeetingAdmin,
     MembershipAdmin,
+    ReadOnlyAdmin,
     VersionedAdmin,
 )
 from portal.models import Body, Meeting, Membership
@@ -71,17 +72,6 @@ class ActionPlanAdmin(SimpleHistoryAdmin):
     # The state moves only through the workflow (the plan workspace), which records who
     # took each step; revisions are opened there too.
     readonly_fields = ["state", "revision", "revises"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records the portal writes itself (timelines, upload and delivery logs): they can
-    be read in the admin, not added or changed there."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanEvent)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from actionplans.admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin
 from followup.access import report_access
 from followup.models import (
     ActivityReport,

@@ -33,6 +33,17 @@ DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 # --- What the admin shares with the portal's forms ---------------------------------------------
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records the portal writes itself (timelines, upload and delivery logs): they can
+    be read in the admin, not added or changed there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class VersionedAdminForm(forms.ModelForm):
     """An admin form that carries the version its object had when the form was opened: a
     save from another version is refused (saving again then replaces it), so the admin

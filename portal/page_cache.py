@@ -117,11 +117,27 @@ def _key(name: str, request: PortalRequest, variant: str, version: str) -> str:
 
 def _template(response: HttpResponse, request: PortalRequest) -> str:
     """The rendered page with its nonce and CSRF tokens replaced by markers."""
-    body = response.content.decode(response.charset)
+    return _marked(response.content.decode(response.charset), request)
+
+
+def _marked(body: str, request: PortalRequest) -> str:
     nonce = getattr(request, "_csp_nonce", None)
     if isinstance(nonce, str):
         body = body.replace(nonce, NONCE_MARK)
     return _TOKEN_FIELD.sub(rf"\g<1>{TOKEN_MARK}\g<2>", body)
+
+
+def kept_fragment(key: str, request: PortalRequest, render: Callable[[], str]) -> str:
+    """A part of a signed-in page, rendered once and kept under ``key`` (which must name
+    everything the part shows and everything that decides how it is shown: its content
+    version, the reader's rights, the language). Its forms' CSRF tokens and any nonce are
+    this response's own, as for a whole public page."""
+    kept = django_cache.get(key)
+    if kept is not None:
+        return _filled(kept, request)
+    html = render()
+    django_cache.set(key, _marked(html, request), timeout=settings.PAGE_FRAGMENT_CACHE_SECONDS)
+    return html
 
 
 def _filled(template: str, request: PortalRequest) -> str:

@@ -1,9 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin import ReadOnlyAdmin
 from strategy.models import (
     CollaborationArea,
     CollaborationQuestion,
+    Consultation,
+    ConsultationAnswer,
+    ConsultationMail,
+    ConsultationRecipient,
     EffectGoal,
     FocusArea,
     Indicator,
@@ -154,3 +159,47 @@ class CollaborationQuestionAdmin(SimpleHistoryAdmin):
     list_filter = ["area"]
     search_fields = ["text"]
     list_select_related = ["area"]
+
+
+class ConsultationRecipientInline(admin.TabularInline):
+    model = ConsultationRecipient
+    extra = 0
+    fields = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(SimpleHistoryAdmin):
+    """Consultations are sent from the strategy's page (which mails them); here they can be
+    read and corrected."""
+
+    list_display = ["strategy", "deadline", "sent_by", "sent_at"]
+    list_filter = ["deadline"]
+    list_select_related = ["strategy", "sent_by"]
+    search_fields = ["strategy__title", "text"]
+    inlines = [ConsultationRecipientInline]
+
+
+@admin.register(ConsultationRecipient)
+class ConsultationRecipientAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "consultation"]
+    list_select_related = ["organisation", "consultation__strategy"]
+    search_fields = ["organisation__name", "consultation__strategy__title"]
+
+
+@admin.register(ConsultationAnswer)
+class ConsultationAnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["recipient", "part", "stance", "answered_by", "answered_at"]
+    list_filter = ["stance"]
+    list_select_related = ["recipient__organisation", "answered_by"]
+    search_fields = ["recipient__organisation__name", "comment", "handling"]
+
+
+@admin.register(ConsultationMail)
+class ConsultationMailAdmin(ReadOnlyAdmin):
+    """The delivery log: which consultation mail went to whom, once."""
+
+    list_display = ["consultation", "kind", "organisation", "recipients", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["consultation__strategy", "organisation"]
+    search_fields = ["recipients"]

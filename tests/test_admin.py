@@ -80,6 +80,7 @@ NOT_AUDITED = {
     "followup.RoundMail": "registered",
     "followup.ReportMail": "registered",
     "followup.ReportComment": "registered",
+    "strategy.ConsultationMail": "registered",
     # An initiative's timeline: append-only, the record of each step.
     "actionplans.InitiativeEvent": "registered",
     # A personal API key: its created, last-used and revoked times are its record, and the

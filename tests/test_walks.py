@@ -272,7 +272,16 @@ def _walk_make(p, programme_round) -> Walk:
     )
     from followup.models import Report
     from portal.models import AgendaItem, Meeting
-    from strategy.models import Indicator
+    from allauth.mfa.models import Authenticator
+
+    from tests.webauthn_key import SoftKey
+
+    from strategy.models import (
+        Consultation,
+        ConsultationAnswer,
+        ConsultationRecipient,
+        Indicator,
+    )
 
     published = activities_make(p)
     project = project_make(p)
@@ -324,6 +333,26 @@ def _walk_make(p, programme_round) -> Walk:
     report = followup_round.reports.get(activity=published[0])
     history = project.history.earliest("history_date")
     token, _key = api_token_create(user=p.coordinator, name="Walk")
+    # A security key of the coordinator's, and a consultation with an answer to walk.
+    key = Authenticator.objects.create(
+        user=p.coordinator,
+        type=Authenticator.Type.WEBAUTHN,
+        data=SoftKey().stored("Nyckel"),
+    )
+    consultation = Consultation.objects.create(
+        strategy=p.strategy,
+        deadline=timezone.localdate() + timedelta(days=10),
+        sent_by=p.coordinator,
+    )
+    recipient = ConsultationRecipient.objects.create(
+        consultation=consultation, organisation=p.municipality
+    )
+    answer = ConsultationAnswer.objects.create(
+        recipient=recipient,
+        part="strategy",
+        stance=ConsultationAnswer.Stance.AGREE,
+        answered_by=p.contact,
+    )
 
     def ids(*objects) -> list[str]:
         return [str(o.pk) for o in objects]
@@ -362,6 +391,10 @@ def _walk_make(p, programme_round) -> Walk:
             "row_id": ids(p.focus_area, p.direction),
             # allauth's SAML routes name their provider by its client id.
             "organization_slug": ["no-such-provider"],
+            # allauth's security keys, by their own primary key.
+            "pk": ids(key),
+            "consultation_id": ids(consultation),
+            "answer_id": ids(answer),
         },
         slugs={
             "organ/slug": [p.steering_group.slug, p.coordinators.slug],

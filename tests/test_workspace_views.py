@@ -3,7 +3,7 @@
 import pytest
 
 from actionplans.models import ActionPlan, Activity
-from tests.factories import PROJECT, plan_project_make, published_content_make
+from tests.factories import PROJECT, ActivityFactory, plan_project_make, published_content_make
 from tests.test_actionplans_services_activities import post_data
 
 
@@ -203,3 +203,41 @@ def test_history_page_shows_the_diff(client, programme, draft_plan):
     html = client.get(f"/aktiviteter/{activity.pk}/historik/").content.decode()
     assert PROJECT in html and "Nytt namn" in html
     assert "Återställ" in html or "Restore" in html
+
+
+def test_the_cards_are_kept_per_content_version_and_rights(client, programme):
+    """The cards are rendered once per version of what they show and per the reader's rights
+    (actionplans.views.workspace._activities_html), each response with its own CSRF token."""
+    import re
+
+    from django.middleware.csrf import _unmask_cipher_token
+
+    plan = programme.draft_plan
+    own = ActivityFactory(plan=plan, title="Ledarens aktivitet", collaboration_area=programme.area)
+    other = ActivityFactory(
+        plan=plan, title="Annans aktivitet", collaboration_area=programme.other_area
+    )
+    edit = "/aktiviteter/{}/andra/"
+
+    def cards(user) -> str:
+        client.force_login(user)
+        return client.get(plan.get_edit_url()).content.decode()
+
+    coordinator_page = cards(programme.coordinator)
+    lead_page = cards(programme.lead)
+    # The lead's rights give their own cards: only their area's activity is editable.
+    assert edit.format(own.pk) in lead_page and edit.format(other.pk) not in lead_page
+    assert edit.format(other.pk) in coordinator_page
+    # Kept cards carry this reader's CSRF secret, not that of whoever rendered them first.
+    first_secret = client.cookies["csrftoken"].value
+    del client.cookies["csrftoken"]
+    again = cards(programme.coordinator)
+    assert client.cookies["csrftoken"].value != first_secret
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', again)
+    assert len(tokens) > 2
+    # The cookie holds the unmasked 32-letter secret.
+    assert {_unmask_cipher_token(token) for token in tokens} == {client.cookies["csrftoken"].value}
+    # A change shows at once.
+    own.title = "Ledarens nya titel"
+    own.save()
+    assert "Ledarens nya titel" in cards(programme.coordinator)

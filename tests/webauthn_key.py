@@ -52,6 +52,12 @@ class SoftKey:
             }
         )
 
+    def stored(self, name: str, rp_id: str = "testserver") -> dict[str, Any]:
+        """The data of an Authenticator as allauth stores this key once it is added, for
+        tests that need a key without going through the registration."""
+        options = {"publicKey": {"rp": {"id": rp_id}, "challenge": websafe_encode(os.urandom(32))}}
+        return {"name": name, "credential": json.loads(self.register(options))}
+
     def sign(self, request_options: dict[str, Any]) -> str:
         """The assertion (as allauth's form field takes it) for the request options."""
         options = request_options["publicKey"]

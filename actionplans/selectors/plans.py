@@ -35,6 +35,7 @@ from actionplans.models import (
     Activity,
     BudgetLine,
     PlanEvent,
+    Risk,
     SubGoal,
 )
 from portal.history import newest_by
@@ -48,6 +49,7 @@ from strategy.models import (
     CollaborationAreaUserObjectPermission,
     EffectGoal,
     FocusArea,
+    Perspective,
     StrategicDirection,
     Strategy,
     StrategyUserObjectPermission,
@@ -338,6 +340,13 @@ def workspace_activities(plan: ActionPlan) -> list[Activity]:
     """Every activity of the plan, removed ones too, with what the workspace shows."""
     activities = _activities_with_details().filter(plan=plan).select_related("contact")
     return _with_budget(list(activities.prefetch_related("risks")))
+
+
+def workspace_content_version(plan: ActionPlan) -> str:
+    """A version that changes whenever anything the workspace's activity cards show
+    changes: the public list's (plan_content_version) and the risks, perspectives and
+    contacts only the workspace shows."""
+    return plan_content_version(plan) + "-" + history_version([Risk, Perspective, User])
 
 
 def workspace_activity(activity_id: int) -> Activity:
