@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import ReadOnlyAdmin
 from followup.access import report_access
 from followup.models import (
     ActivityReport,
@@ -15,7 +14,13 @@ from followup.models import (
     RoundMail,
     SubGoalOutcome,
 )
-from portal.admin import EditedOnParentAdmin, LockedAdmin, LockedInline, VersionedAdmin
+from portal.admin import (
+    EditedOnParentAdmin,
+    LockedAdmin,
+    LockedInline,
+    ReadOnlyAdmin,
+    VersionedAdmin,
+)
 
 
 @admin.register(FollowUpRound)

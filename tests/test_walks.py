@@ -262,6 +262,8 @@ class Walk:
 
 
 def _walk_make(p, programme_round) -> Walk:
+    from allauth.mfa.models import Authenticator
+
     from actionplans.models import (
         BudgetLine,
         Initiative,
@@ -272,16 +274,13 @@ def _walk_make(p, programme_round) -> Walk:
     )
     from followup.models import Report
     from portal.models import AgendaItem, Meeting
-    from allauth.mfa.models import Authenticator
-
-    from tests.webauthn_key import SoftKey
-
     from strategy.models import (
         Consultation,
         ConsultationAnswer,
         ConsultationRecipient,
         Indicator,
     )
+    from tests.webauthn_key import SoftKey
 
     published = activities_make(p)
     project = project_make(p)
