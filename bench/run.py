@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -102,12 +103,15 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from actionplans.models import ActionPlan
 from portal.middleware import SecondFactorMiddleware
+# The backend the portal signs people in with (settings.AUTHENTICATION_BACKENDS): a session
+# naming another is anonymous.
+BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 from portal.models import User
 user, _ = User.objects.get_or_create(username="bench-admin",
                                      defaults={"is_staff": True, "is_superuser": True})
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = BACKEND
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 # As a session whose second factor was checked at sign-in (portal.middleware).
 session[SecondFactorMiddleware.SESSION_KEY] = True
@@ -133,7 +137,7 @@ Membership.objects.get_or_create(user=coordinator, body=coordinators, ended_on=N
 access_sync(strategy=strategy)
 coordinator_session = SessionStore()
 coordinator_session[SESSION_KEY] = str(coordinator.pk)
-coordinator_session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+coordinator_session[BACKEND_SESSION_KEY] = BACKEND
 coordinator_session[HASH_SESSION_KEY] = coordinator.get_session_auth_hash()
 coordinator_session[SecondFactorMiddleware.SESSION_KEY] = True
 coordinator_session.create()
@@ -186,6 +190,7 @@ def main() -> None:
         stop(server)
     server = serve(environment, args.workers)
     try:
+        check_pages(pages)
         results = []
         for label, path, cookie in pages:
             if args.only.lower() not in label.lower():
@@ -231,6 +236,26 @@ def serve(environment: dict[str, str], workers: int = 4) -> subprocess.Popen:
 def stop(server: subprocess.Popen) -> None:
     server.terminate()
     server.wait(timeout=30)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def check_pages(pages: list[tuple[str, str, str | None]]) -> None:
+    """Every page answers 200 before it is measured: a redirect to the sign-in page would
+    be measured as a fast page (wrk counts only 4xx and 5xx as errors)."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    for label, path, cookie in pages:
+        request = urllib.request.Request(BASE + path, headers={"Cookie": cookie or ""})  # noqa: S310 (loopback)
+        try:
+            with opener.open(request, timeout=60) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status != 200:
+            sys.exit(f"{label} ({path}) answers {status}, not 200: not measured.")
 
 
 def write_floors(pages: list[tuple[str, str, str | None]], folder: Path) -> dict[str, str]:

@@ -4,7 +4,13 @@ in the plans the reader may see."""
 import pytest
 
 from actionplans.selectors.plans import search_activities
-from tests.factories import PROJECT, SECURE, plan_project_make, published_content_make
+from tests.factories import (
+    PROJECT,
+    SECURE,
+    ActivityFactory,
+    plan_project_make,
+    published_content_make,
+)
 
 
 @pytest.fixture
@@ -73,3 +79,54 @@ def test_a_swedish_inflection_is_found_on_postgresql(published_plan):
     # "kommunikationen" stems to the same lexeme as "kommunikation" in the title.
     titles = [a.title for a in search_activities(query="kommunikationen", plan_ids=None)]
     assert SECURE in titles
+
+
+def _postgresql_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored text vectors are PostgreSQL's (migration 0017)")
+
+
+def test_an_edited_activity_is_found_by_its_new_words_at_once(published_plan):
+    _postgresql_only()
+    activity = published_plan.activities.get(title=SECURE)
+    assert search_activities(query="fiberutbyggnad", plan_ids=None) == []
+    activity.description = "Samordnad fiberutbyggnad på landsbygden."
+    activity.save()
+    assert search_activities(query="fiberutbyggnad", plan_ids=None) == [activity]
+    # A new activity too, made outside the ORM's save as a bulk insert is.
+    [made] = type(activity).objects.bulk_create(
+        [
+            type(activity)(
+                plan=published_plan,
+                title="Fiberutbyggnad i glesbygd",
+                order=99,
+                lead_organisation=activity.lead_organisation,
+                collaboration_area=activity.collaboration_area,
+            )
+        ]
+    )
+    assert {a.pk for a in search_activities(query="fiberutbyggnad", plan_ids=None)} == {
+        activity.pk,
+        made.pk,
+    }
+
+
+def test_only_the_newest_matches_are_ranked(published_plan, monkeypatch):
+    """A word found in thousands of activities is ranked among the newest SEARCH_RANKED."""
+    _postgresql_only()
+    from actionplans.selectors import plans
+
+    monkeypatch.setattr(plans, "SEARCH_RANKED", 3)
+    template = published_plan.activities.get(title=SECURE)
+    made = [
+        ActivityFactory(
+            plan=published_plan,
+            title=f"Bredband etapp {n}",
+            collaboration_area=template.collaboration_area,
+        )
+        for n in range(5)
+    ]
+    found = search_activities(query="bredband", plan_ids=None)
+    assert {a.pk for a in found} == {a.pk for a in made[-3:]}

@@ -2,7 +2,7 @@
 budget lines and risks, spreadsheet uploads, offers with the answers to them, and the
 intake of initiatives."""
 
-from actionplans.models.activities import Activity, BudgetLine, Risk, SubGoal
+from actionplans.models.activities import Activity, ActivitySearch, BudgetLine, Risk, SubGoal
 from actionplans.models.imports import PlanImport
 from actionplans.models.initiatives import Initiative, InitiativeEvent
 from actionplans.models.offers import Offer, OfferMail, OfferRecipient, Participation
@@ -11,6 +11,7 @@ from actionplans.models.plans import ActionPlan, PlanEvent
 __all__ = [
     "ActionPlan",
     "Activity",
+    "ActivitySearch",
     "BudgetLine",
     "Initiative",
     "InitiativeEvent",

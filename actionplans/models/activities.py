@@ -1,6 +1,7 @@
 """Activities of a plan, with their sub-goals, budget lines and risks."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -129,6 +130,24 @@ class Activity(models.Model, HistoryAttributes):
 
     def get_edit_url(self) -> str:
         return reverse("actionplans:activity_edit", args=[self.pk])
+
+
+class ActivitySearch(models.Model):
+    """An activity's full-text document, kept by PostgreSQL itself: a trigger on the
+    activity table writes it on every insert and update (migration 0017), so that a search
+    reads stored vectors instead of building one per match. Derived data without a history
+    of its own. Other databases leave the table empty and search by substring."""
+
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, primary_key=True, related_name="search"
+    )
+    document = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("activity search document")
+
+    def __str__(self) -> str:
+        return str(self.activity_id)
 
 
 class SubGoal(models.Model, HistoryAttributes):

@@ -8,7 +8,7 @@ from itertools import groupby
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Count,
@@ -470,6 +470,10 @@ def plan_overview(plan: ActionPlan, filters: PlanFilters) -> dict:
     }
 
 
+#: How many of a search's newest matches are ranked (search_activities).
+SEARCH_RANKED = 500
+
+
 def search_activities(*, query: str, plan_ids: list[int] | None, limit: int = 50):
     """Activities of public plans (and of ``plan_ids``, the plans the reader works on)
     whose title or description match the words, best first.
@@ -487,16 +491,18 @@ def search_activities(*, query: str, plan_ids: list[int] | None, limit: int = 50
     if not words:
         return []
     if connection.vendor == "postgresql":
-        vector = SearchVector("title", weight="A", config="swedish") + SearchVector(
-            "description", "expected_benefits", weight="B", config="swedish"
-        )
         search = SearchQuery(query, config="swedish", search_type="websearch")
-        # Filtering on the vector itself (not on the rank) lets PostgreSQL use the GIN index
-        # on the same expression (migration 0005); only the matches are ranked.
+        # The stored vectors (ActivitySearch, kept by a trigger, migration 0017) are
+        # filtered and ranked without building any. A word found in most activities would
+        # still mean ranking all of them, so only the newest SEARCH_RANKED matches (the last
+        # made, read backwards down the primary key until enough are found) are ranked:
+        # such a search shows the best of the newest.
+        newest = (
+            activities.filter(search__document=search).order_by("-pk").values("pk")[:SEARCH_RANKED]
+        )
         activities = (
-            activities.annotate(document=vector)
-            .filter(document=search)
-            .annotate(rank=SearchRank(vector, search))
+            activities.filter(pk__in=newest)
+            .annotate(rank=SearchRank(F("search__document"), search))
             .order_by("-rank", "-plan__year", "title")
         )
     else:
