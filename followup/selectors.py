@@ -25,7 +25,9 @@ from followup.models import (
 )
 from followup.rollup import Item, Progress, weighted_progress
 from portal.models import Organisation, User
+from portal.page_cache import history_version
 from strategy.models import (
+    CollaborationArea,
     CollaborationAreaUserObjectPermission,
     FocusArea,
     Indicator,
@@ -60,6 +62,12 @@ def _item(report: ActivityReport) -> Item:
         traffic_light=report.traffic_light,
         submitted=report.state == ActivityReport.State.SUBMITTED,
     )
+
+
+def round_content_version() -> str:
+    """A version that changes whenever anything the round page's summary and report table
+    show changes: the reports, their activities, areas and focus areas, the round."""
+    return history_version([ActivityReport, Activity, CollaborationArea, FocusArea, FollowUpRound])
 
 
 def round_overview(followup_round: FollowUpRound) -> RoundOverview:

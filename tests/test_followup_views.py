@@ -404,3 +404,23 @@ def test_the_round_page_charts_indicators_against_their_targets(client, programm
     assert "Andel &lt;e-tjänster&gt;" in page  # escaped
     assert 'src="data:image/svg+xml;base64,' in page
     assert '<th scope="row">2023</th>' in page
+
+
+def test_the_round_page_keeps_its_report_table_until_a_report_changes(client, programme, round_):
+    """followup.views.rounds._reports_html: the summary and the table are kept per content
+    version; a submitted report shows at once, and each reader's own forms stay live."""
+    client.force_login(programme.coordinator)
+    url = round_.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert "Skickad" not in first and "Close the round" not in first
+    assert 'name="action" value="close"' in first
+    report = round_.reports.first()
+    report.state = ActivityReport.State.SUBMITTED
+    report.progress = 40
+    report.save()
+    html = client.get(url).content.decode()
+    assert "40 %" in html
+    # Another reader with other rights gets the same table and no close button.
+    client.force_login(programme.steering)
+    other = client.get(url).content.decode()
+    assert "40 %" in other and 'name="action" value="close"' not in other

@@ -1,10 +1,15 @@
 """A plan's follow-up rounds: opening one, its page, closing and opening it again."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -12,11 +17,13 @@ from django.views.decorators.vary import vary_on_headers
 from followup import selectors
 from followup.access import get_followup_plan_for_user, get_round_for_user
 from followup.forms import RoundForm
+from followup.models import FollowUpRound
 from followup.pdf.indicators import indicator_groups
 from followup.services import rounds as round_services
 from followup.tasks import send_round_opened
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
+from portal.page_cache import kept_fragment
 from portal.params import posted_choice
 from portal.tasks import enqueue
 
@@ -64,22 +71,39 @@ def plan_rounds(request: SignedInRequest, plan_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def round_detail(request: SignedInRequest, round_id: int) -> HttpResponse:
     followup_round, access = get_round_for_user(request.user, round_id)
-    overview = selectors.round_overview(followup_round)
     pdf_reports = selectors.round_pdf_reports(followup_round)
     context = {
         "round": followup_round,
         "plan": followup_round.plan,
-        "overview": overview,
         "pdf_reports": pdf_reports,
         "building": any(r.in_progress for r in pdf_reports),
         "access": access,
-        "indicator_groups": indicator_groups(followup_round),
-        "lights": selectors.light_counts(overview),
     }
-    template = "followup/round_detail.html"
     if request.htmx:
-        template += "#pdf-reports"
-    return render(request, template, context)
+        return render(request, "followup/round_detail.html#pdf-reports", context)
+    context["reports_html"] = _reports_html(request, followup_round)
+    context["indicator_groups"] = indicator_groups(followup_round)
+    return render(request, "followup/round_detail.html", context)
+
+
+def _reports_html(request: SignedInRequest, followup_round: FollowUpRound) -> str:
+    """The summary and the table of every activity's report (300 at national scale: about
+    200 ms to read and render) are the same for everyone who may open the round: kept per
+    content version and language."""
+    version = selectors.round_content_version()
+    plain = f"{followup_round.pk}|{version}|{get_language()}"
+    key = "round-reports:" + hashlib.sha256(plain.encode()).hexdigest()
+
+    def render_reports() -> str:
+        overview = selectors.round_overview(followup_round)
+        context = {
+            "round": followup_round,
+            "overview": overview,
+            "lights": selectors.light_counts(overview),
+        }
+        return render_to_string("followup/round_detail.html#reports", context, request=request)
+
+    return mark_safe(kept_fragment(key, request, render_reports))  # noqa: S308 - rendered above
 
 
 @login_required
