@@ -99,6 +99,27 @@ def history_version(models: Iterable[type[Model]]) -> str:
     return "-".join(_version_part(value) for value in row)
 
 
+@cache
+def _audited_models() -> tuple[type[Model], ...]:
+    # Every model with a simple-history record, whichever app it is in: portal names none
+    # of the apps above it, but their models are registered here when Django starts.
+    from simple_history.models import registered_models
+
+    found = {
+        model
+        for model in registered_models.values()
+        if hasattr(model, "history") and hasattr(model.history, "model")
+    }
+    return tuple(sorted(found, key=lambda model: model._meta.label))
+
+
+def everything_version() -> str:
+    """A version that changes with any write to any audited table: for a page that shows a
+    little of everything (a person's home page), whose own list of models would be easy to
+    get wrong. One statement of a max() down each history_date index."""
+    return history_version(_audited_models())
+
+
 def _servable(request: PortalRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")

@@ -173,3 +173,28 @@ def test_the_yearly_cycle_with_this_years_dates(client, programme, programme_rou
     assert 'src="data:image/svg+xml;base64,' in html
     # Nobody's cycle has anything for a person with no role.
     assert "Årshjulet" not in _home(client, programme.outsider)
+
+
+def test_the_home_page_is_kept_until_anything_is_written(client, programme):
+    """portal.views._home_html: kept per person, and drawn again after any write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from actionplans.services.plans import plan_transition
+
+    steering = programme.steering
+    assert PLANS_HEADING not in _home(client, steering)
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(reverse("home")).status_code == 200
+    # The session, the user, the second-factor check and the version: no panel is read.
+    assert len(kept) <= 4, [q["sql"][:80] for q in kept]
+    coordinator = programme.coordinator
+    plan_transition(
+        plan=programme.draft_plan,
+        name="submit",
+        user=coordinator,
+        access=programme.access(coordinator),
+    )
+    assert PLANS_HEADING in _home(client, steering)
+    # Another person's kept page is their own.
+    assert PLANS_HEADING not in _home(client, coordinator)
