@@ -1,10 +1,13 @@
 """strategy.services.tree and strategy.services.strategies: the editor's writes, the copy
 of a whole tree, the version check and the workflow's rules."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from portal.dates import today
 from portal.models import Decision, Meeting
 from portal.services import agenda_item_add
 from strategy.access import strategy_access
@@ -21,6 +24,7 @@ from strategy.models import (
     TacticalPoint,
 )
 from strategy.services import strategies, tree
+from strategy.services.consultations import consultation_send
 from strategy.services.strategies import NewStrategy
 
 pytestmark = pytest.mark.django_db
@@ -223,10 +227,28 @@ def test_a_focus_area_with_effect_goals_is_not_removed(programme):
     assert FocusArea.objects.filter(pk=area.pk).exists()
 
 
+def test_the_bare_step_does_not_send_on_consultation(programme):
+    """Without the send form there would be a consultation with nobody asked and no last day
+    (tests/test_strategy_services_consultations.py sends one)."""
+    draft = _draft(programme)
+    with pytest.raises(ValidationError, match="skicka det med formuläret ”Skicka på remiss”"):
+        strategies.strategy_transition(
+            strategy=draft, name="consult", **_as(programme.coordinator, draft)
+        )
+    draft.refresh_from_db()
+    assert draft.state == Strategy.State.DRAFT
+
+
 def test_the_workflow_from_draft_to_decided(programme):
     draft = _draft(programme)
-    coordinator = _as(programme.coordinator, draft)
-    draft = strategies.strategy_transition(strategy=draft, name="consult", **coordinator)
+    consultation = consultation_send(
+        strategy=draft,
+        deadline=today() + timedelta(days=14),
+        reminder_days=7,
+        organisations=[programme.municipality],
+        **_as(programme.coordinator, draft),
+    )
+    draft = consultation.strategy
     assert draft.state == Strategy.State.CONSULTATION
     draft = strategies.strategy_transition(
         strategy=draft, name="revise", **_as(programme.coordinator, draft)

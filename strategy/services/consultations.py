@@ -64,7 +64,9 @@ def consultation_send(
     if not organisations:
         raise ValidationError({"organisations": _("Choose at least one organisation.")})
     # Locks the strategy and checks its state again.
-    stored = strategy_transition(strategy=strategy, name="consult", user=user, access=access)
+    stored = strategy_transition(
+        strategy=strategy, name="consult", user=user, access=access, through_form=True
+    )
     consultation = Consultation(
         strategy=stored,
         text=text.strip(),

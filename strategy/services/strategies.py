@@ -205,9 +205,12 @@ def strategy_transition(
     user: User,
     access: StrategyAccess,
     meeting: Meeting | None = None,
+    through_form: bool = False,
 ) -> Strategy:
     """Move the strategy to the transition's state. ``meeting``: where the steering group
-    took the decision, one of its meetings with the strategy on the agenda."""
+    took the decision, one of its meetings with the strategy on the agenda.
+    ``through_form``: the caller is the service of the step's own form
+    (``Transition.form_url``), which saves what the step needs with it."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ValidationError(_("Unknown step."))
@@ -225,6 +228,14 @@ def strategy_transition(
                 "A strategy goes in force on the first day of its period and ends after its "
                 "last: the portal takes these steps itself."
             )
+        )
+    if transition.form_url and not through_form:
+        raise ValidationError(
+            _(
+                "A draft goes on consultation with the organisations to ask and a last day: "
+                "send it with the form “%(step)s” on the strategy's editor."
+            )
+            % {"step": transition.label}
         )
     if transition.at_meeting and meeting is None:
         raise ValidationError(
