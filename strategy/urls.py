@@ -48,6 +48,11 @@ urlpatterns = [
         name="consultation_export",
     ),
     path(
+        "<slug:slug>/remiss/<int:consultation_id>/pdf/",
+        consultation.consultation_pdf,
+        name="consultation_pdf",
+    ),
+    path(
         "<slug:slug>/samverkansomraden/",
         views.collaboration_areas,
         name="collaboration_areas",

@@ -278,6 +278,10 @@ MATRIX = {
     "strategy:consultation_export": [
         (f"/strategier/{COUNTY}/remiss/{{consultation}}/excel/", consulted(200, 200, 403)),
     ],
+    # The same readers as the Excel export; the PDF is made while they wait.
+    "strategy:consultation_pdf": [
+        (f"/strategier/{COUNTY}/remiss/{{consultation}}/pdf/", consulted(200, 200, 403)),
+    ],
     # The matrix's post has no year: the coordinator gets the form back with its error.
     "followup:indicator_values": [
         (f"/strategier/{COUNTY}/indikatorer/{{indicator}}/varden/", coordinators(200)),

@@ -272,7 +272,12 @@ def _walk_make(p, programme_round) -> Walk:
     )
     from followup.models import Report
     from portal.models import AgendaItem, Meeting
-    from strategy.models import Indicator
+    from strategy.models import (
+        Consultation,
+        ConsultationAnswer,
+        ConsultationRecipient,
+        Indicator,
+    )
 
     published = activities_make(p)
     project = project_make(p)
@@ -321,6 +326,20 @@ def _walk_make(p, programme_round) -> Walk:
     indicator = Indicator.objects.create(
         strategy=p.strategy, focus_area=p.focus_area, title="Indikator", per_organisation=True
     )
+    # The strategy's consultation, to the municipality, whose contact answered on the whole.
+    consultation = Consultation.objects.create(
+        strategy=p.strategy,
+        deadline=timezone.localdate() + timedelta(days=5),
+        sent_by=p.coordinator,
+    )
+    consultation_answer = ConsultationAnswer.objects.create(
+        recipient=ConsultationRecipient.objects.create(
+            consultation=consultation, organisation=p.municipality
+        ),
+        part="strategy",
+        stance=ConsultationAnswer.Stance.AGREE,
+        answered_by=p.contact,
+    )
     report = followup_round.reports.get(activity=published[0])
     history = project.history.earliest("history_date")
     token, _key = api_token_create(user=p.coordinator, name="Walk")
@@ -362,6 +381,11 @@ def _walk_make(p, programme_round) -> Walk:
             "row_id": ids(p.focus_area, p.direction),
             # allauth's SAML routes name their provider by its client id.
             "organization_slug": ["no-such-provider"],
+            # allauth's WebAuthn keys (mfa_edit_webauthn, mfa_remove_webauthn): none is
+            # anybody's in the walk.
+            "pk": ["1"],
+            "consultation_id": ids(consultation),
+            "answer_id": ids(consultation_answer),
         },
         slugs={
             "organ/slug": [p.steering_group.slug, p.coordinators.slug],

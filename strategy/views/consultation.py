@@ -1,6 +1,7 @@
 """The consultation (remiss) of a draft: the coordinator sends it, each organisation's
 contact answers, the strategy's insiders read the compilation (remissammanställning), the
-coordinators note how each answer was handled and export the compilation as Excel."""
+coordinators note how each answer was handled and export the compilation as Excel or as a
+PDF."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from openpyxl import Workbook
 
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
+from portal.pdf.render import ReportTooLarge
 from portal.spreadsheets import append_row, xlsx_bytes
 from portal.tasks import enqueue
 from strategy import selectors, tasks
@@ -27,6 +29,7 @@ from strategy.access import (
 )
 from strategy.forms import ConsultationAnswerForm, ConsultationNoteForm, ConsultationSendForm
 from strategy.models import ConsultationAnswer
+from strategy.pdf import compilation_pdf
 from strategy.services import consultations
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -177,5 +180,26 @@ def consultation_export(request: SignedInRequest, slug: str, consultation_id: in
     response = HttpResponse(xlsx_bytes(book), content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="remissammanstallning-{consultation.pk}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def consultation_pdf(request: SignedInRequest, slug: str, consultation_id: int) -> HttpResponse:
+    """The compilation as a tagged PDF in the reader's language, made while they wait
+    (strategy.pdf keeps it small enough to)."""
+    consultation, access = get_consultation_for_compilation(request.user, slug, consultation_id)
+    if not access.can_export:
+        raise PermissionDenied("The compilation is for the strategy's insiders.")
+    compilation = selectors.consultation_compilation(consultation)
+    try:
+        document = compilation_pdf(compilation)
+    except ReportTooLarge as error:
+        messages.error(request, str(error))
+        return redirect(_compilation_url(consultation))
+    response = HttpResponse(document.data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="remissammanstallning-{consultation.pk}.pdf"'
     )
     return response
