@@ -38,6 +38,11 @@ urlpatterns = [
         name="consultation_answer",
     ),
     path(
+        "<slug:slug>/remiss/<int:consultation_id>/mottagare/<int:recipient_id>/svar/",
+        consultation.consultation_answer_enter,
+        name="consultation_answer_enter",
+    ),
+    path(
         "<slug:slug>/remiss/<int:consultation_id>/svar/<int:answer_id>/hantering/",
         consultation.consultation_note,
         name="consultation_note",

@@ -207,7 +207,14 @@ def test_the_excel_export_keeps_a_formula_as_text(client, programme, consultatio
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Del", "Organisation", "Svar", "Kommentar", "Hantering")
+    assert rows[0] == (
+        "Del",
+        "Organisation",
+        "Svar",
+        "Kommentar",
+        "Hantering",
+        "Inmatat av samordnaren",
+    )
     assert rows[1][:4] == (
         "Strategin som helhet",
         programme.municipality.name,
@@ -242,3 +249,44 @@ def test_a_pdf_too_large_sends_back_to_the_excel_export(
     response = client.get(_url(consultation, "pdf/"), follow=True)
     assert response.redirect_chain == [(_url(consultation), 302)]
     assert "exportera den som Excel i stället" in response.content.decode()
+
+
+def test_the_coordinator_enters_a_late_answer_marked_in_the_compilation_and_exports(
+    client, programme, consultation
+):
+    recipient = consultation.recipients.get()
+    enter = _url(consultation, f"mottagare/{recipient.pk}/svar/")
+    client.force_login(programme.coordinator)
+    early = client.get(enter, follow=True)
+    assert early.redirect_chain == [(_url(consultation), 302)]
+    assert "matas in här efter sista svarsdagen" in early.content.decode()
+    Consultation.objects.filter(pk=consultation.pk).update(deadline=today() - timedelta(days=1))
+    assert f'href="{enter}"' in client.get(_url(consultation)).content.decode()
+    assert "Mata in svaret från" in client.get(enter).content.decode()
+    response = client.post(
+        enter, {"version": 1, "strategy-stance": "changes", "strategy-comment": "Per mejl"}
+    )
+    assert response.status_code == 302
+    answer = ConsultationAnswer.objects.get()
+    assert (answer.entered_by, answer.comment) == (programme.coordinator, "Per mejl")
+    marker = "Inmatat av samordnaren"
+    assert marker in client.get(_url(consultation)).content.decode()
+    assert marker in pdf_text(client.get(_url(consultation, "pdf/")).content)
+    sheet = load_workbook(io.BytesIO(client.get(_url(consultation, "excel/")).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][5] == marker
+    coordinator = programme.coordinator
+    assert rows[1][5].startswith(f"{coordinator.get_full_name() or coordinator.username}, ")
+
+
+@pytest.mark.parametrize(("role", "expected"), [("steering", 403), ("contact", 403)])
+def test_only_coordinators_enter_a_late_answer(client, programme, consultation, role, expected):
+    Consultation.objects.filter(pk=consultation.pk).update(deadline=today() - timedelta(days=1))
+    recipient = consultation.recipients.get()
+    client.force_login(getattr(programme, role))
+    response = client.post(
+        _url(consultation, f"mottagare/{recipient.pk}/svar/"),
+        {"version": 1, "strategy-stance": "agree"},
+    )
+    assert response.status_code == expected
+    assert not ConsultationAnswer.objects.exists()

@@ -332,10 +332,11 @@ def _walk_make(p, programme_round) -> Walk:
         deadline=timezone.localdate() + timedelta(days=5),
         sent_by=p.coordinator,
     )
+    consultation_recipient = ConsultationRecipient.objects.create(
+        consultation=consultation, organisation=p.municipality
+    )
     consultation_answer = ConsultationAnswer.objects.create(
-        recipient=ConsultationRecipient.objects.create(
-            consultation=consultation, organisation=p.municipality
-        ),
+        recipient=consultation_recipient,
         part="strategy",
         stance=ConsultationAnswer.Stance.AGREE,
         answered_by=p.contact,
@@ -386,6 +387,7 @@ def _walk_make(p, programme_round) -> Walk:
             "pk": ["1"],
             "consultation_id": ids(consultation),
             "answer_id": ids(consultation_answer),
+            "recipient_id": ids(consultation_recipient),
         },
         slugs={
             "organ/slug": [p.steering_group.slug, p.coordinators.slug],

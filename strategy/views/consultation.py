@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -25,6 +26,7 @@ from strategy.access import (
     get_answer_for_note,
     get_consultation_for_answer,
     get_consultation_for_compilation,
+    get_recipient_for_entering,
     get_strategy_for_consultation_send,
 )
 from strategy.forms import ConsultationAnswerForm, ConsultationNoteForm, ConsultationSendForm
@@ -108,6 +110,56 @@ def consultation_answer(request: SignedInRequest, slug: str, consultation_id: in
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def consultation_answer_enter(
+    request: SignedInRequest, slug: str, consultation_id: int, recipient_id: int
+) -> HttpResponse:
+    """After the last day a coordinator enters an organisation's late answer on its behalf,
+    on the parts its contacts did not answer themselves."""
+    recipient, access = get_recipient_for_entering(
+        request.user, slug, consultation_id, recipient_id
+    )
+    consultation = recipient.consultation
+    if not access.can_enter_answers:
+        messages.error(
+            request,
+            _(
+                "An organisation's answer is entered here after the last day, %(deadline)s, "
+                "while the strategy is on consultation or in revision."
+            )
+            % {"deadline": consultation.deadline.isoformat()},
+        )
+        return redirect(_compilation_url(consultation))
+    answers = selectors.answers_to_enter(recipient)
+    form = ConsultationAnswerForm(
+        request.POST or None,
+        parts=answers.open_parts,
+        current=answers.entered,
+        initial={"version": recipient.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = consultations.consultation_answer_enter(
+                recipient=recipient,
+                user=request.user,
+                access=access,
+                rows=form.rows(),
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Saved %(count)s answers for %(organisation)s, marked as entered by you.")
+                % {"count": len(changed), "organisation": recipient.organisation.name},
+            )
+            return redirect(_compilation_url(consultation))
+    context = {"recipient": recipient, "answers": answers, "form": form, "access": access}
+    return render(request, "strategy/consultation_answer_enter.html", context)
+
+
+@login_required
 @require_GET
 def consultation_compilation(
     request: SignedInRequest, slug: str, consultation_id: int
@@ -151,6 +203,14 @@ def consultation_note(
     return redirect(_compilation_url(answer.recipient.consultation))
 
 
+def _entered(answer: ConsultationAnswer) -> str:
+    """Who entered a late answer on the organisation's behalf, and when; empty otherwise."""
+    if answer.entered_by is None or answer.entered_at is None:
+        return ""
+    name = answer.entered_by.get_full_name() or answer.entered_by.username
+    return f"{name}, {timezone.localtime(answer.entered_at):%Y-%m-%d %H:%M}"
+
+
 @login_required
 @require_GET
 def consultation_export(request: SignedInRequest, slug: str, consultation_id: int) -> HttpResponse:
@@ -163,7 +223,9 @@ def consultation_export(request: SignedInRequest, slug: str, consultation_id: in
     sheet = book.active
     sheet.title = "Remissammanställning"
     stances = dict(ConsultationAnswer.Stance.choices)
-    append_row(sheet, ["Del", "Organisation", "Svar", "Kommentar", "Hantering"])
+    append_row(
+        sheet, ["Del", "Organisation", "Svar", "Kommentar", "Hantering", "Inmatat av samordnaren"]
+    )
     for part in compilation.parts:
         title = "Strategin som helhet" if part.level == 0 else str(part.row)
         for answer in part.answers:
@@ -175,6 +237,7 @@ def consultation_export(request: SignedInRequest, slug: str, consultation_id: in
                     str(stances[answer.stance]),
                     answer.comment,
                     answer.handling,
+                    _entered(answer),
                 ],
             )
     response = HttpResponse(xlsx_bytes(book), content_type=XLSX)
