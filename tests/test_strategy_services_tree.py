@@ -84,9 +84,11 @@ def test_copy_keeps_the_whole_tree(programme):
     Perspective.objects.create(strategy=source, title="Jämställdhet")
     TacticalPoint.objects.create(direction=programme.direction, text="Erbjud utbildning")
     goal = EffectGoal.objects.create(strategy=source, focus_area=programme.focus_area, title="Mål")
-    Indicator.objects.create(
+    indicator = Indicator.objects.create(
         strategy=source, effect_goal=goal, focus_area=goal.focus_area, title="I"
     )
+    for year in (2026, 2027, 2030, 2031):
+        indicator.targets.create(year=year, value=year - 2000)
 
     draft = _draft(programme)
 
@@ -100,6 +102,24 @@ def test_copy_keeps_the_whole_tree(programme):
     assert copied.history.get().history_user == programme.coordinator
     assert set(draft.governing_bodies.all()) == set(source.governing_bodies.all())
     assert strategy_access(programme.coordinator, draft).can_edit_tree
+    # The targets of the years 2027–2030 come along; the old period's and later ones do not.
+    copied_indicator = Indicator.objects.get(strategy=draft)
+    assert list(copied_indicator.targets.values_list("year", "value")) == [(2027, 27), (2030, 30)]
+    assert list(indicator.targets.values_list("year", flat=True)) == [2026, 2027, 2030, 2031]
+
+
+def test_a_copy_without_a_period_takes_no_targets(programme):
+    source = programme.strategy
+    indicator = Indicator.objects.create(
+        strategy=source, focus_area=programme.focus_area, title="I"
+    )
+    indicator.targets.create(year=2027, value=1)
+    draft = strategies.strategy_copy(
+        source=source,
+        new=NewStrategy("Utan period", "utan-period"),
+        **_as(programme.coordinator, source),
+    )
+    assert Indicator.objects.get(strategy=draft).targets.count() == 0
 
 
 def test_an_empty_strategy_has_the_owner_and_bodies_but_no_tree(programme):

@@ -155,6 +155,14 @@ def _copy(obj, user: User, **changes):
     return copy
 
 
+def _in_period(strategy: Strategy, year: int) -> bool:
+    """A strategy without a period (yet) covers no year: its coordinators set the targets
+    once they have given it one."""
+    if strategy.period_start is None or strategy.period_end is None:
+        return False
+    return strategy.period_start <= year <= strategy.period_end
+
+
 def _copy_tree(source: Strategy, strategy: Strategy, user: User) -> None:
     for name in ("vision", "summary", "preparation_process", "follow_up"):
         setattr(strategy, name, getattr(source, name))
@@ -177,9 +185,10 @@ def _copy_tree(source: Strategy, strategy: Strategy, user: User) -> None:
         effect_goals[goal.pk] = _copy(
             goal, user, strategy=strategy, focus_area=focus_areas.get(goal.focus_area_id or 0)
         )
-    # Without their targets and Kolada's state: the new period sets its own.
-    for indicator in Indicator.objects.filter(strategy=source):
-        _copy(
+    # With the targets of the years the new period covers (a revision, of the same period,
+    # keeps them all), without Kolada's state: the nightly fetch fills it again.
+    for indicator in Indicator.objects.filter(strategy=source).prefetch_related("targets"):
+        copied_indicator = _copy(
             indicator,
             user,
             strategy=strategy,
@@ -188,6 +197,9 @@ def _copy_tree(source: Strategy, strategy: Strategy, user: User) -> None:
             kolada_fetched_at=None,
             kolada_error="",
         )
+        for target in indicator.targets.all():
+            if _in_period(strategy, target.year):
+                _copy(target, user, indicator=copied_indicator)
     # A collaboration group belongs to one area: the new strategy's areas get theirs
     # when it is decided.
     collaboration = CollaborationArea.objects.filter(strategy=source)
