@@ -158,9 +158,10 @@ def measure(kind: str, round_id: int, trace: bool, keep: str) -> None:
     from django.db.models import Max
 
     from followup.models import FollowUpRound, Report
-    from followup.pdf.fetcher import PortalURLFetcher, static_base_url
-    from followup.pdf.render import PDF_VARIANT, render_html
+    from followup.pdf.render import render_html
     from followup.pdf.task import build_report
+    from portal.pdf.fetcher import PortalURLFetcher, static_base_url
+    from portal.pdf.render import PDF_VARIANT
 
     round = FollowUpRound.objects.select_related("plan").get(pk=round_id)
     result = {"kind": kind, "activities": round.plan.activities.count()}

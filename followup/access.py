@@ -325,13 +325,14 @@ def dashboard_access(user: User | AnonymousUser, strategy: Strategy) -> Dashboar
 def get_dashboard_for_user(
     user: User | AnonymousUser, slug: str
 ) -> tuple[Strategy, DashboardAccess]:
-    """The strategy whose dashboard the user sees: a strategy that is not public is a 404
-    to all but those who work on it."""
+    """The strategy whose dashboard the user sees: one whose plans are not public (a
+    strategy not public, or not decided yet) is a 404 to all but those who work on it; an
+    ended strategy's stays readable."""
     try:
         strategy = Strategy.objects.select_related("owner").get(slug=slug)
     except Strategy.DoesNotExist:
         raise Http404 from None
     access = dashboard_access(user, strategy)
-    if not strategy.is_public and not access.works_on_programme:
+    if not strategy.shows_plans_publicly and not access.works_on_programme:
         raise Http404
     return strategy, access

@@ -29,6 +29,7 @@ from strategy.models import (
     TREE_NODES,
     Consultation,
     ConsultationAnswer,
+    ConsultationRecipient,
     Indicator,
     Strategy,
     StrategyUserObjectPermission,
@@ -251,6 +252,17 @@ class ConsultationAccess:
     def can_export(self) -> bool:
         return self.can_see_compilation
 
+    @property
+    def can_enter_answers(self) -> bool:
+        """After the last day an organisation's answer comes to the coordinator (the answer
+        form says so), who enters it on the organisation's behalf, while the answers are
+        still worked in."""
+        return (
+            self.strategy.is_coordinator
+            and not self.is_open
+            and self.strategy.state in (Strategy.State.CONSULTATION, Strategy.State.REVISION)
+        )
+
 
 def can_send_consultation(access: StrategyAccess) -> bool:
     """Sending the draft is the workflow's "consult" step: a coordinator's, from a draft
@@ -345,3 +357,21 @@ def get_answer_for_note(
     except ConsultationAnswer.DoesNotExist:
         raise Http404 from None
     return answer, access
+
+
+def get_recipient_for_entering(
+    user: User | AnonymousUser, slug: str, consultation_id: int, recipient_id: int
+) -> tuple[ConsultationRecipient, ConsultationAccess]:
+    """An organisation the consultation went to, for the strategy's coordinators, who enter
+    its answer (403 to the others it concerns, 404 for a recipient of another one)."""
+    consultation, access = get_consultation_for_user(user, slug, consultation_id)
+    if not access.strategy.is_coordinator:
+        raise PermissionDenied("Only the strategy's coordinators enter an organisation's answer.")
+    try:
+        recipient = ConsultationRecipient.objects.select_related("organisation").get(
+            pk=recipient_id, consultation=consultation
+        )
+    except ConsultationRecipient.DoesNotExist:
+        raise Http404 from None
+    recipient.consultation = consultation
+    return recipient, access

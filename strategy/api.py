@@ -26,6 +26,10 @@ from strategy.models import (
 class StrategySerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    #: Where the strategy is in its workflow (strategy.workflow): a draft on consultation,
+    #: decided, in force or ended; the label in the request's language.
+    state = serializers.ChoiceField(choices=Strategy.State.choices, read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = Strategy
@@ -41,6 +45,8 @@ class StrategySerializer(serializers.ModelSerializer):
             "vision",
             "summary",
             "is_public",
+            "state",
+            "state_label",
         ]
 
 

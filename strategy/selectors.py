@@ -336,7 +336,7 @@ def consultation_compilation(consultation: Consultation) -> Compilation:
     answered: set[int] = set()
     for answer in (
         ConsultationAnswer.objects.filter(recipient__consultation=consultation)
-        .select_related("recipient__organisation", "answered_by")
+        .select_related("recipient__organisation", "answered_by", "entered_by")
         .order_by("recipient__organisation__name", "pk")
     ):
         answered.add(answer.recipient_id)
@@ -353,6 +353,31 @@ def organisation_answers(consultation: Consultation, organisation: Organisation)
     )
     answers = {a.part: a for a in ConsultationAnswer.objects.filter(recipient=recipient)}
     return {"recipient": recipient, "answers": answers}
+
+
+@dataclass
+class AnswersToEnter:
+    """What a coordinator sees entering an organisation's late answer: the parts its
+    contacts answered (kept as they are), the parts open to enter, and the answers entered
+    on them so far, by part key."""
+
+    own: list[tuple[CompilationPart, ConsultationAnswer]]
+    open_parts: list[CompilationPart]
+    entered: dict[str, ConsultationAnswer]
+
+
+def answers_to_enter(recipient: ConsultationRecipient) -> AnswersToEnter:
+    """Three queries: the draft's directions and focus areas, the recipient's answers."""
+    answers = {a.part: a for a in ConsultationAnswer.objects.filter(recipient=recipient)}
+    own, open_parts = [], []
+    for part in consultation_parts(recipient.consultation.strategy):
+        answer = answers.get(part.key)
+        if answer is not None and answer.entered_by_id is None:
+            own.append((part, answer))
+        else:
+            open_parts.append(part)
+    entered = {key: a for key, a in answers.items() if a.entered_by_id is not None}
+    return AnswersToEnter(own, open_parts, entered)
 
 
 def open_consultations_for(user: User) -> list[tuple[Consultation, Organisation]]:

@@ -38,6 +38,11 @@ urlpatterns = [
         name="consultation_answer",
     ),
     path(
+        "<slug:slug>/remiss/<int:consultation_id>/mottagare/<int:recipient_id>/svar/",
+        consultation.consultation_answer_enter,
+        name="consultation_answer_enter",
+    ),
+    path(
         "<slug:slug>/remiss/<int:consultation_id>/svar/<int:answer_id>/hantering/",
         consultation.consultation_note,
         name="consultation_note",
@@ -46,6 +51,11 @@ urlpatterns = [
         "<slug:slug>/remiss/<int:consultation_id>/excel/",
         consultation.consultation_export,
         name="consultation_export",
+    ),
+    path(
+        "<slug:slug>/remiss/<int:consultation_id>/pdf/",
+        consultation.consultation_pdf,
+        name="consultation_pdf",
     ),
     path(
         "<slug:slug>/samverkansomraden/",

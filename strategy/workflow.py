@@ -41,6 +41,9 @@ class Transition:
     at_meeting: bool = False
     #: Taken by the date (strategy.services.dates), never by a person.
     by_date: bool = False
+    #: The URL name of the page of its own that asks what the step needs (sending on
+    #: consultation names whom to ask and a last day); the bare step is refused.
+    form_url: str = ""
 
     def allowed(self, strategy: Strategy, access: StrategyAccess) -> bool:
         return strategy.state in self.sources and any(access.has(p) for p in self.permissions)
@@ -59,6 +62,7 @@ TRANSITIONS: dict[str, Transition] = {
                 "The draft is shown on the public pages, marked as a draft on consultation; "
                 "editing stops while the organisations answer."
             ),
+            form_url="strategy:consultation_send",
         ),
         Transition(
             name="revise",

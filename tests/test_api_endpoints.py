@@ -6,13 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from followup.models import IndicatorValue
 from portal.models import Decision
-from strategy.models import Indicator
+from strategy.models import Indicator, Strategy
 from tests.factories import (
     activities_make,
     api_key_make,
@@ -47,6 +48,19 @@ def test_the_strategy_tree(client, programme):
         "Digital infrastruktur",
         "Öppna data",
     }
+
+
+def test_a_strategy_names_its_workflow_state(client, programme):
+    url = f"/api/v1/strategies/{programme.strategy.slug}/"
+    tree = client.get(url).json()
+    assert (tree["state"], tree["state_label"]) == ("in_force", "Gällande")
+    # The anonymous answer is kept per language: the English reader gets English labels.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.get(url).json()["state_label"] == "In force"
+    Strategy.objects.filter(pk=programme.strategy.pk).update(state=Strategy.State.CONSULTATION)
+    listed = client.get("/api/v1/strategies/").json()["results"]
+    (found,) = [s for s in listed if s["slug"] == programme.strategy.slug]
+    assert (found["state"], found["state_label"]) == ("consultation", "On consultation")
 
 
 def test_a_strategy_that_is_not_public_is_seen_by_its_coordinators_only(client, programme):

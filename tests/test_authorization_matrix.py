@@ -267,6 +267,20 @@ MATRIX = {
     "strategy:consultation_answer": [
         (f"/strategier/{COUNTY}/remiss/{{consultation}}/svar/", consulted(403, 403, 200)),
     ],
+    # A late answer is entered by the coordinators after the last day while the strategy is
+    # on consultation or in revision; the county strategy is in force, so its coordinator is
+    # sent back to the compilation with a message.
+    "strategy:consultation_answer_enter": [
+        (
+            f"/strategier/{COUNTY}/remiss/{{consultation}}/mottagare/{{consultation_recipient}}/svar/",
+            consulted(302, 403, 403),
+        ),
+        (
+            f"/strategier/{COUNTY}/remiss/{{consultation}}/mottagare/{{consultation_recipient}}/svar/",
+            consulted(302, 403, 403),
+            POST,
+        ),
+    ],
     # The matrix's post has no version: the coordinator's note is refused with a message.
     "strategy:consultation_note": [
         (
@@ -277,6 +291,10 @@ MATRIX = {
     ],
     "strategy:consultation_export": [
         (f"/strategier/{COUNTY}/remiss/{{consultation}}/excel/", consulted(200, 200, 403)),
+    ],
+    # The same readers as the Excel export; the PDF is made while they wait.
+    "strategy:consultation_pdf": [
+        (f"/strategier/{COUNTY}/remiss/{{consultation}}/pdf/", consulted(200, 200, 403)),
     ],
     # The matrix's post has no year: the coordinator gets the form back with its error.
     "followup:indicator_values": [
@@ -589,10 +607,11 @@ def _objects() -> dict[str, int]:
         deadline=timezone.localdate() + timedelta(days=5),
         sent_by=User.objects.get(username="samordnare"),
     )
+    consultation_recipient = ConsultationRecipient.objects.create(
+        consultation=consultation, organisation=Organisation.objects.get(slug="kumla-kommun")
+    )
     consultation_answer = ConsultationAnswer.objects.create(
-        recipient=ConsultationRecipient.objects.create(
-            consultation=consultation, organisation=Organisation.objects.get(slug="kumla-kommun")
-        ),
+        recipient=consultation_recipient,
         part="strategy",
         stance="agree",
         answered_by=User.objects.get(username="kontakt-kumla"),
@@ -648,6 +667,7 @@ def _objects() -> dict[str, int]:
         **offer_ids,
         "consultation": consultation.pk,
         "consultation_answer": consultation_answer.pk,
+        "consultation_recipient": consultation_recipient.pk,
         **_followup_objects(published, infra),
         "upload": upload.pk,
         "draft": draft.pk,

@@ -13,8 +13,8 @@ from weasyprint.urls import URLFetchingError
 
 from bench.followup_data import sample_plan, sample_round
 from followup.models import ActivityReport
-from followup.pdf.fetcher import PortalURLFetcher, static_base_url
 from followup.pdf.render import render_html, render_pdf
+from portal.pdf.fetcher import PortalURLFetcher, static_base_url
 from tests.pdf_helpers import pdf_objects, pdf_text, unwrapped
 
 PASSWD = Path("/etc/passwd")
@@ -39,7 +39,7 @@ def no_network(monkeypatch):
 
 
 #: Where the fetcher says what it refused, for whoever runs the portal.
-FETCHER_LOG = "followup.pdf.fetcher"
+FETCHER_LOG = "portal.pdf.fetcher"
 OTHER_ORIGIN = "not the portal's static files"
 OUTSIDE = "outside the static files"
 NOT_PLAIN = "not a plain path below the static files"

@@ -20,12 +20,8 @@ from bench.followup_data import sample_plan, sample_round
 from followup.charts import indicator_chart
 from followup.models import ActivityReport
 from followup.pdf.content import SubGoalRow, paragraphs, report_context
-from followup.pdf.render import (
-    TEMPLATE,
-    ReportTooLarge,
-    memory_limit,
-    render_html,
-)
+from followup.pdf.render import TEMPLATE, render_html
+from portal.pdf.render import ReportTooLarge, memory_limit
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from django.db import OperationalError
 from bench.followup_data import sample_plan, sample_round
 from followup.models import Report
 from followup.pdf import render
-from followup.pdf.render import RenderedPdf, ReportTooLarge
 from followup.pdf.task import MAX_ATTEMPTS, build_report, report_file_name
 from followup.tasks import ORPHAN_AFTER, remove_orphan_report_files
+from portal.pdf.render import RenderedPdf, ReportTooLarge
 
 State = Report.State
 FAKE = RenderedPdf(data=b"%PDF-1.7 fake report", pages=2)

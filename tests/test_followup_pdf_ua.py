@@ -12,8 +12,8 @@ from pdfua import Report, validate
 from pdfua.rules import structure
 
 from bench.followup_data import sample_plan, sample_round
-from followup.pdf import render
 from followup.pdf.render import render_html, render_pdf
+from portal.pdf import render
 
 
 @pytest.fixture(autouse=True)

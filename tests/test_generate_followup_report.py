@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from bench.followup_data import sample_plan, sample_round
 from followup.models import Report
 from followup.pdf import render
-from followup.pdf.render import RenderedPdf
 from followup.pdf.task import build_report
+from portal.pdf.render import RenderedPdf
 from tests.factories import UserFactory
 
 

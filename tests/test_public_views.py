@@ -141,3 +141,47 @@ def test_favicon_redirects_to_the_static_icon(anonymous, db):
     response = anonymous.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+@pytest.mark.parametrize("state", ["draft", "consultation", "revision"])
+def test_a_draft_strategys_published_plan_is_not_public(content, anonymous, state):
+    """A plan published under a strategy not yet decided stays inside the programme, even
+    while the draft itself is public on consultation."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from actionplans.selectors.plans import readable_plans, search_activities
+    from strategy.models import Strategy
+
+    Strategy.objects.filter(pk=content.strategy.pk).update(state=state)
+    plan = content.published_plan
+    assert anonymous.get(plan.get_absolute_url()).status_code == 404
+    assert plan.get_absolute_url() not in anonymous.get("/handlingsplaner/").content.decode()
+    assert anonymous.get(f"/api/v1/plans/{plan.pk}/").status_code == 404
+    assert not readable_plans(AnonymousUser()).filter(pk=plan.pk).exists()
+    found = search_activities(query="Anordna webbinarier med goda exempel", plan_ids=None)
+    assert plan.pk not in {activity.plan_id for activity in found}
+    plan.refresh_from_db()
+    assert not plan.is_public
+
+
+def test_an_ended_strategy_stays_readable_with_its_plans_and_reports(
+    content, anonymous, programme_round
+):
+    from followup.models import ActivityReport, Report
+    from strategy.models import Strategy
+
+    plan = content.published_plan
+    followup_round = programme_round(plan)
+    first = followup_round.reports.order_by("pk").first()
+    ActivityReport.objects.filter(pk=first.pk).update(state=ActivityReport.State.SUBMITTED)
+    Report.objects.create(
+        round=followup_round, version=1, state=Report.State.DONE, review=Report.Review.APPROVED
+    )
+    Strategy.objects.filter(pk=content.strategy.pk).update(state=Strategy.State.ENDED)
+    strategy = f"/strategier/{content.strategy.slug}/"
+    assert "Upphörde" in anonymous.get(strategy).content.decode()
+    assert anonymous.get(plan.get_absolute_url()).status_code == 200
+    assert plan.get_absolute_url() in anonymous.get("/handlingsplaner/").content.decode()
+    assert anonymous.get(f"{strategy}uppfoljning/oversikt/").status_code == 200
+    reports = anonymous.get("/api/v1/activity-reports/", {"strategy": content.strategy.slug})
+    assert {r["id"] for r in reports.json()["results"]} == {first.pk}

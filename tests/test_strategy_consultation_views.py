@@ -7,14 +7,17 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
 from portal.dates import today
+from strategy import pdf
 from strategy.access import strategy_access
 from strategy.models import Consultation, ConsultationAnswer, Strategy
 from strategy.services import strategies
 from strategy.services.strategies import NewStrategy
 from tests.factories import municipalities_make
+from tests.pdf_helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -146,6 +149,7 @@ def test_who_opens_which_page(
     assert client.get(_url(consultation, "svar/")).status_code == answer
     assert client.get(_url(consultation)).status_code == compilation
     assert client.get(_url(consultation, "excel/")).status_code == compilation
+    assert client.get(_url(consultation, "pdf/")).status_code == compilation
 
 
 def _answered(programme, consultation) -> ConsultationAnswer:
@@ -203,7 +207,14 @@ def test_the_excel_export_keeps_a_formula_as_text(client, programme, consultatio
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Del", "Organisation", "Svar", "Kommentar", "Hantering")
+    assert rows[0] == (
+        "Del",
+        "Organisation",
+        "Svar",
+        "Kommentar",
+        "Hantering",
+        "Inmatat av samordnaren",
+    )
     assert rows[1][:4] == (
         "Strategin som helhet",
         programme.municipality.name,
@@ -211,3 +222,71 @@ def test_the_excel_export_keeps_a_formula_as_text(client, programme, consultatio
         "=SUMMA(A1)",
     )
     assert sheet["D2"].data_type == "s"
+
+
+def test_the_pdf_download_holds_the_answer_in_the_readers_language(client, programme, consultation):
+    _answered(programme, consultation)
+    client.force_login(programme.coordinator)
+    page = client.get(_url(consultation)).content.decode()
+    assert f'href="{_url(consultation, "pdf/")}"' in page
+    response = client.get(_url(consultation, "pdf/"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert f"remissammanstallning-{consultation.pk}.pdf" in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    assert "Strategin som helhet" in text and "=SUMMA(A1)" in text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = pdf_text(client.get(_url(consultation, "pdf/")).content)
+    assert "The strategy as a whole" in english and "Disagree" in english
+
+
+def test_a_pdf_too_large_sends_back_to_the_excel_export(
+    client, programme, consultation, monkeypatch
+):
+    _answered(programme, consultation)
+    monkeypatch.setattr(pdf, "MAX_TEXT", 10)
+    client.force_login(programme.coordinator)
+    response = client.get(_url(consultation, "pdf/"), follow=True)
+    assert response.redirect_chain == [(_url(consultation), 302)]
+    assert "exportera den som Excel i stället" in response.content.decode()
+
+
+def test_the_coordinator_enters_a_late_answer_marked_in_the_compilation_and_exports(
+    client, programme, consultation
+):
+    recipient = consultation.recipients.get()
+    enter = _url(consultation, f"mottagare/{recipient.pk}/svar/")
+    client.force_login(programme.coordinator)
+    early = client.get(enter, follow=True)
+    assert early.redirect_chain == [(_url(consultation), 302)]
+    assert "matas in här efter sista svarsdagen" in early.content.decode()
+    Consultation.objects.filter(pk=consultation.pk).update(deadline=today() - timedelta(days=1))
+    assert f'href="{enter}"' in client.get(_url(consultation)).content.decode()
+    assert "Mata in svaret från" in client.get(enter).content.decode()
+    response = client.post(
+        enter, {"version": 1, "strategy-stance": "changes", "strategy-comment": "Per mejl"}
+    )
+    assert response.status_code == 302
+    answer = ConsultationAnswer.objects.get()
+    assert (answer.entered_by, answer.comment) == (programme.coordinator, "Per mejl")
+    marker = "Inmatat av samordnaren"
+    assert marker in client.get(_url(consultation)).content.decode()
+    assert marker in pdf_text(client.get(_url(consultation, "pdf/")).content)
+    sheet = load_workbook(io.BytesIO(client.get(_url(consultation, "excel/")).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][5] == marker
+    coordinator = programme.coordinator
+    assert rows[1][5].startswith(f"{coordinator.get_full_name() or coordinator.username}, ")
+
+
+@pytest.mark.parametrize(("role", "expected"), [("steering", 403), ("contact", 403)])
+def test_only_coordinators_enter_a_late_answer(client, programme, consultation, role, expected):
+    Consultation.objects.filter(pk=consultation.pk).update(deadline=today() - timedelta(days=1))
+    recipient = consultation.recipients.get()
+    client.force_login(getattr(programme, role))
+    response = client.post(
+        _url(consultation, f"mottagare/{recipient.pk}/svar/"),
+        {"version": 1, "strategy-stance": "agree"},
+    )
+    assert response.status_code == expected
+    assert not ConsultationAnswer.objects.exists()

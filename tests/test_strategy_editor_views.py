@@ -2,8 +2,11 @@
 (the owner's coordinator, a member with no role, an outsider), in place with htmx and as
 plain forms, and what the public pages show of each state."""
 
+from datetime import timedelta
+
 import pytest
 
+from portal.dates import today
 from strategy.access import strategy_access
 from strategy.models import FocusArea, StrategicDirection, Strategy
 from strategy.services import strategies
@@ -152,9 +155,27 @@ def test_others_cannot_change_the_draft(client, programme, draft, role):
     assert FocusArea.objects.filter(pk=area.pk).exists()
 
 
+def test_the_bare_consult_step_points_to_the_send_form(client, programme, draft):
+    client.force_login(programme.coordinator)
+    editor = client.get(_editor(draft)).content.decode()
+    assert f'href="/strategier/{draft.slug}/remiss/skicka/"' in editor
+    assert f'action="/strategier/{draft.slug}/steg/consult/"' not in editor
+    response = client.post(f"/strategier/{draft.slug}/steg/consult/", follow=True)
+    assert "skicka det med formuläret ”Skicka på remiss”" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == Strategy.State.DRAFT
+
+
 def test_on_consultation_the_draft_is_public_and_marked(client, programme, draft):
     client.force_login(programme.coordinator)
-    client.post(f"/strategier/{draft.slug}/steg/consult/")
+    client.post(
+        f"/strategier/{draft.slug}/remiss/skicka/",
+        {
+            "organisations": [programme.municipality.pk],
+            "deadline": (today() + timedelta(days=14)).isoformat(),
+            "reminder_days": 7,
+        },
+    )
     client.logout()
     page = client.get(f"/strategier/{draft.slug}/").content.decode()
     assert "Utkast på remiss" in page

@@ -16,8 +16,10 @@ from strategy.models import Consultation, ConsultationAnswer, ConsultationMail, 
 from strategy.selectors import consultation_compilation
 from strategy.services import strategies
 from strategy.services.consultations import (
+    WHOLE,
     AnswerRow,
     consultation_answer,
+    consultation_answer_enter,
     consultation_note,
     consultation_send,
 )
@@ -139,6 +141,80 @@ def test_a_late_answer_is_refused_with_what_to_do_instead(programme, consultatio
     with pytest.raises(ValidationError, match=late):
         answer(consultation, norrby, whole="disagree")
     assert ConsultationAnswer.objects.get(part="strategy").stance == "agree"
+
+
+def _late(consultation) -> Consultation:
+    Consultation.objects.filter(pk=consultation.pk).update(deadline=today() - timedelta(days=1))
+    consultation.refresh_from_db()
+    return consultation
+
+
+def enter(programme, consultation, organisation, *, whole="", area="", comment="", user=None):
+    user = user or programme.coordinator
+    recipient = consultation.recipients.get(organisation=organisation)
+    return consultation_answer_enter(
+        recipient=recipient,
+        user=user,
+        access=consultation_access(user, consultation),
+        rows=[
+            AnswerRow(part=None, stance=whole, comment=comment),
+            AnswerRow(part=consultation.strategy.focus_areas.get(), stance=area),
+        ],
+        version=recipient.version,
+    )
+
+
+def test_after_the_last_day_the_coordinator_enters_the_late_answer(
+    programme, consultation, contacts
+):
+    norrby, soderby = contacts[1], contacts[2]
+    answer(consultation, norrby, whole="agree")
+    consultation = _late(consultation)
+    (entered,) = enter(
+        programme, consultation, soderby.organisation, whole="changes", comment="Sent"
+    )
+    assert (entered.entered_by, entered.answered_by) == (programme.coordinator,) * 2
+    assert entered.entered_at is not None and entered.comment == "Sent"
+    # Norrby's own answer on the whole stays; the coordinator completes the focus area.
+    with pytest.raises(ValidationError, match="Norrby kommun har själv svarat på ”Strategin"):
+        enter(programme, consultation, norrby.organisation, whole="disagree")
+    (area,) = enter(programme, consultation, norrby.organisation, area="disagree")
+    assert area.entered_by == programme.coordinator
+    mine = ConsultationAnswer.objects.get(recipient__organisation=norrby.organisation, part=WHOLE)
+    assert (mine.stance, mine.entered_by) == ("agree", None)
+    silent = {r.organisation for r in consultation_compilation(consultation).silent}
+    assert silent == {programme.region, programme.municipality}
+
+
+def test_a_late_answer_is_entered_only_by_a_coordinator_after_the_last_day(
+    programme, consultation, contacts
+):
+    norrby = contacts[1].organisation
+    with pytest.raises(PermissionDenied, match="enter an answer, after the last day"):
+        enter(programme, consultation, norrby, whole="agree")
+    consultation = _late(consultation)
+    with pytest.raises(PermissionDenied, match="Only the strategy's coordinators enter"):
+        enter(programme, consultation, norrby, whole="agree", user=programme.steering)
+    Strategy.objects.filter(pk=consultation.strategy_id).update(state=Strategy.State.DECIDED)
+    consultation.strategy.refresh_from_db()
+    with pytest.raises(PermissionDenied, match="while the strategy is on consultation"):
+        enter(programme, consultation, norrby, whole="agree")
+    assert not ConsultationAnswer.objects.exists()
+
+
+def test_an_answer_entered_from_an_older_form_is_refused(programme, consultation, contacts):
+    consultation = _late(consultation)
+    recipient = consultation.recipients.get(organisation=contacts[1].organisation)
+    enter(programme, consultation, contacts[1].organisation, whole="agree")
+    with pytest.raises(ValidationError, match="Någon annan på Norrby kommun har sparat"):
+        consultation_answer_enter(
+            recipient=recipient,
+            user=programme.coordinator,
+            access=consultation_access(programme.coordinator, consultation),
+            rows=[AnswerRow(part=None, stance="disagree")],
+            version=recipient.version,
+        )
+    assert ConsultationAnswer.objects.get(part=WHOLE).stance == "agree"
 
 
 def test_an_answer_from_an_older_form_is_refused(programme, consultation, contacts):

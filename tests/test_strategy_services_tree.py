@@ -1,10 +1,13 @@
 """strategy.services.tree and strategy.services.strategies: the editor's writes, the copy
 of a whole tree, the version check and the workflow's rules."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from portal.dates import today
 from portal.models import Decision, Meeting
 from portal.services import agenda_item_add
 from strategy.access import strategy_access
@@ -21,6 +24,7 @@ from strategy.models import (
     TacticalPoint,
 )
 from strategy.services import strategies, tree
+from strategy.services.consultations import consultation_send
 from strategy.services.strategies import NewStrategy
 
 pytestmark = pytest.mark.django_db
@@ -80,9 +84,11 @@ def test_copy_keeps_the_whole_tree(programme):
     Perspective.objects.create(strategy=source, title="Jämställdhet")
     TacticalPoint.objects.create(direction=programme.direction, text="Erbjud utbildning")
     goal = EffectGoal.objects.create(strategy=source, focus_area=programme.focus_area, title="Mål")
-    Indicator.objects.create(
+    indicator = Indicator.objects.create(
         strategy=source, effect_goal=goal, focus_area=goal.focus_area, title="I"
     )
+    for year in (2026, 2027, 2030, 2031):
+        indicator.targets.create(year=year, value=year - 2000)
 
     draft = _draft(programme)
 
@@ -96,6 +102,24 @@ def test_copy_keeps_the_whole_tree(programme):
     assert copied.history.get().history_user == programme.coordinator
     assert set(draft.governing_bodies.all()) == set(source.governing_bodies.all())
     assert strategy_access(programme.coordinator, draft).can_edit_tree
+    # The targets of the years 2027–2030 come along; the old period's and later ones do not.
+    copied_indicator = Indicator.objects.get(strategy=draft)
+    assert list(copied_indicator.targets.values_list("year", "value")) == [(2027, 27), (2030, 30)]
+    assert list(indicator.targets.values_list("year", flat=True)) == [2026, 2027, 2030, 2031]
+
+
+def test_a_copy_without_a_period_takes_no_targets(programme):
+    source = programme.strategy
+    indicator = Indicator.objects.create(
+        strategy=source, focus_area=programme.focus_area, title="I"
+    )
+    indicator.targets.create(year=2027, value=1)
+    draft = strategies.strategy_copy(
+        source=source,
+        new=NewStrategy("Utan period", "utan-period"),
+        **_as(programme.coordinator, source),
+    )
+    assert Indicator.objects.get(strategy=draft).targets.count() == 0
 
 
 def test_an_empty_strategy_has_the_owner_and_bodies_but_no_tree(programme):
@@ -223,10 +247,28 @@ def test_a_focus_area_with_effect_goals_is_not_removed(programme):
     assert FocusArea.objects.filter(pk=area.pk).exists()
 
 
+def test_the_bare_step_does_not_send_on_consultation(programme):
+    """Without the send form there would be a consultation with nobody asked and no last day
+    (tests/test_strategy_services_consultations.py sends one)."""
+    draft = _draft(programme)
+    with pytest.raises(ValidationError, match="skicka det med formuläret ”Skicka på remiss”"):
+        strategies.strategy_transition(
+            strategy=draft, name="consult", **_as(programme.coordinator, draft)
+        )
+    draft.refresh_from_db()
+    assert draft.state == Strategy.State.DRAFT
+
+
 def test_the_workflow_from_draft_to_decided(programme):
     draft = _draft(programme)
-    coordinator = _as(programme.coordinator, draft)
-    draft = strategies.strategy_transition(strategy=draft, name="consult", **coordinator)
+    consultation = consultation_send(
+        strategy=draft,
+        deadline=today() + timedelta(days=14),
+        reminder_days=7,
+        organisations=[programme.municipality],
+        **_as(programme.coordinator, draft),
+    )
+    draft = consultation.strategy
     assert draft.state == Strategy.State.CONSULTATION
     draft = strategies.strategy_transition(
         strategy=draft, name="revise", **_as(programme.coordinator, draft)

@@ -329,28 +329,29 @@ def _walk_make(p, programme_round) -> Walk:
     indicator = Indicator.objects.create(
         strategy=p.strategy, focus_area=p.focus_area, title="Indikator", per_organisation=True
     )
+    # The strategy's consultation, to the municipality, whose contact answered on the whole.
+    consultation = Consultation.objects.create(
+        strategy=p.strategy,
+        deadline=timezone.localdate() + timedelta(days=5),
+        sent_by=p.coordinator,
+    )
+    consultation_recipient = ConsultationRecipient.objects.create(
+        consultation=consultation, organisation=p.municipality
+    )
+    consultation_answer = ConsultationAnswer.objects.create(
+        recipient=consultation_recipient,
+        part="strategy",
+        stance=ConsultationAnswer.Stance.AGREE,
+        answered_by=p.contact,
+    )
     report = followup_round.reports.get(activity=published[0])
     history = project.history.earliest("history_date")
     token, _key = api_token_create(user=p.coordinator, name="Walk")
-    # A security key of the coordinator's, and a consultation with an answer to walk.
+    # A security key of the coordinator's (a real key's data, as allauth parses it).
     key = Authenticator.objects.create(
         user=p.coordinator,
         type=Authenticator.Type.WEBAUTHN,
         data=SoftKey().stored("Nyckel"),
-    )
-    consultation = Consultation.objects.create(
-        strategy=p.strategy,
-        deadline=timezone.localdate() + timedelta(days=10),
-        sent_by=p.coordinator,
-    )
-    recipient = ConsultationRecipient.objects.create(
-        consultation=consultation, organisation=p.municipality
-    )
-    answer = ConsultationAnswer.objects.create(
-        recipient=recipient,
-        part="strategy",
-        stance=ConsultationAnswer.Stance.AGREE,
-        answered_by=p.contact,
     )
 
     def ids(*objects) -> list[str]:
@@ -393,7 +394,8 @@ def _walk_make(p, programme_round) -> Walk:
             # allauth's security keys, by their own primary key.
             "pk": ids(key),
             "consultation_id": ids(consultation),
-            "answer_id": ids(answer),
+            "answer_id": ids(consultation_answer),
+            "recipient_id": ids(consultation_recipient),
         },
         slugs={
             "organ/slug": [p.steering_group.slug, p.coordinators.slug],

@@ -6,7 +6,7 @@ from actionplans.models.activities import Activity, ActivitySearch, BudgetLine, 
 from actionplans.models.imports import PlanImport
 from actionplans.models.initiatives import Initiative, InitiativeEvent
 from actionplans.models.offers import Offer, OfferMail, OfferRecipient, Participation
-from actionplans.models.plans import ActionPlan, PlanEvent
+from actionplans.models.plans import ActionPlan, PlanEvent, public_plan_q
 
 __all__ = [
     "ActionPlan",
@@ -23,4 +23,5 @@ __all__ = [
     "PlanImport",
     "Risk",
     "SubGoal",
+    "public_plan_q",
 ]

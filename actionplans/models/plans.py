@@ -86,11 +86,26 @@ class ActionPlan(models.Model, HistoryAttributes):
 
     @property
     def is_public(self) -> bool:
-        return self.state in self.PUBLIC_STATES
+        """Published or closed, under a strategy whose plans the public reads
+        (public_plan_q as a filter)."""
+        return self.state in self.PUBLIC_STATES and self.strategy.shows_plans_publicly
 
     @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES
+
+
+def public_plan_q(prefix: str = "") -> models.Q:
+    """The plans the public reads (``ActionPlan.is_public``), as a filter: published or
+    closed, of a public strategy in ``Strategy.PLANS_PUBLIC_STATES``. ``prefix`` such as
+    ``"plan__"`` for a related model."""
+    return models.Q(
+        **{
+            f"{prefix}state__in": ActionPlan.PUBLIC_STATES,
+            f"{prefix}strategy__is_public": True,
+            f"{prefix}strategy__state__in": Strategy.PLANS_PUBLIC_STATES,
+        }
+    )
 
 
 class PlanEvent(models.Model):

@@ -154,7 +154,9 @@ def commitments_for(organisation: Organisation, *, own: bool) -> list[Participat
     answers stay in-house."""
     commitments = list(
         Participation.objects.filter(organisation=organisation)
-        .select_related("activity", "activity__collaboration_area", "offer", "offer__plan")
+        .select_related(
+            "activity", "activity__collaboration_area", "offer", "offer__plan__strategy"
+        )
         .order_by("-offer__plan__year", "activity__title")
     )
     if not own:

@@ -37,6 +37,7 @@ from actionplans.models import (
     PlanEvent,
     Risk,
     SubGoal,
+    public_plan_q,
 )
 from portal.history import newest_by
 from portal.models import (
@@ -67,7 +68,7 @@ def public_plans() -> QuerySet[ActionPlan]:
         .values("count")
     )
     return (
-        ActionPlan.objects.filter(state__in=ActionPlan.PUBLIC_STATES, strategy__is_public=True)
+        ActionPlan.objects.filter(public_plan_q())
         .select_related("strategy", "strategy__owner")
         .annotate(activity_count=Coalesce(Subquery(activity_count, output_field=IntegerField()), 0))
         .order_by("-year", "strategy__title")
@@ -76,9 +77,7 @@ def public_plans() -> QuerySet[ActionPlan]:
 
 def public_plan(*, strategy_slug: str, year: int) -> ActionPlan:
     return get_object_or_404(
-        ActionPlan.objects.filter(
-            state__in=ActionPlan.PUBLIC_STATES, strategy__is_public=True
-        ).select_related("strategy", "strategy__owner"),
+        ActionPlan.objects.filter(public_plan_q()).select_related("strategy", "strategy__owner"),
         strategy__slug=strategy_slug,
         year=year,
     )
@@ -138,7 +137,7 @@ def plan_steps_of_year(user: User, year: int) -> list[PlanEvent]:
 def readable_plans(user: User | AnonymousUser) -> QuerySet[ActionPlan]:
     """The plans a reader may see (access.can_view_plan, as one query): the published and
     closed plans of public strategies, and every plan of the strategies they work on."""
-    public = Q(state__in=ActionPlan.PUBLIC_STATES, strategy__is_public=True)
+    public = public_plan_q()
     if not user.is_authenticated or not user.is_active:
         return ActionPlan.objects.filter(public)
     return ActionPlan.objects.filter(public | Q(strategy__in=worked_on_strategies(user)))
@@ -481,7 +480,7 @@ def search_activities(*, query: str, plan_ids: list[int] | None, limit: int = 50
     PostgreSQL ranks with its Swedish full-text configuration, so "kommunerna" finds
     "kommun"; other databases match each word as a substring.
     """
-    visible = Q(plan__state__in=ActionPlan.PUBLIC_STATES, plan__strategy__is_public=True)
+    visible = public_plan_q("plan__")
     if plan_ids:
         visible |= Q(plan_id__in=plan_ids)
     activities = Activity.objects.filter(visible, removed_at__isnull=True).select_related(

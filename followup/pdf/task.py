@@ -180,7 +180,8 @@ def _claim(report_id: int) -> bool:
 def build_report(self, report_id: int) -> str:
     # Imported here: WeasyPrint is heavy, and the web process imports this module only to
     # enqueue the task.
-    from followup.pdf.render import ReportTooLarge, render_html, render_pdf
+    from followup.pdf.render import render_html, render_pdf
+    from portal.pdf.render import ReportTooLarge
 
     if not _claim(report_id):
         return Report.objects.filter(pk=report_id).values_list("state", flat=True).first() or ""

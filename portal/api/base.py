@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db.models import Max, Model, QuerySet
 from django.http import HttpResponse, HttpResponseBase
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from rest_framework import generics, mixins
@@ -32,12 +33,13 @@ class ApiView(generics.GenericAPIView):
 
     def cached(self, request, version: str, build: Callable[[], Response]) -> HttpResponseBase:
         """An anonymous read is the same for everyone: its rendered body is kept under the
-        content version it shows (and the full path with its query), so serialising a
-        whole plan is paid once per change, not once per request. A key's reads differ by
-        user and are built each time."""
+        content version it shows (and the full path with its query, and the language its
+        labels are in), so serialising a whole plan is paid once per change, not once per
+        request. A key's reads differ by user and are built each time."""
         if request.auth is not None or request.user.is_authenticated:
             return build()
-        key = "api:" + hashlib.sha256(f"{version}|{request.get_full_path()}".encode()).hexdigest()
+        shown = f"{version}|{translation.get_language()}|{request.get_full_path()}"
+        key = "api:" + hashlib.sha256(shown.encode()).hexdigest()
         kept = cache.get(key)
         if kept is not None:
             content, modified = kept

@@ -40,6 +40,10 @@ class Strategy(models.Model, HistoryAttributes):
     PUBLIC_STATES = (State.CONSULTATION, State.DECIDED, State.IN_FORCE, State.ENDED)
     #: States that change only through a revision: a new draft linked to the strategy.
     REVISABLE_STATES = (State.DECIDED, State.IN_FORCE)
+    #: States whose published plans (and their reports) the public reads: a decided
+    #: strategy, in force or ended (still readable with its plans); a draft's plans are
+    #: not public, not even while the draft is on consultation.
+    PLANS_PUBLIC_STATES = (State.DECIDED, State.IN_FORCE, State.ENDED)
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -146,6 +150,10 @@ class Strategy(models.Model, HistoryAttributes):
     @property
     def is_shown_publicly(self) -> bool:
         return self.is_public and self.state in self.PUBLIC_STATES
+
+    @property
+    def shows_plans_publicly(self) -> bool:
+        return self.is_public and self.state in self.PLANS_PUBLIC_STATES
 
     @property
     def is_public_draft(self) -> bool:

@@ -124,6 +124,18 @@ class ConsultationAnswer(models.Model, HistoryAttributes):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered"), auto_now_add=True)
+    #: A coordinator who entered the answer on the organisation's behalf, after the last
+    #: day (the late answer the form refuses is sent to them), and when; empty when the
+    #: organisation's contact answered.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered"), null=True, blank=True)
     #: How the coordinators handled the answer in the revision.
     handling = models.TextField(_("handling"), max_length=limits.COMMENT, blank=True)
     #: Raised by every save of the handling; a note written from an older version is refused.

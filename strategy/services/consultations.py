@@ -1,6 +1,7 @@
 """Writes of a consultation (remiss): the coordinator sends the draft to organisations with
 a last day, each organisation's contact answers on the whole and per focus area or
-strategic direction, and the coordinators note how each answer was handled.
+strategic direction (after the last day a coordinator enters a late answer on the
+organisation's behalf), and the coordinators note how each answer was handled.
 
 Sending does not mail anybody: the caller queues ``strategy.tasks.send_consultation_mails``
 once the consultation is saved (services never import tasks).
@@ -11,6 +12,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.dates import today
@@ -64,7 +66,9 @@ def consultation_send(
     if not organisations:
         raise ValidationError({"organisations": _("Choose at least one organisation.")})
     # Locks the strategy and checks its state again.
-    stored = strategy_transition(strategy=strategy, name="consult", user=user, access=access)
+    stored = strategy_transition(
+        strategy=strategy, name="consult", user=user, access=access, through_form=True
+    )
     consultation = Consultation(
         strategy=stored,
         text=text.strip(),
@@ -132,20 +136,33 @@ def consultation_answer(
         raise PermissionDenied("Only the contacts of the organisations asked answer.")
     recipient = (
         ConsultationRecipient.objects.select_for_update()
-        .select_related("consultation", "consultation__sent_by")
+        .select_related("consultation", "consultation__sent_by", "organisation")
         .get(consultation=consultation, organisation=access.answers_for)
     )
     # The locked row's consultation, not the one the page was shown with.
     if not consultation_is_open(recipient.consultation):
         raise ValidationError(_late_answer_message(recipient.consultation))
+    _check_version(recipient, version)
+    return _save_rows(recipient, rows, user, entered=False)
+
+
+def _check_version(recipient: ConsultationRecipient, version: int) -> None:
     if recipient.version != version:
         raise ValidationError(
             _(
                 "Someone else at %(organisation)s saved the answer meanwhile: "
                 "open the form again to see it, then answer."
             )
-            % {"organisation": access.answers_for}
+            % {"organisation": recipient.organisation}
         )
+
+
+def _save_rows(
+    recipient: ConsultationRecipient, rows: list[AnswerRow], user: User, *, entered: bool
+) -> list[ConsultationAnswer]:
+    """Save the rows' answers of the locked recipient; ``entered``: by a coordinator on the
+    organisation's behalf. Returns the answers that changed."""
+    consultation = recipient.consultation
     existing = {a.part: a for a in ConsultationAnswer.objects.filter(recipient=recipient)}
     changed = []
     for row in rows:
@@ -167,6 +184,7 @@ def consultation_answer(
         if answer.pk:
             answer.version += 1  # a note written on the earlier answer is then refused
         answer.stance, answer.comment, answer.answered_by = row.stance, comment, user
+        answer.entered_by, answer.entered_at = (user, timezone.now()) if entered else (None, None)
         check_lengths(answer)  # the earlier answers roll back with it
         answer._history_user = user
         answer.save()
@@ -176,6 +194,58 @@ def consultation_answer(
         recipient._history_user = user
         recipient.save(update_fields=["version"])
     return changed
+
+
+@transaction.atomic
+def consultation_answer_enter(
+    *,
+    recipient: ConsultationRecipient,
+    user: User,
+    access: ConsultationAccess,
+    rows: list[AnswerRow],
+    version: int,
+) -> list[ConsultationAnswer]:
+    """A coordinator enters, or completes, the answer of an organisation that sent it after
+    the last day, marked as entered by them and when. The parts the organisation's contact
+    answered stay as they were saved: what the organisation adds to them goes in the
+    handling note. ``version`` is the recipient's, as for the contact's form."""
+    if not access.can_enter_answers:
+        raise PermissionDenied(
+            "Only the strategy's coordinators enter an answer, after the last day, while the "
+            "strategy is on consultation or in revision."
+        )
+    locked = (
+        ConsultationRecipient.objects.select_for_update()
+        .select_related("consultation", "organisation")
+        .get(pk=recipient.pk)
+    )
+    if consultation_is_open(locked.consultation):
+        raise ValidationError(
+            _(
+                "The consultation is open until %(deadline)s: until then the organisation's "
+                "contacts answer it themselves."
+            )
+            % {"deadline": locked.consultation.deadline.isoformat()}
+        )
+    _check_version(locked, version)
+    own = set(
+        ConsultationAnswer.objects.filter(recipient=locked, entered_by=None).values_list(
+            "part", flat=True
+        )
+    )
+    for row in rows:
+        if row.stance and part_key(row.part) in own:
+            raise ValidationError(
+                _(
+                    "%(organisation)s answered “%(part)s” itself: write what it adds in the "
+                    "handling note instead."
+                )
+                % {
+                    "organisation": locked.organisation,
+                    "part": row.part or _("The strategy as a whole"),
+                }
+            )
+    return _save_rows(locked, rows, user, entered=True)
 
 
 @transaction.atomic

@@ -155,6 +155,14 @@ def _copy(obj, user: User, **changes):
     return copy
 
 
+def _in_period(strategy: Strategy, year: int) -> bool:
+    """A strategy without a period (yet) covers no year: its coordinators set the targets
+    once they have given it one."""
+    if strategy.period_start is None or strategy.period_end is None:
+        return False
+    return strategy.period_start <= year <= strategy.period_end
+
+
 def _copy_tree(source: Strategy, strategy: Strategy, user: User) -> None:
     for name in ("vision", "summary", "preparation_process", "follow_up"):
         setattr(strategy, name, getattr(source, name))
@@ -177,9 +185,10 @@ def _copy_tree(source: Strategy, strategy: Strategy, user: User) -> None:
         effect_goals[goal.pk] = _copy(
             goal, user, strategy=strategy, focus_area=focus_areas.get(goal.focus_area_id or 0)
         )
-    # Without their targets and Kolada's state: the new period sets its own.
-    for indicator in Indicator.objects.filter(strategy=source):
-        _copy(
+    # With the targets of the years the new period covers (a revision, of the same period,
+    # keeps them all), without Kolada's state: the nightly fetch fills it again.
+    for indicator in Indicator.objects.filter(strategy=source).prefetch_related("targets"):
+        copied_indicator = _copy(
             indicator,
             user,
             strategy=strategy,
@@ -188,6 +197,9 @@ def _copy_tree(source: Strategy, strategy: Strategy, user: User) -> None:
             kolada_fetched_at=None,
             kolada_error="",
         )
+        for target in indicator.targets.all():
+            if _in_period(strategy, target.year):
+                _copy(target, user, indicator=copied_indicator)
     # A collaboration group belongs to one area: the new strategy's areas get theirs
     # when it is decided.
     collaboration = CollaborationArea.objects.filter(strategy=source)
@@ -205,9 +217,12 @@ def strategy_transition(
     user: User,
     access: StrategyAccess,
     meeting: Meeting | None = None,
+    through_form: bool = False,
 ) -> Strategy:
     """Move the strategy to the transition's state. ``meeting``: where the steering group
-    took the decision, one of its meetings with the strategy on the agenda."""
+    took the decision, one of its meetings with the strategy on the agenda.
+    ``through_form``: the caller is the service of the step's own form
+    (``Transition.form_url``), which saves what the step needs with it."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ValidationError(_("Unknown step."))
@@ -225,6 +240,14 @@ def strategy_transition(
                 "A strategy goes in force on the first day of its period and ends after its "
                 "last: the portal takes these steps itself."
             )
+        )
+    if transition.form_url and not through_form:
+        raise ValidationError(
+            _(
+                "A draft goes on consultation with the organisations to ask and a last day: "
+                "send it with the form “%(step)s” on the strategy's editor."
+            )
+            % {"step": transition.label}
         )
     if transition.at_meeting and meeting is None:
         raise ValidationError(

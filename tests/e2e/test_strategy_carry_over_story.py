@@ -14,10 +14,14 @@ SLUG = "orebro-lan-2027-2030"
 
 def _worked_through_draft():
     """The new strategy, as the editor and the consultation leave it: in revision."""
-    from portal.models import User
+    from datetime import timedelta
+
+    from portal.dates import today as today_date
+    from portal.models import Organisation, User
     from strategy.access import strategy_access
     from strategy.models import Strategy
     from strategy.services import strategies
+    from strategy.services.consultations import consultation_send
     from strategy.services.strategies import NewStrategy
 
     user = User.objects.get(username="samordnare")
@@ -28,11 +32,17 @@ def _worked_through_draft():
         user=user,
         access=strategy_access(user, today),
     )
-    for name in ("consult", "revise"):
-        draft = strategies.strategy_transition(
-            strategy=draft, name=name, user=user, access=strategy_access(user, draft)
-        )
-    return draft
+    draft = consultation_send(
+        strategy=draft,
+        user=user,
+        access=strategy_access(user, draft),
+        deadline=today_date() + timedelta(days=14),
+        reminder_days=7,
+        organisations=[Organisation.objects.get(name="Kumla kommun")],
+    ).strategy
+    return strategies.strategy_transition(
+        strategy=draft, name="revise", user=user, access=strategy_access(user, draft)
+    )
 
 
 def _plan_of_2026():

@@ -1,8 +1,8 @@
-"""What WeasyPrint may load while it renders a report: the portal's own static files and
+"""What WeasyPrint may load while it renders a document: the portal's own static files and
 ``data:`` URLs, and nothing else.
 
 WeasyPrint's default fetcher opens any URL it meets (``file://``, ``http://169.254.169.254/``,
-an ``@import`` in a stylesheet, redirects). The report's HTML holds text that users typed;
+an ``@import`` in a stylesheet, redirects). A document's HTML holds text that users typed;
 it is escaped by the template, but the fetcher is the second wall: even if markup slipped
 through, it could only reach files the portal serves to anyone at /static/ anyway. Static
 files are read from disk through the staticfiles finders, so rendering makes no network
@@ -22,11 +22,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 log = logging.getLogger(__name__)
 
-#: The made-up origin the report is rendered under. ``.invalid`` never resolves (RFC 2606),
+#: The made-up origin a document is rendered under. ``.invalid`` never resolves (RFC 2606),
 #: so even a fetcher that went to the network by mistake could not reach anything.
 PORTAL_ORIGIN = "https://portal.invalid/"
 
-#: What a report may use from /static/: its stylesheet, images and fonts.
+#: What a document may use from /static/: its stylesheet, images and fonts.
 ALLOWED_SUFFIXES = {
     ".css": "text/css",
     ".svg": "image/svg+xml",
@@ -43,14 +43,14 @@ ALLOWED_SUFFIXES = {
 
 
 def static_base_url() -> str:
-    """The URL the report's relative links resolve against: the portal's STATIC_URL under
+    """The URL a document's relative links resolve against: the portal's STATIC_URL under
     the made-up origin (or STATIC_URL itself where it is absolute, e.g. a CDN)."""
     base = urljoin(PORTAL_ORIGIN, settings.STATIC_URL)
     return base if base.endswith("/") else base + "/"
 
 
 class FetchRefused(URLFetchingError):
-    """A URL the report may not load."""
+    """A URL a document may not load."""
 
 
 class PortalURLFetcher(URLFetcher):
