@@ -445,7 +445,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.problem_responses",
     ],
-    # Several models have a "kind"; each choice set gets its own name.
+    # Several models have a "kind" and a "state"; each choice set gets its own name.
     "ENUM_NAME_OVERRIDES": {
         "StrategyKindEnum": "strategy.models.Strategy.Kind",
         "ActivityKindEnum": "actionplans.models.Activity.Kind",
@@ -453,6 +453,7 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "portal.models.Organisation.Kind",
         "PlanStateEnum": "actionplans.models.ActionPlan.State",
         "ReportStateEnum": "followup.models.ActivityReport.State",
+        "StrategyStateEnum": "strategy.models.Strategy.State",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }
