@@ -96,7 +96,7 @@ def prepare(environment: dict[str, str], fresh: bool) -> dict[str, str]:
     return json.loads(facts)
 
 
-# A staff session for the admin reference, and the ids the URLs need.
+# A staff session (the admin reference), a coordinator's, and the ids the URLs need.
 SESSION_CODE = """
 import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -109,13 +109,20 @@ BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 from portal.models import User
 user, _ = User.objects.get_or_create(username="bench-admin",
                                      defaults={"is_staff": True, "is_superuser": True})
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = BACKEND
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-# As a session whose second factor was checked at sign-in (portal.middleware).
-session[SecondFactorMiddleware.SESSION_KEY] = True
-session.create()
+
+
+# A session as sign-in leaves it, its second factor checked (portal.middleware).
+def signed_in(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = BACKEND
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SecondFactorMiddleware.SESSION_KEY] = True
+    session.create()
+    return session
+
+
+session = signed_in(user)
 plan = ActionPlan.objects.get(strategy__slug="bench-01", year=2026)
 offer = plan.offers.first()
 
@@ -123,7 +130,7 @@ offer = plan.offers.first()
 # them) for the signed-in pages that a real coordinator opens.
 from actionplans.services.permissions import access_sync
 from followup.models import FollowUpRound
-from portal.models import Body, Membership, Organisation
+from portal.models import Body, Membership
 strategy = plan.strategy
 coordinators, _ = Body.objects.get_or_create(
     slug="bench-01-samordnare",
@@ -135,12 +142,7 @@ coordinator, _ = User.objects.get_or_create(
     username="bench-coordinator", defaults={"organisation": strategy.owner})
 Membership.objects.get_or_create(user=coordinator, body=coordinators, ended_on=None)
 access_sync(strategy=strategy)
-coordinator_session = SessionStore()
-coordinator_session[SESSION_KEY] = str(coordinator.pk)
-coordinator_session[BACKEND_SESSION_KEY] = BACKEND
-coordinator_session[HASH_SESSION_KEY] = coordinator.get_session_auth_hash()
-coordinator_session[SecondFactorMiddleware.SESSION_KEY] = True
-coordinator_session.create()
+coordinator_session = signed_in(coordinator)
 follow_up = FollowUpRound.objects.filter(plan=plan).order_by("-pk").first()
 print(json.dumps({"session": session.session_key, "plan": plan.pk,
                   "activities": plan.activities.count(), "offer": offer.pk,

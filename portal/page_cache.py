@@ -35,6 +35,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from portal.dates import today
@@ -129,11 +130,17 @@ def _servable(request: PortalRequest) -> bool:
     )
 
 
+def content_key(name: str, *parts: object) -> str:
+    """A cache key for something kept per content version: its kind and a digest of every
+    value that decides what it shows (so the key stays short whatever the values)."""
+    plain = "|".join(str(part) for part in parts)
+    return f"{name}:" + hashlib.sha256(plain.encode()).hexdigest()
+
+
 def _key(name: str, request: PortalRequest, variant: str, version: str) -> str:
     # The day too: a page may say what is open or late today.
     parts = (name, request.get_full_path(), variant, get_language(), today().isoformat(), version)
-    plain = "|".join(str(part) for part in parts)
-    return "page:" + hashlib.sha256(plain.encode()).hexdigest()
+    return content_key("page", *parts)
 
 
 def _template(response: HttpResponse, request: PortalRequest) -> str:
@@ -148,17 +155,17 @@ def _marked(body: str, request: PortalRequest) -> str:
     return _TOKEN_FIELD.sub(rf"\g<1>{TOKEN_MARK}\g<2>", body)
 
 
-def kept_fragment(key: str, request: PortalRequest, render: Callable[[], str]) -> str:
+def kept_fragment(key: str, request: PortalRequest, render: Callable[[], str]) -> SafeString:
     """A part of a signed-in page, rendered once and kept under ``key`` (which must name
     everything the part shows and everything that decides how it is shown: its content
     version, the reader's rights, the language). Its forms' CSRF tokens and any nonce are
     this response's own, as for a whole public page."""
     kept = django_cache.get(key)
     if kept is not None:
-        return _filled(kept, request)
+        return mark_safe(_filled(kept, request))  # noqa: S308 - rendered by a template
     html = render()
     django_cache.set(key, _marked(html, request), timeout=settings.PAGE_FRAGMENT_CACHE_SECONDS)
-    return html
+    return mark_safe(html)  # noqa: S308 - rendered by a template
 
 
 def _filled(template: str, request: PortalRequest) -> str:

@@ -7,7 +7,6 @@ distributions, periods and places are fragments of the catalogue's own address, 
 publisher with an organisation number is named as dataportal.se names it. The queries are
 a fixed number, however many strategies and plans there are."""
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,7 +26,7 @@ from actionplans.selectors import plans as plan_selectors
 from portal import selectors as portal_selectors
 from portal.dates import today
 from portal.models import Organisation
-from portal.page_cache import history_version
+from portal.page_cache import content_key, history_version
 from strategy import selectors as strategy_selectors
 from strategy.models import (
     CollaborationArea,
@@ -379,7 +378,7 @@ def catalogue_rdf_xml(base: str | None = None) -> tuple[str, datetime | None]:
         today().isoformat(),
         history_version(_CATALOGUE_MODELS),
     )
-    key = "dcat:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    key = content_key("dcat", *parts)
     kept = cache.get(key)
     if kept is not None:
         return kept

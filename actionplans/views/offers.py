@@ -1,9 +1,7 @@
 """Offers: the coordinator sends one, contacts answer, everyone concerned sees the matrix."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +28,7 @@ from actionplans.services.offers import AnswerResult, offer_send, participation_
 from actionplans.views.spreadsheet import XLSX
 from portal.http import PortalRequest, SignedInRequest
 from portal.models import Organisation
+from portal.page_cache import content_key, kept_fragment
 from portal.params import query_choice, query_slug
 from portal.spreadsheets import append_row, xlsx_bytes
 from portal.tasks import enqueue
@@ -93,11 +92,18 @@ def _participation_html(
     """The matrix (300 activities × 20 organisations at national scale) is the same for
     everyone who sees it the same way: rendered once per version of the answers, language,
     filter and view (names or totals only; the coordinator's links to answer for others)."""
-    version = offer_selectors.offer_content_version()
     view = f"{int(access.sees_names)}{int(access.manages)}"
-    key = f"offer-matrix:{offer.pk}:{version}:{get_language()}:{answer}:{kind}:{view}"
-    html = cache.get(key)
-    if html is None:
+    key = content_key(
+        "offer-matrix",
+        offer.pk,
+        offer_selectors.offer_content_version(),
+        get_language(),
+        answer,
+        kind,
+        view,
+    )
+
+    def render_matrix() -> str:
         matrix = offer_selectors.offer_matrix(offer, answer=answer, organisation_kind=kind)
         cells = _cells_html(matrix) if access.sees_names else [""] * len(matrix.rows)
         context = {
@@ -113,11 +119,11 @@ def _participation_html(
             "names_visible": access.sees_names,
             "manages": access.manages,
         }
-        html = render_to_string(
+        return render_to_string(
             "actionplans/offer_detail.html#participation", context, request=request
         )
-        cache.set(key, html, timeout=settings.PAGE_FRAGMENT_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by the template above
+
+    return kept_fragment(key, request, render_matrix)
 
 
 def _cells_html(matrix: offer_selectors.Matrix) -> list[str]:

@@ -3,7 +3,6 @@ comment on and approve it. Access is checked in ``actionplans.access``; writes g
 ``actionplans.services``. Every page works without JavaScript; with htmx an activity is
 edited in place."""
 
-import hashlib
 from typing import cast
 
 from django.contrib import messages
@@ -13,7 +12,6 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +27,7 @@ from actionplans.services import activities as activity_services
 from actionplans.services import plans as plan_services
 from actionplans.workflow import available_transitions
 from portal.http import SignedInRequest
-from portal.page_cache import kept_fragment
+from portal.page_cache import content_key, kept_fragment
 from portal.params import query_id
 
 
@@ -71,8 +69,7 @@ def _activities_html(request, plan: ActionPlan, access: PlanAccess) -> str:
         access.plan_state,
     )
     version = plan_selectors.workspace_content_version(plan)
-    plain = f"{plan.pk}|{plan.state}|{version}|{rights}|{get_language()}"
-    key = "workspace:" + hashlib.sha256(plain.encode()).hexdigest()
+    key = content_key("workspace", plan.pk, plan.state, version, rights, get_language())
 
     def render_cards() -> str:
         activities = plan_selectors.workspace_activities(plan)
@@ -88,7 +85,7 @@ def _activities_html(request, plan: ActionPlan, access: PlanAccess) -> str:
         }
         return render_to_string("actionplans/workspace.html#activities", context, request=request)
 
-    return mark_safe(kept_fragment(key, request, render_cards))  # noqa: S308 - rendered above
+    return kept_fragment(key, request, render_cards)
 
 
 def _workspace_context(request, plan: ActionPlan, access: PlanAccess) -> dict:

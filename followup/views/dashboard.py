@@ -1,14 +1,9 @@
 """A strategy's programme dashboard: public for the approved rounds of published plans, with
 the rounds under way for those who work on the programme (followup.access.DashboardAccess)."""
 
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -17,6 +12,7 @@ from followup.dashboard.charts import overview_charts
 from followup.dashboard.selectors import dashboard_content_version, programme_overview
 from portal.dates import today
 from portal.http import PortalRequest
+from portal.page_cache import content_key, kept_fragment
 from strategy.models import Strategy
 
 
@@ -34,12 +30,16 @@ def _overview_html(request: PortalRequest, strategy: Strategy, access: Dashboard
     """Six years of 300 activities take about a second to read and draw, and the overview
     is the same for everyone who sees it the same way: drawn once per content version,
     language, day and view (the public's or the programme's)."""
-    view = int(access.works_on_programme)
-    version = dashboard_content_version()
-    plain = f"{strategy.pk}:{view}:{get_language()}:{today().isoformat()}:{version}"
-    key = "dashboard:" + hashlib.sha256(plain.encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
+    key = content_key(
+        "dashboard",
+        strategy.pk,
+        int(access.works_on_programme),
+        get_language(),
+        today().isoformat(),
+        dashboard_content_version(),
+    )
+
+    def render_overview() -> str:
         overview = programme_overview(strategy, access)
         context = {
             "strategy": strategy,
@@ -47,6 +47,6 @@ def _overview_html(request: PortalRequest, strategy: Strategy, access: Dashboard
             "charts": overview_charts(overview),
             "access": access,
         }
-        html = render_to_string("followup/dashboard.html#overview", context, request=request)
-        cache.set(key, html, timeout=settings.PAGE_FRAGMENT_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by the template above
+        return render_to_string("followup/dashboard.html#overview", context, request=request)
+
+    return kept_fragment(key, request, render_overview)

@@ -1,14 +1,11 @@
 """A plan's follow-up rounds: opening one, its page, closing and opening it again."""
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +20,7 @@ from followup.services import rounds as round_services
 from followup.tasks import send_round_opened
 from portal.forms import add_service_errors
 from portal.http import SignedInRequest
-from portal.page_cache import kept_fragment
+from portal.page_cache import content_key, kept_fragment
 from portal.params import posted_choice
 from portal.tasks import enqueue
 
@@ -91,8 +88,7 @@ def _reports_html(request: SignedInRequest, followup_round: FollowUpRound) -> st
     200 ms to read and render) are the same for everyone who may open the round: kept per
     content version and language."""
     version = selectors.round_content_version()
-    plain = f"{followup_round.pk}|{version}|{get_language()}"
-    key = "round-reports:" + hashlib.sha256(plain.encode()).hexdigest()
+    key = content_key("round-reports", followup_round.pk, version, get_language())
 
     def render_reports() -> str:
         overview = selectors.round_overview(followup_round)
@@ -103,7 +99,7 @@ def _reports_html(request: SignedInRequest, followup_round: FollowUpRound) -> st
         }
         return render_to_string("followup/round_detail.html#reports", context, request=request)
 
-    return mark_safe(kept_fragment(key, request, render_reports))  # noqa: S308 - rendered above
+    return kept_fragment(key, request, render_reports)
 
 
 @login_required

@@ -1,4 +1,3 @@
-import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,7 +11,6 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -43,7 +41,13 @@ from portal.health import check_broker, check_database
 from portal.http import PortalRequest, SignedInRequest
 from portal.ical import body_calendar as body_calendar_text
 from portal.models import Body, Decision, Meeting, User
-from portal.page_cache import everything_version, history_version, kept_fragment, public_page
+from portal.page_cache import (
+    content_key,
+    everything_version,
+    history_version,
+    kept_fragment,
+    public_page,
+)
 from portal.params import BadParameter, query_slug, query_year
 from portal.selectors import memberships_for_user
 
@@ -71,8 +75,7 @@ def _home_html(request: SignedInRequest) -> str:
     anything is written anywhere."""
     user = request.user
     hour = timezone.localtime().strftime("%Y-%m-%dT%H")
-    plain = f"{user.pk}|{get_language()}|{hour}|{everything_version()}"
-    key = "home:" + hashlib.sha256(plain.encode()).hexdigest()
+    key = content_key("home", user.pk, get_language(), hour, everything_version())
 
     def render_content() -> str:
         context = {
@@ -84,7 +87,7 @@ def _home_html(request: SignedInRequest) -> str:
         }
         return render_to_string("portal/home.html#content", context, request=request)
 
-    return mark_safe(kept_fragment(key, request, render_content))  # noqa: S308 - rendered above
+    return kept_fragment(key, request, render_content)
 
 
 @require_GET
