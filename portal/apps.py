@@ -7,6 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import home
+        from django.db.backends.signals import connection_created
+
+        from portal import front_door, home
 
         home.register()
+        connection_created.connect(front_door.watch_connection)
+        front_door.watch_open_connections()

@@ -149,7 +149,12 @@ def _template(response: HttpResponse, request: PortalRequest) -> str:
 
 
 def _marked(body: str, request: PortalRequest) -> str:
-    nonce = getattr(request, "_csp_nonce", None)
+    return mark_page(body, getattr(request, "_csp_nonce", None))
+
+
+def mark_page(body: str, nonce: object) -> str:
+    """The page with the response's CSP nonce (if it made one) and its forms' CSRF tokens
+    replaced by markers, ready to be filled for another response."""
     if isinstance(nonce, str):
         body = body.replace(nonce, NONCE_MARK)
     return _TOKEN_FIELD.sub(rf"\g<1>{TOKEN_MARK}\g<2>", body)
@@ -181,6 +186,14 @@ def _finish(response: HttpResponse, etag: str) -> HttpResponse:
     response["ETag"] = etag
     # The language is the reader's choice in a cookie (portal.middleware), as is the session.
     patch_vary_headers(response, ("Cookie",))
+    if response.status_code == 304:
+        # A policy header on a 304 would replace the policy, and so the nonce, of the copy
+        # the reader keeps: its scripts would no longer run.
+        response._csp_exempt = True  # type: ignore[attr-defined]
+        response._csp_exempt_ro = True  # type: ignore[attr-defined]
+    else:
+        # portal.front_door keeps it in the process and answers the next reader itself.
+        response.portal_kept_page = True  # type: ignore[attr-defined]
     return response
 
 

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after the static files: a kept public page is answered before everything below.
+    "portal.front_door.FrontDoorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -294,6 +296,14 @@ else:
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://… or locmem://")
 #: Rendered fragments are keyed by a version of their content, so this only bounds memory.
 PAGE_FRAGMENT_CACHE_SECONDS = env_int("PAGE_FRAGMENT_CACHE_SECONDS", 24 * 60 * 60)
+#: Kept public pages answered before the middleware (portal.front_door). It needs the write
+#: generation shared by every process that writes, so it is on only with a shared cache:
+#: with the per-process development cache, the worker's writes would not reach the server.
+PUBLIC_PAGE_FRONT_DOOR = env_bool("PUBLIC_PAGE_FRONT_DOOR", CACHE_URL != "locmem://")
+#: Memory for those pages in each web process, and how long one is trusted at most (it
+#: bounds what a write whose signal was lost while Redis was down leaves behind).
+PUBLIC_PAGE_MEMORY_MB = env_int("PUBLIC_PAGE_MEMORY_MB", 32)
+PUBLIC_PAGE_MEMORY_SECONDS = env_int("PUBLIC_PAGE_MEMORY_SECONDS", 60)
 
 # --- Spreadsheet imports ------------------------------------------------------------------
 #: Upload limit, and what its zip directory may declare unpacked (a zip bomb declares more).

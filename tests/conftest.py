@@ -27,6 +27,16 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _front_door(settings):
+    """On as in production (the tests share one process, so the per-process cache serves as
+    the shared one), with nothing kept from another test."""
+    from portal import front_door
+
+    settings.PUBLIC_PAGE_FRONT_DOOR = True
+    front_door.store.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_second_factor(settings):
     """Tests sign people in with force_login; the second factor's own tests turn it on."""
     settings.MFA_REQUIRED = False
