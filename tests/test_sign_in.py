@@ -229,3 +229,12 @@ def test_signing_out_of_a_local_account_goes_to_the_start_page(client, kumla):
 )
 def test_the_organisation_number_is_read_from_an_affiliation(value, numbers):
     assert org_numbers_in(value) == numbers
+
+
+def test_a_sign_in_records_last_login_without_a_history_row(db, client):
+    user = UserFactory(username="signar-in")
+    rows = user.history.count()
+    client.force_login(user)  # django.contrib.auth.login, which signals user_logged_in
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == rows, "a sign-in is no change anyone reads"
