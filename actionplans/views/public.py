@@ -58,9 +58,6 @@ def plan_detail(request: PortalRequest, strategy_slug: str, year: int) -> HttpRe
 def search(request: PortalRequest) -> HttpResponse:
     """Activities across all plans and years, by words in their title and description."""
     query = query_text(request, "q", max_length=200)
-    plan_ids = None
-    if request.user.is_authenticated:
-        plan_ids = [plan.pk for plan in plan_selectors.plans_for_user(request.user)]
-    results = plan_selectors.search_activities(query=query, plan_ids=plan_ids) if query else []
-    context = {"query": query, "results": results, "limit": 50}
+    results = plan_selectors.search_activities(query=query, user=request.user) if query else None
+    context = {"query": query, "results": results}
     return render(request, "actionplans/search.html", context)
