@@ -473,7 +473,7 @@ def plan_overview(plan: ActionPlan, filters: PlanFilters) -> dict:
 SEARCH_RANKED = 500
 #: How many of the best a search shows. Fetching and drawing a result costs about 0.25 ms,
 #: more than finding and ranking it: with 50 a common word's page took 27-34 ms in one
-#: process against 16 with 20 (the national data set, bench/README.md).
+#: process against 16 with 20 (a coordinator on the national data set, uncached).
 SEARCH_SHOWN = 20
 
 
@@ -525,11 +525,24 @@ SELECT c.id, c.matched FROM counted c JOIN {plan} p ON p.id = c.plan_id
 """
 
 
+def readable_plan_ids(user: User | AnonymousUser) -> list[int]:
+    """The ids of readable_plans, in order: what a search looks in (a few hundred at
+    national scale), so that it filters on the activity's own column instead of joining
+    plans and strategies, and what decides who may be shown a kept result list."""
+    return list(readable_plans(user).order_by("pk").values_list("pk", flat=True))
+
+
+def search_content_version() -> str:
+    """A version that changes whenever a search may find or show something else: the
+    activities' words, kind and status, their plans, strategies, areas and organisations."""
+    return history_version([Activity, ActionPlan, Strategy, CollaborationArea, Organisation])
+
+
 def search_activities(
-    *, query: str, user: User | AnonymousUser, limit: int | None = None
+    *, query: str, plan_ids: list[int], limit: int | None = None
 ) -> SearchResults:
-    """The activities the reader may see (readable_plans: public plans and the plans they
-    work on) whose title or description match the words, best first.
+    """The activities of ``plan_ids`` (readable_plan_ids: the plans the reader may see)
+    whose title or description match the words, best first.
 
     A word found in most activities would mean ranking all of them, so only the newest
     SEARCH_RANKED matches (the last made) are ranked: such a search shows the best of the
@@ -542,21 +555,17 @@ def search_activities(
         return SearchResults(activities=[], matched=0)
     if limit is None:
         limit = SEARCH_SHOWN
-    # The readable plans' ids first (a few hundred at national scale, one query): the
-    # search itself then filters on the activity's own column instead of joining plans
-    # and strategies.
-    plans = list(readable_plans(user).order_by().values_list("pk", flat=True))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 _search_sql(),
-                {"plans": plans, "query": query, "ranked": SEARCH_RANKED, "limit": limit},
+                {"plans": plan_ids, "query": query, "ranked": SEARCH_RANKED, "limit": limit},
             )
             rows = cursor.fetchall()
         best = [pk for pk, _ in rows]
         matched = rows[0][1] if rows else 0
     else:
-        matches = Activity.objects.filter(plan_id__in=plans, removed_at__isnull=True)
+        matches = Activity.objects.filter(plan_id__in=plan_ids, removed_at__isnull=True)
         for word in words:
             matches = matches.filter(
                 Q(title__icontains=word)
