@@ -149,7 +149,7 @@ def test_a_draft_strategys_published_plan_is_not_public(content, anonymous, stat
     while the draft itself is public on consultation."""
     from django.contrib.auth.models import AnonymousUser
 
-    from actionplans.selectors.plans import readable_plans, search_activities
+    from actionplans.selectors.plans import readable_plan_ids, readable_plans, search_activities
     from strategy.models import Strategy
 
     Strategy.objects.filter(pk=content.strategy.pk).update(state=state)
@@ -158,7 +158,9 @@ def test_a_draft_strategys_published_plan_is_not_public(content, anonymous, stat
     assert plan.get_absolute_url() not in anonymous.get("/handlingsplaner/").content.decode()
     assert anonymous.get(f"/api/v1/plans/{plan.pk}/").status_code == 404
     assert not readable_plans(AnonymousUser()).filter(pk=plan.pk).exists()
-    found = search_activities(query="Anordna webbinarier med goda exempel", plan_ids=None)
+    found = search_activities(
+        query="Anordna webbinarier med goda exempel", plan_ids=readable_plan_ids(AnonymousUser())
+    ).activities
     assert plan.pk not in {activity.plan_id for activity in found}
     plan.refresh_from_db()
     assert not plan.is_public
