@@ -44,6 +44,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.http import parse_etags
 
 from portal.dates import today
+from portal.middleware import reader_language
 from portal.page_cache import NONCE_MARK, TOKEN_MARK, mark_page
 
 GENERATION_KEY = "portal:write-generation"
@@ -185,9 +186,8 @@ class FrontDoorMiddleware:
         )
 
     def _key(self, request: HttpRequest) -> tuple[str, ...]:
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if language not in self.languages:
-            language = settings.LANGUAGE_CODE
+        # As LanguageMiddleware will choose it, behind the door.
+        language = reader_language(request, self.languages)
         return (request.get_full_path(), language, today().isoformat())
 
     @staticmethod

@@ -12,6 +12,12 @@ from portal.access import needs_second_factor
 from portal.sign_in import signed_in_through
 
 
+def reader_language(request: HttpRequest, languages: set[str]) -> str:
+    """The language the reader chose with the switcher (its cookie), else the default."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return code if code in languages else settings.LANGUAGE_CODE
+
+
 class LanguageMiddleware:
     """Swedish unless the reader chose another language with the switcher.
 
@@ -24,9 +30,7 @@ class LanguageMiddleware:
         self.languages = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if code not in self.languages:
-            code = settings.LANGUAGE_CODE
+        code = reader_language(request, self.languages)
         translation.activate(code)
         request.LANGUAGE_CODE = code  # type: ignore[attr-defined]
         response = self.get_response(request)
