@@ -28,9 +28,7 @@ and any page while the cache is unreachable, goes through the stack as before.
 
 import re
 import secrets
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +42,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.http import parse_etags
 
 from portal.dates import today
+from portal.memory import SizedLru
 from portal.middleware import reader_language
 from portal.page_cache import NONCE_MARK, TOKEN_MARK, mark_page
 
@@ -114,44 +113,10 @@ class _Kept:
     etag: str
     headers: tuple[tuple[str, str], ...]
     parts: tuple[bytes, ...]
-    size: int
 
 
-class _Store:
-    """The kept pages of this process, the least recently served dropped first."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.pages: OrderedDict[tuple[str, ...], _Kept] = OrderedDict()
-        self.size = 0
-
-    def get(self, key: tuple[str, ...]) -> _Kept | None:
-        with self.lock:
-            kept = self.pages.get(key)
-            if kept is not None:
-                self.pages.move_to_end(key)
-            return kept
-
-    def put(self, key: tuple[str, ...], kept: _Kept, limit: int) -> None:
-        with self.lock:
-            old = self.pages.pop(key, None)
-            if old is not None:
-                self.size -= old.size
-            if kept.size > limit:
-                return
-            self.pages[key] = kept
-            self.size += kept.size
-            while self.size > limit:
-                _key, dropped = self.pages.popitem(last=False)
-                self.size -= dropped.size
-
-    def clear(self) -> None:
-        with self.lock:
-            self.pages.clear()
-            self.size = 0
-
-
-store = _Store()
+#: The kept pages of this process, the least recently served dropped first.
+store = SizedLru()
 
 
 class FrontDoorMiddleware:
@@ -223,9 +188,9 @@ class FrontDoorMiddleware:
             etag=response.get("ETag", ""),
             headers=tuple(headers),
             parts=parts,
-            size=sum(len(part) for part in parts),
         )
-        store.put(key, kept, settings.PUBLIC_PAGE_MEMORY_MB * 1024 * 1024)
+        size = sum(len(part) for part in parts)
+        store.put(key, kept, size=size, limit=settings.PUBLIC_PAGE_MEMORY_MB * 1024 * 1024)
 
     def _answer(self, request: HttpRequest, kept: _Kept) -> HttpResponseBase:
         if kept.etag and kept.etag in parse_etags(request.headers.get("If-None-Match", "")):

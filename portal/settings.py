@@ -296,6 +296,8 @@ else:
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://… or locmem://")
 #: Rendered fragments are keyed by a version of their content, so this only bounds memory.
 PAGE_FRAGMENT_CACHE_SECONDS = env_int("PAGE_FRAGMENT_CACHE_SECONDS", 24 * 60 * 60)
+#: Memory for them in each web process too, in front of the shared cache.
+PAGE_FRAGMENT_MEMORY_MB = env_int("PAGE_FRAGMENT_MEMORY_MB", 32)
 #: Kept public pages answered before the middleware (portal.front_door). It needs the write
 #: generation shared by every process that writes, so it is on only with a shared cache:
 #: with the per-process development cache, the worker's writes would not reach the server.

@@ -23,7 +23,10 @@ def _fast_passwords(settings):
 def _empty_cache():
     from django.core.cache import cache
 
+    from portal import page_cache
+
     cache.clear()
+    page_cache.fragments.clear()
 
 
 @pytest.fixture(autouse=True)

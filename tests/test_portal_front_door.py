@@ -228,23 +228,6 @@ def test_a_committed_write_changes_the_generation(db, django_capture_on_commit_c
     assert front_door.current_generation() != before
 
 
-def test_the_store_drops_the_least_recently_served_page_past_its_limit():
-    store = front_door._Store()
-
-    def kept(size):
-        return front_door._Kept(("g", 0), 0.0, "", (), (b"x" * size,), size)
-
-    store.put(("a",), kept(40), limit=100)
-    store.put(("b",), kept(40), limit=100)
-    assert store.get(("a",)) is not None
-    store.put(("c",), kept(40), limit=100)
-    assert store.get(("b",)) is None, "the least recently served went"
-    assert store.get(("a",)) is not None
-    store.put(("huge",), kept(101), limit=100)
-    assert store.get(("huge",)) is None, "a page larger than the whole store is not kept"
-    assert store.size == 80
-
-
 @pytest.mark.parametrize("name", ["start", "strategy:list", "actionplans:list"])
 def test_the_public_lists_are_answered_at_the_door(client, programme, name):
     client.get(reverse(name))

@@ -141,3 +141,54 @@ def test_a_strategy_page_shows_a_changed_focus_area_at_once(client, programme):
     programme.focus_area.title = "Ett nytt fokusområde"
     programme.focus_area.save()
     assert "Ett nytt fokusområde" in client.get(url).content.decode()
+
+
+def _fragment_request():
+    from django.test import RequestFactory
+
+    return RequestFactory().get("/")
+
+
+def _form():
+    from django.middleware.csrf import get_token
+
+    request = _fragment_request()
+    return f'<form><input name="csrfmiddlewaretoken" value="{get_token(request)}"></form>'
+
+
+def test_a_kept_fragment_is_answered_from_memory_without_the_shared_cache(monkeypatch):
+    from portal import page_cache
+
+    renders = []
+    html = page_cache.kept_fragment("k", _fragment_request(), lambda: renders.append(1) or _form())
+
+    def unreachable(*_args, **_kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    monkeypatch.setattr(page_cache.django_cache, "get", unreachable)
+    again = page_cache.kept_fragment("k", _fragment_request(), lambda: renders.append(1) or "")
+    assert renders == [1]
+    first, second = TOKEN.search(html)[1], TOKEN.search(again)[1]
+    assert first != second, "each response has a token of its own"
+
+
+def test_a_fragment_another_process_kept_is_read_from_the_shared_cache_and_remembered():
+    from portal import page_cache
+
+    renders = []
+    page_cache.kept_fragment("k", _fragment_request(), lambda: renders.append(1) or _form())
+    page_cache.fragments.clear()  # as in another web process
+    again = page_cache.kept_fragment("k", _fragment_request(), lambda: renders.append(1) or "")
+    assert renders == [1]
+    assert TOKEN.search(again)
+    assert page_cache.fragments.get("k") is not None
+
+
+def test_memory_keeps_a_fragment_no_longer_than_the_shared_cache(settings):
+    from portal import page_cache
+
+    settings.PAGE_FRAGMENT_CACHE_SECONDS = 0
+    renders = []
+    for _ in range(2):
+        page_cache.kept_fragment("k", _fragment_request(), lambda: renders.append(1) or "<p>")
+    assert renders == [1, 1]
