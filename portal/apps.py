@@ -10,11 +10,11 @@ class PortalConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.backends.signals import connection_created
 
-        from portal import front_door, home, sign_in
+        from portal import home, sign_in, writes
 
         home.register()
         # Under the name Django's auth app uses for update_last_login, so that its own
         # receiver, connected after this (portal comes first in INSTALLED_APPS), is not.
         user_logged_in.connect(sign_in.last_login_record, dispatch_uid="update_last_login")
-        connection_created.connect(front_door.watch_connection)
-        front_door.watch_open_connections()
+        connection_created.connect(writes.watch_connection)
+        writes.watch_open_connections()

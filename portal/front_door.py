@@ -13,9 +13,8 @@ and a CSRF token of the response's own (the token from Django's own CSRF middlew
 the reader's cookie is honoured or set as it would be).
 
 Instead of the content version, whose statement costs more than the rest of the answer, a
-kept page names the *write generation*: a random value in the shared cache that changes
-after every committed write to the database by any process (``watch_writes``, a wrapper
-around every statement Django runs, so that no service can forget it). A change therefore
+kept page names the *write generation* (``portal.writes``): a random value in the shared
+cache that changes after every committed write to the database by any process. A change therefore
 shows at once; within the writing process even before its commit. Writes that change no
 page (sessions, sign-in attempts) leave it alone. A kept page is also dropped after
 ``PUBLIC_PAGE_MEMORY_SECONDS``, which bounds what a write whose bump was lost while Redis
@@ -34,9 +33,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.http import parse_etags
@@ -45,65 +41,14 @@ from portal.dates import today
 from portal.memory import SizedLru
 from portal.middleware import reader_language
 from portal.page_cache import NONCE_MARK, TOKEN_MARK, mark_page
+from portal.writes import written
 
-GENERATION_KEY = "portal:write-generation"
-#: Tables written while nobody changes what a page shows.
-QUIET_TABLES = ("django_session", "axes_")
 #: Response headers that are the server's or this response's own, never kept.
 _OWN_HEADERS = {"content-length", "date", "server"}
 
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)', re.IGNORECASE)
 _NONCE = NONCE_MARK.encode()
 _TOKEN = TOKEN_MARK.encode()
 _MARKS = re.compile(b"(" + re.escape(_NONCE) + b"|" + re.escape(_TOKEN) + b")")
-
-
-def _bump() -> None:
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-
-
-_local_writes = 0
-
-
-def watch_writes(
-    execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict
-) -> Any:
-    """A database execute wrapper: a write to a table a page may show changes the write
-    generation once it is committed (at once where there is no transaction)."""
-    result = execute(sql, params, many, context)
-    match = _WRITE.match(sql) if isinstance(sql, str) else None
-    if match and not match[1].startswith(QUIET_TABLES):
-        global _local_writes
-        _local_writes += 1
-        connection: BaseDatabaseWrapper = context["connection"]
-        if not connection.in_atomic_block:
-            _bump()
-        # Once per transaction: a callback already waiting for this commit will do.
-        elif not any(entry[1] is _bump for entry in connection.run_on_commit):
-            connection.on_commit(_bump, robust=True)
-    return result
-
-
-def watch_connection(connection: BaseDatabaseWrapper, **_kwargs: Any) -> None:
-    """For Django's ``connection_created``: every connection has its writes watched."""
-    if watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
-
-
-def watch_open_connections() -> None:
-    for connection in connections.all(initialized_only=True):
-        watch_connection(connection)
-
-
-def current_generation() -> str | None:
-    """The write generation, or None while the cache is unreachable."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # A cleared or restarted cache: a random value, so that no page kept before it
-        # can match again.
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    return value
 
 
 @dataclass(frozen=True)
@@ -129,17 +74,16 @@ class FrontDoorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not (settings.PUBLIC_PAGE_FRONT_DOOR and self._plain(request)):
             return self.get_response(request)
-        generation = current_generation()
-        if generation is None:
+        now = written()
+        if now is None:
             return self.get_response(request)
         key = self._key(request)
-        written = (generation, _local_writes)
         kept = store.get(key)
-        if kept is not None and self._fresh(kept, written):
+        if kept is not None and self._fresh(kept, now):
             return self._answer(request, kept)
         response = self.get_response(request)
         if self._keepable(request, response):
-            self._keep(key, written, request, response)
+            self._keep(key, now, request, response)
         return response
 
     def _plain(self, request: HttpRequest) -> bool:

@@ -42,6 +42,7 @@ from django.utils.translation import get_language
 from portal.dates import today
 from portal.http import PortalRequest
 from portal.memory import SizedLru
+from portal.writes import remembered
 
 NONCE_MARK = "@@portal-csp-nonce@@"
 TOKEN_MARK = "@@portal-csrf-token@@"  # noqa: S105 (a marker, not a secret)
@@ -99,14 +100,24 @@ def _history_table(model: type[Model]) -> str:
     return model.history.model._meta.db_table  # type: ignore[attr-defined, no-any-return]
 
 
+def history_table(model: type[Model]) -> str:
+    """The table of the model's simple-history records."""
+    return _history_table(model)
+
+
 def history_version(models: Iterable[type[Model]]) -> str:
     """The newest write to any of these models (each a max() down its history_date index),
-    in one statement: a version that changes whenever any of their rows changes."""
+    in one statement: a version that changes whenever any of their rows changes. Kept in
+    the process while nothing is written (portal.writes)."""
     tables = tuple(_history_table(model) for model in models)
-    with connection.cursor() as cursor:
-        cursor.execute(_tables_sql(tables))
-        row = cursor.fetchone()
-    return "-".join(_version_part(value) for value in row)
+
+    def read() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(_tables_sql(tables))
+            row = cursor.fetchone()
+        return "-".join(_version_part(value) for value in row)
+
+    return remembered(("history", tables), read)
 
 
 @cache

@@ -33,10 +33,11 @@ def _empty_cache():
 def _front_door(settings):
     """On as in production (the tests share one process, so the per-process cache serves as
     the shared one), with nothing kept from another test."""
-    from portal import front_door
+    from portal import front_door, writes
 
     settings.PUBLIC_PAGE_FRONT_DOOR = True
     front_door.store.clear()
+    writes.versions.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans.models import Activity
-from portal import front_door
+from portal import front_door, writes
 from tests.factories import OrganisationFactory, published_content_make
 
 NONCE = re.compile(r'<script nonce="([^"]+)"')
@@ -181,7 +181,7 @@ def test_a_signed_in_reader_is_never_answered_at_the_door(client, counting_page,
 @pytest.mark.urls("tests.page_cache_urls")
 def test_a_write_elsewhere_is_seen_through_the_generation(client, counting_page):
     client.get("/sida/")
-    cache.set(front_door.GENERATION_KEY, "another process wrote")
+    cache.set(writes.GENERATION_KEY, "another process wrote")
     _response, at_the_door = _answered_at_the_door(client, "/sida/")
     assert not at_the_door
 
@@ -206,26 +206,26 @@ def test_a_kept_page_is_trusted_only_so_long(client, counting_page, settings, mo
 @pytest.mark.urls("tests.page_cache_urls")
 def test_the_stack_answers_while_the_cache_is_unreachable(client, counting_page, monkeypatch):
     client.get("/sida/")
-    monkeypatch.setattr(front_door, "current_generation", lambda: None)
+    monkeypatch.setattr(front_door, "written", lambda: None)
     response = client.get("/sida/")
     assert response.status_code == 200
     assert counting_page["count"] == 1, "served behind the door, from the page cache"
 
 
 def test_a_committed_write_changes_the_generation(db, django_capture_on_commit_callbacks):
-    before = front_door.current_generation()
+    before = writes.current_generation()
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         SessionStore().save()
-    assert front_door._bump not in callbacks
-    assert front_door.current_generation() == before, "a session is no page's content"
+    assert writes._bump not in callbacks
+    assert writes.current_generation() == before, "a session is no page's content"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
             organisation = OrganisationFactory(name="Skrivande kommun")
             organisation.name = "Skrivande kommun igen"
             organisation.save()
-        assert front_door.current_generation() == before, "not before the commit"
-    assert callbacks.count(front_door._bump) == 1, "once per transaction"
-    assert front_door.current_generation() != before
+        assert writes.current_generation() == before, "not before the commit"
+    assert callbacks.count(writes._bump) == 1, "once per transaction"
+    assert writes.current_generation() != before
 
 
 @pytest.mark.parametrize("name", ["start", "strategy:list", "actionplans:list"])

@@ -15,7 +15,6 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
-    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -44,7 +43,8 @@ from portal.models import (
     Organisation,
     User,
 )
-from portal.page_cache import history_version
+from portal.page_cache import history_table, history_version
+from portal.writes import remembered
 from strategy.models import (
     CollaborationArea,
     CollaborationAreaUserObjectPermission,
@@ -149,34 +149,11 @@ def readable_activities(user: User | AnonymousUser) -> QuerySet[Activity]:
     return _activities_with_details().filter(plan__in=readable_plans(user), removed_at__isnull=True)
 
 
-# The newest write to anything an activity list shows, or that decides who sees it (a plan's
-# state, a strategy made public): each a max() down a history_date index.
-_ACTIVITIES_VERSION_SQL = """
-SELECT (SELECT max(history_date) FROM {activity}), (SELECT max(history_date) FROM {sub_goal}),
-       (SELECT max(history_date) FROM {budget_line}), (SELECT max(history_date) FROM {plan}),
-       (SELECT max(history_date) FROM {strategy}), (SELECT max(history_date) FROM {organisation})
-"""
-
-
 def activities_content_version() -> str:
-    """A version that changes whenever any public list of activities may change."""
-
-    def history(model: type[Model]) -> str:
-        return model.history.model._meta.db_table  # type: ignore[attr-defined]
-
-    # Only table names from the models are formatted in.
-    sql = _ACTIVITIES_VERSION_SQL.format(
-        activity=history(Activity),
-        sub_goal=history(SubGoal),
-        budget_line=history(BudgetLine),
-        plan=history(ActionPlan),
-        strategy=history(Strategy),
-        organisation=history(Organisation),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    return "-".join(_version_part(value) for value in row)
+    """A version that changes whenever any public list of activities may change: the newest
+    write to anything such a list shows, or that decides who sees it (a plan's state, a
+    strategy made public)."""
+    return history_version([Activity, SubGoal, BudgetLine, ActionPlan, Strategy, Organisation])
 
 
 def _newest(*histories: QuerySet) -> datetime | None:
@@ -257,9 +234,7 @@ SELECT
 
 @cache
 def _content_version_sql() -> str:
-    def history(model: type[Model]) -> str:
-        return model.history.model._meta.db_table  # type: ignore[attr-defined]
-
+    history = history_table
     # Only table names from the models are formatted in; values are bound parameters.
     return _CONTENT_VERSION_SQL.format(
         plan=history(ActionPlan),
@@ -289,10 +264,16 @@ def plan_content_version(plan: ActionPlan) -> str:
     through the *_with_history helpers and for deletions), so the newest history date of
     each is enough: one statement of small indexed lookups instead of rendering the list.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_content_version_sql(), {"plan": plan.pk, "strategy": plan.strategy_id})
-        row = cursor.fetchone()
-    return "-".join(_version_part(value) for value in row)
+
+    def read() -> str:
+        parameters = {"plan": plan.pk, "strategy": plan.strategy_id}
+        with connection.cursor() as cursor:
+            cursor.execute(_content_version_sql(), parameters)
+            row = cursor.fetchone()
+        return "-".join(_version_part(value) for value in row)
+
+    # Kept while nothing is written (portal.writes): it costs more than the cards it keys.
+    return remembered(("plan-content", plan.pk, plan.strategy_id), read)
 
 
 def _version_part(value: datetime | str | None) -> str:
