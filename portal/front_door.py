@@ -41,7 +41,7 @@ from portal.dates import today
 from portal.memory import SizedLru
 from portal.middleware import reader_language
 from portal.page_cache import NONCE_MARK, TOKEN_MARK, mark_page
-from portal.writes import written
+from portal.writes import written_lately
 
 #: Response headers that are the server's or this response's own, never kept.
 _OWN_HEADERS = {"content-length", "date", "server"}
@@ -74,7 +74,7 @@ class FrontDoorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not (settings.PUBLIC_PAGE_FRONT_DOOR and self._plain(request)):
             return self.get_response(request)
-        now = written()
+        now = written_lately()
         if now is None:
             return self.get_response(request)
         key = self._key(request)

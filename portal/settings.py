@@ -313,6 +313,8 @@ PUBLIC_PAGE_FRONT_DOOR = env_bool("PUBLIC_PAGE_FRONT_DOOR", CACHE_URL != "locmem
 #: bounds what a write whose signal was lost while Redis was down leaves behind).
 PUBLIC_PAGE_MEMORY_MB = env_int("PUBLIC_PAGE_MEMORY_MB", 32)
 PUBLIC_PAGE_MEMORY_SECONDS = env_int("PUBLIC_PAGE_MEMORY_SECONDS", 60)
+#: How long the front door trusts the write generation it last read (portal.writes).
+PUBLIC_PAGE_GENERATION_SECONDS = env_float("PUBLIC_PAGE_GENERATION_SECONDS", 0.05)
 
 # --- Spreadsheet imports ------------------------------------------------------------------
 #: Upload limit, and what its zip directory may declare unpacked (a zip bomb declares more).

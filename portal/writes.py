@@ -90,6 +90,23 @@ def written() -> tuple[str, int] | None:
     return None if generation is None else (generation, _local_writes)
 
 
+_seen: tuple[float, str] | None = None
+
+
+def written_lately() -> tuple[str, int] | None:
+    """``written()``, with the generation read from the shared cache at most every
+    ``PUBLIC_PAGE_GENERATION_SECONDS``: for the front door, whose answer the cache's round
+    trip would otherwise dominate. This process's own writes still count at once; another
+    process's show within that time (50 ms) to anonymous readers, who write nothing."""
+    global _seen
+    now = time.monotonic()
+    if _seen is not None and now - _seen[0] < settings.PUBLIC_PAGE_GENERATION_SECONDS:
+        return (_seen[1], _local_writes)
+    generation = current_generation()
+    _seen = None if generation is None else (now, generation)
+    return None if generation is None else (generation, _local_writes)
+
+
 #: What ``remembered`` keeps: a few short strings per plan, offer or round.
 versions = SizedLru()
 _VERSIONS_LIMIT = 20_000

@@ -38,6 +38,7 @@ def _front_door(settings):
     settings.PUBLIC_PAGE_FRONT_DOOR = True
     front_door.store.clear()
     writes.versions.clear()
+    writes._seen = None
 
 
 @pytest.fixture(autouse=True)

@@ -179,11 +179,26 @@ def test_a_signed_in_reader_is_never_answered_at_the_door(client, counting_page,
 
 
 @pytest.mark.urls("tests.page_cache_urls")
-def test_a_write_elsewhere_is_seen_through_the_generation(client, counting_page):
+def test_a_write_elsewhere_is_seen_through_the_generation(client, counting_page, monkeypatch):
     client.get("/sida/")
     cache.set(writes.GENERATION_KEY, "another process wrote")
     _response, at_the_door = _answered_at_the_door(client, "/sida/")
+    assert at_the_door, "the generation read a moment ago is trusted for a moment"
+    later = writes.time.monotonic() + 0.051
+    monkeypatch.setattr(writes.time, "monotonic", lambda: later)
+    _response, at_the_door = _answered_at_the_door(client, "/sida/")
     assert not at_the_door
+
+
+@pytest.mark.urls("tests.page_cache_urls")
+def test_the_door_reads_the_generation_at_most_every_moment(client, counting_page, monkeypatch):
+    client.get("/sida/")
+    client.get("/sida/")
+    asked = []
+    monkeypatch.setattr(writes, "current_generation", lambda: asked.append(1) or "g")
+    for _ in range(3):
+        client.get("/sida/")
+    assert asked == []
 
 
 @pytest.mark.urls("tests.page_cache_urls")
@@ -206,7 +221,7 @@ def test_a_kept_page_is_trusted_only_so_long(client, counting_page, settings, mo
 @pytest.mark.urls("tests.page_cache_urls")
 def test_the_stack_answers_while_the_cache_is_unreachable(client, counting_page, monkeypatch):
     client.get("/sida/")
-    monkeypatch.setattr(front_door, "written", lambda: None)
+    monkeypatch.setattr(front_door, "written_lately", lambda: None)
     response = client.get("/sida/")
     assert response.status_code == 200
     assert counting_page["count"] == 1, "served behind the door, from the page cache"
