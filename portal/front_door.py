@@ -27,7 +27,6 @@ and any page while the cache is unreachable, goes through the stack as before.
 
 import re
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +53,6 @@ _MARKS = re.compile(b"(" + re.escape(_NONCE) + b"|" + re.escape(_TOKEN) + b")")
 @dataclass(frozen=True)
 class _Kept:
     generation: tuple[str, int]
-    stored_at: float
     etag: str
     headers: tuple[tuple[str, str], ...]
     parts: tuple[bytes, ...]
@@ -78,8 +76,8 @@ class FrontDoorMiddleware:
         if now is None:
             return self.get_response(request)
         key = self._key(request)
-        kept = store.get(key)
-        if kept is not None and self._fresh(kept, now):
+        kept = store.get(key, max_age=settings.PUBLIC_PAGE_MEMORY_SECONDS)
+        if kept is not None and kept.generation == now:
             return self._answer(request, kept)
         response = self.get_response(request)
         if self._keepable(request, response):
@@ -98,11 +96,6 @@ class FrontDoorMiddleware:
         # As LanguageMiddleware will choose it, behind the door.
         language = reader_language(request, self.languages)
         return (request.get_full_path(), language, today().isoformat())
-
-    @staticmethod
-    def _fresh(kept: _Kept, written: tuple[str, int]) -> bool:
-        age = time.monotonic() - kept.stored_at
-        return kept.generation == written and age < settings.PUBLIC_PAGE_MEMORY_SECONDS
 
     def _keepable(self, request: HttpRequest, response: HttpResponseBase) -> bool:
         user = getattr(request, "user", None)
@@ -128,7 +121,6 @@ class FrontDoorMiddleware:
                 headers.append((name, value))
         kept = _Kept(
             generation=written,
-            stored_at=time.monotonic(),
             etag=response.get("ETag", ""),
             headers=tuple(headers),
             parts=parts,

@@ -22,7 +22,6 @@ without anything being read but the content version.
 
 import hashlib
 import re
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import cache, wraps
@@ -94,22 +93,18 @@ def _tables_sql(tables: tuple[str, ...]) -> str:
 
 
 @cache
-def _history_table(model: type[Model]) -> str:
-    # simple-history's `model.history` builds a new manager class on every access (about
-    # 0.3 ms of inspect.getmembers); a home page's version names 36 models.
-    return model.history.model._meta.db_table  # type: ignore[attr-defined, no-any-return]
-
-
 def history_table(model: type[Model]) -> str:
     """The table of the model's simple-history records."""
-    return _history_table(model)
+    # Looked up once: simple-history's `model.history` builds a new manager class on every
+    # access (about 0.3 ms of inspect.getmembers), and a home page's version names 36 models.
+    return model.history.model._meta.db_table  # type: ignore[attr-defined, no-any-return]
 
 
 def history_version(models: Iterable[type[Model]]) -> str:
     """The newest write to any of these models (each a max() down its history_date index),
     in one statement: a version that changes whenever any of their rows changes. Kept in
     the process while nothing is written (portal.writes)."""
-    tables = tuple(_history_table(model) for model in models)
+    tables = tuple(history_table(model) for model in models)
 
     def read() -> str:
         with connection.cursor() as cursor:
@@ -185,7 +180,7 @@ def kept_fragment(key: str, request: PortalRequest, render: Callable[[], str]) -
     everything the part shows and everything that decides how it is shown: its content
     version, the reader's rights, the language). Its forms' CSRF tokens and any nonce are
     this response's own, as for a whole public page."""
-    kept = _remembered(key)
+    kept = fragments.get(key, max_age=settings.PAGE_FRAGMENT_CACHE_SECONDS)
     if kept is None:
         kept = django_cache.get(key)
         if kept is not None:
@@ -205,19 +200,9 @@ def kept_fragment(key: str, request: PortalRequest, render: Callable[[], str]) -
 fragments = SizedLru()
 
 
-def _remembered(key: str) -> str | None:
-    entry = fragments.get(key)
-    if entry is None:
-        return None
-    stored_at, template = entry
-    if time.monotonic() - stored_at >= settings.PAGE_FRAGMENT_CACHE_SECONDS:
-        return None
-    return template  # type: ignore[no-any-return]
-
-
 def _remember(key: str, template: str) -> None:
     limit = settings.PAGE_FRAGMENT_MEMORY_MB * 1024 * 1024
-    fragments.put(key, (time.monotonic(), template), size=len(template), limit=limit)
+    fragments.put(key, template, size=len(template), limit=limit)
 
 
 def _filled(template: str, request: PortalRequest) -> str:

@@ -122,11 +122,9 @@ def remembered(key: Hashable, compute: Callable[[], str]) -> str:
     now = written()
     if now is None:
         return compute()
-    kept = versions.get(key)
-    if kept is not None:
-        at, stored_at, value = kept
-        if at == now and time.monotonic() - stored_at < settings.PUBLIC_PAGE_MEMORY_SECONDS:
-            return value  # type: ignore[no-any-return]
+    kept = versions.get(key, max_age=settings.PUBLIC_PAGE_MEMORY_SECONDS)
+    if kept is not None and kept[0] == now:
+        return kept[1]  # type: ignore[no-any-return]
     value = compute()
-    versions.put(key, (now, time.monotonic(), value), size=1, limit=_VERSIONS_LIMIT)
+    versions.put(key, (now, value), size=1, limit=_VERSIONS_LIMIT)
     return value

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans.models import Activity
-from portal import front_door, writes
+from portal import front_door, memory, writes
 from tests.factories import OrganisationFactory, published_content_make
 
 NONCE = re.compile(r'<script nonce="([^"]+)"')
@@ -212,8 +212,8 @@ def test_a_write_to_a_session_keeps_the_pages(client, counting_page):
 @pytest.mark.urls("tests.page_cache_urls")
 def test_a_kept_page_is_trusted_only_so_long(client, counting_page, settings, monkeypatch):
     client.get("/sida/")
-    later = front_door.time.monotonic() + settings.PUBLIC_PAGE_MEMORY_SECONDS + 1
-    monkeypatch.setattr(front_door.time, "monotonic", lambda: later)
+    later = memory.time.monotonic() + settings.PUBLIC_PAGE_MEMORY_SECONDS + 1
+    monkeypatch.setattr(memory.time, "monotonic", lambda: later)
     _response, at_the_door = _answered_at_the_door(client, "/sida/")
     assert not at_the_door
 

@@ -234,19 +234,18 @@ SELECT
 
 @cache
 def _content_version_sql() -> str:
-    history = history_table
     # Only table names from the models are formatted in; values are bound parameters.
     return _CONTENT_VERSION_SQL.format(
-        plan=history(ActionPlan),
-        activity=history(Activity),
-        focus_area=history(FocusArea),
+        plan=history_table(ActionPlan),
+        activity=history_table(Activity),
+        focus_area=history_table(FocusArea),
         live_focus_area=FocusArea._meta.db_table,
-        direction=history(StrategicDirection),
-        area=history(CollaborationArea),
-        effect_goal=history(EffectGoal),
-        organisation=history(Organisation),
-        sub_goal=history(SubGoal),
-        budget_line=history(BudgetLine),
+        direction=history_table(StrategicDirection),
+        area=history_table(CollaborationArea),
+        effect_goal=history_table(EffectGoal),
+        organisation=history_table(Organisation),
+        sub_goal=history_table(SubGoal),
+        budget_line=history_table(BudgetLine),
     )
 
 
