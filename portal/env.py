@@ -5,6 +5,7 @@ instead of silently falling back to a default. Secrets can also be read from a f
 named by ``<NAME>_FILE`` (Docker and Kubernetes secrets).
 """
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -90,9 +91,13 @@ def env_float(name: str, default: float) -> float:
     if value is None:
         return default
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    # float() also reads "nan" and "inf": no timeout or interval means either.
+    if not math.isfinite(number):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a finite number.")
+    return number
 
 
 def env_url(name: str, default: str) -> str:

@@ -315,6 +315,11 @@ PUBLIC_PAGE_MEMORY_MB = env_int("PUBLIC_PAGE_MEMORY_MB", 32)
 PUBLIC_PAGE_MEMORY_SECONDS = env_int("PUBLIC_PAGE_MEMORY_SECONDS", 60)
 #: How long the front door trusts the write generation it last read (portal.writes).
 PUBLIC_PAGE_GENERATION_SECONDS = env_float("PUBLIC_PAGE_GENERATION_SECONDS", 0.05)
+if not 0 <= PUBLIC_PAGE_GENERATION_SECONDS <= 1:
+    # Longer, and another process's write would stay unseen by anonymous readers too long.
+    raise ImproperlyConfigured(
+        f"PUBLIC_PAGE_GENERATION_SECONDS={PUBLIC_PAGE_GENERATION_SECONDS}: use 0 to 1 seconds"
+    )
 
 # --- Spreadsheet imports ------------------------------------------------------------------
 #: Upload limit, and what its zip directory may declare unpacked (a zip bomb declares more).

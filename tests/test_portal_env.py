@@ -95,6 +95,10 @@ def test_numbers_and_addresses(monkeypatch):
     monkeypatch.setenv("X_SECONDS", "soon")
     with pytest.raises(ImproperlyConfigured, match="X_SECONDS='soon' is not a number"):
         env_float("X_SECONDS", 1.0)
+    for endless in ("inf", "nan", "-Infinity"):
+        monkeypatch.setenv("X_SECONDS", endless)
+        with pytest.raises(ImproperlyConfigured, match="is not a finite number"):
+            env_float("X_SECONDS", 1.0)
     monkeypatch.delenv("X_API", raising=False)
     assert env_url("X_API", "https://api.example.org/v3/") == "https://api.example.org/v3"
     monkeypatch.setenv("X_API", "http://127.0.0.1:8765/v3")
@@ -167,3 +171,10 @@ def test_a_saml_provider_without_its_idps_addresses_is_refused(tmp_path):
 
     with pytest.raises(ImproperlyConfigured, match=r"provider 1 lacks idp.metadata_url"):
         saml_apps_from_file(str(path))
+
+
+def test_the_front_door_trusts_a_generation_at_most_a_second():
+    code = "import django; django.setup()"
+    result = run_with_settings(code, {"DJANGO_DEBUG": "1", "PUBLIC_PAGE_GENERATION_SECONDS": "60"})
+    assert result.returncode != 0
+    assert "PUBLIC_PAGE_GENERATION_SECONDS=60.0: use 0 to 1 seconds" in result.stderr
