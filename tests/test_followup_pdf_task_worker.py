@@ -54,17 +54,18 @@ def _new_report(slug: str) -> Report:
 
 @pytest.fixture
 def worker(transactional_db):
-    with running_worker(shutdown_timeout=10):
-        yield
+    with running_worker(shutdown_timeout=10) as worker:
+        yield worker
 
 
 def test_the_report_is_built_in_a_real_worker(worker, media):
     report = _new_report("arbetare")
 
-    build_report.delay(report.pk)
+    result = build_report.delay(report.pk)
 
-    assert _wait_for(lambda: Report.objects.get(pk=report.pk).state == State.DONE)
+    assert worker.finished(result.id) == "SUCCESS"
     report.refresh_from_db()
+    assert report.state == State.DONE
     assert report.pages > 1 and report.attempts == 1
     assert [path.name for path in _files(media)] == ["report-v1.pdf"]
 

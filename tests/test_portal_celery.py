@@ -1,6 +1,5 @@
 """Tasks run in a real worker process through the configured broker (Redis in CI)."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,17 +14,8 @@ from tests.workers import running_worker
 
 @pytest.fixture
 def worker(transactional_db):
-    with running_worker(shutdown_timeout=10):
-        yield
-
-
-def _wait_for(condition, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
+    with running_worker(shutdown_timeout=10) as worker:
+        yield worker
 
 
 def test_tasks_are_never_eager():
@@ -49,7 +39,8 @@ def test_clear_expired_sessions_runs_in_the_worker(worker):
         expire_date=timezone.now() - timedelta(days=1)
     )
 
-    clear_expired_sessions.delay()
+    result = clear_expired_sessions.delay()
 
-    assert _wait_for(lambda: not Session.objects.filter(session_key=expired.session_key).exists())
+    assert worker.finished(result.id) == "SUCCESS"
+    assert not Session.objects.filter(session_key=expired.session_key).exists()
     assert Session.objects.filter(session_key=live.session_key).exists()
