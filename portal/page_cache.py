@@ -22,6 +22,7 @@ without anything being read but the content version.
 
 import hashlib
 import re
+import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import cache, wraps
@@ -76,6 +77,11 @@ def slug_params(*names: str) -> Variant:
     return variant
 
 
+def row_version(row: Iterable[datetime | str | None]) -> str:
+    """A version from a row of newest history dates (None where a table has none yet)."""
+    return "-".join(_version_part(value) for value in row)
+
+
 def _version_part(value: datetime | str | None) -> str:
     if value is None:
         return "0"
@@ -110,7 +116,7 @@ def history_version(models: Iterable[type[Model]]) -> str:
         with connection.cursor() as cursor:
             cursor.execute(_tables_sql(tables))
             row = cursor.fetchone()
-        return "-".join(_version_part(value) for value in row)
+        return row_version(row)
 
     return remembered(("history", tables), read)
 
@@ -202,7 +208,9 @@ fragments = SizedLru()
 
 def _remember(key: str, template: str) -> None:
     limit = settings.PAGE_FRAGMENT_MEMORY_MB * 1024 * 1024
-    fragments.put(key, template, size=len(template), limit=limit)
+    # The string's own size in memory: a character takes 1, 2 or 4 bytes, whichever its
+    # widest character needs.
+    fragments.put(key, template, size=sys.getsizeof(template), limit=limit)
 
 
 def _filled(template: str, request: PortalRequest) -> str:

@@ -131,13 +131,13 @@ DATABASES = {
         DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
+# Parsed whatever the database, so that a bad value is refused on SQLite too.
+_prepared_statements = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web process and the Celery worker share the file: wait for locks, don't fail.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", True
-):
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _prepared_statements:
     # PostgreSQL binds the parameters, so psycopg prepares a statement the fifth time a
     # connection runs it: a page's queries then skip parsing and planning, about half their
     # time (bench/README.md). A pooler in transaction mode cannot keep prepared statements.

@@ -178,3 +178,15 @@ def test_the_front_door_trusts_a_generation_at_most_a_second():
     result = run_with_settings(code, {"DJANGO_DEBUG": "1", "PUBLIC_PAGE_GENERATION_SECONDS": "60"})
     assert result.returncode != 0
     assert "PUBLIC_PAGE_GENERATION_SECONDS=60.0: use 0 to 1 seconds" in result.stderr
+
+
+def test_a_bad_prepared_statements_switch_is_refused_on_sqlite_too(tmp_path):
+    code = "import django; django.setup()"
+    env = {
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        "DATABASE_PREPARED_STATEMENTS": "maybe",
+    }
+    result = run_with_settings(code, env)
+    assert result.returncode != 0
+    assert "DATABASE_PREPARED_STATEMENTS='maybe' is not a boolean" in result.stderr

@@ -192,3 +192,16 @@ def test_memory_keeps_a_fragment_no_longer_than_the_shared_cache(settings):
     for _ in range(2):
         page_cache.kept_fragment("k", _fragment_request(), lambda: renders.append(1) or "<p>")
     assert renders == [1, 1]
+
+
+def test_memory_counts_a_fragment_in_bytes_not_characters(settings):
+    from portal import page_cache
+
+    settings.PAGE_FRAGMENT_MEMORY_MB = 1
+    # 300 000 characters, but four bytes each in memory: over the 1 MB limit.
+    wide = "<p>" + "\N{SLIGHTLY SMILING FACE}" * 300_000
+    page_cache.kept_fragment("wide", _fragment_request(), lambda: wide)
+    assert page_cache.fragments.get("wide") is None
+    narrow = "<p>" + "å" * 300_000  # one byte each
+    page_cache.kept_fragment("narrow", _fragment_request(), lambda: narrow)
+    assert page_cache.fragments.get("narrow") is not None

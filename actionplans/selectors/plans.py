@@ -43,7 +43,7 @@ from portal.models import (
     Organisation,
     User,
 )
-from portal.page_cache import history_table, history_version
+from portal.page_cache import history_table, history_version, row_version
 from portal.writes import remembered
 from strategy.models import (
     CollaborationArea,
@@ -269,20 +269,10 @@ def plan_content_version(plan: ActionPlan) -> str:
         with connection.cursor() as cursor:
             cursor.execute(_content_version_sql(), parameters)
             row = cursor.fetchone()
-        return "-".join(_version_part(value) for value in row)
+        return row_version(row)
 
     # Kept while nothing is written (portal.writes): it costs more than the cards it keys.
     return remembered(("plan-content", plan.pk, plan.strategy_id), read)
-
-
-def _version_part(value: datetime | str | None) -> str:
-    """One newest history date of the content version, as digits."""
-    if value is None:
-        return "0"
-    if isinstance(value, datetime):
-        return f"{value.timestamp():.6f}"
-    # SQLite hands the dates of a raw query back as text: its digits serve as well.
-    return "".join(ch for ch in value if ch.isdigit())
 
 
 def _activities_with_details() -> QuerySet[Activity]:
