@@ -103,7 +103,9 @@ people = (User.objects.filter(is_active=True, is_staff=False, is_superuser=False
 user = next(u for u in people if can_submit(u))
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+# A backend from AUTHENTICATION_BACKENDS: with any other, Django treats the session as
+# signed out, the form redirects to the sign-in and every submission is refused (403).
+session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 strategy = intake_strategies().first()
@@ -418,6 +420,11 @@ def run(load: Load, args: argparse.Namespace, pages: list[str]) -> list[tuple[st
         sys.exit("gunicorn did not answer /healthz within 2 minutes")
     for path in pages:  # warm the cache
         _answers(path)
+    if not _answers("/initiativ/nytt/", cookie=f"sessionid={load.session}"):
+        sys.exit(
+            "The submitter's session does not reach the initiative form: the drill would "
+            "count refused submissions."
+        )
     windows: list[tuple[str, float, float]] = []
     threads = [threading.Thread(target=load.reader, args=(n,)) for n in range(args.threads)]
     threads.append(threading.Thread(target=load.submitter))
@@ -456,9 +463,13 @@ def run(load: Load, args: argparse.Namespace, pages: list[str]) -> list[tuple[st
     return windows
 
 
-def _answers(path: str) -> bool:
+def _answers(path: str, *, cookie: str = "") -> bool:
+    """Whether the page answers 200 itself (a redirect, to the sign-in say, does not)."""
+    headers = {"Cookie": cookie} if cookie else {}
+    request = urllib.request.Request(BASE + path, headers=headers)  # noqa: S310
+    opener = urllib.request.build_opener(NoRedirect())
     try:
-        with urllib.request.urlopen(BASE + path, timeout=5) as response:  # noqa: S310
+        with opener.open(request, timeout=5) as response:
             response.read()
             return response.status == 200
     except OSError:
