@@ -84,6 +84,8 @@ sign_in_patterns = [
 
 # A BadParameter (portal.params) is a 400 that says what was wrong.
 handler400 = "portal.views.bad_request"
+# A database that cannot be reached just now is a 503 that says when to try again.
+handler500 = "portal.views.server_error"
 
 urlpatterns = [
     path("", views.start, name="start"),

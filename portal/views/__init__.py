@@ -1,3 +1,4 @@
+import sys
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django.views.defaults import server_error as django_server_error
 
 from portal import panels, selectors, services
 from portal.access import (
@@ -114,6 +117,29 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     Django's own 400s (a disallowed host, say) say nothing of what they refused."""
     message = str(exception) if isinstance(exception, BadParameter) else ""
     return render(request, "400.html", {"message": message}, status=400)
+
+
+#: What the database raises when it cannot be reached just now: restarting, failing over,
+#: out of connections, a lock waited for too long.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+#: Seconds after which a reader may try again: a PostgreSQL restart takes two or three.
+RETRY_AFTER = 5
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page (handler500). A database that cannot be reached just now is a 503 that
+    says so and when to try again, for the page and the API alike. Django has logged the
+    error with its traceback either way. Rendered without the request's context, whose
+    menus would ask the database."""
+    if not isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return django_server_error(request)
+    if request.path.startswith("/api/"):
+        message = _("The service is briefly unavailable. Try again in a few seconds.")
+        response: HttpResponse = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 @require_GET
