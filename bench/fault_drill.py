@@ -289,6 +289,13 @@ class Load:
             self.stop.wait(1.0)
 
 
+def _errors(results: list[Result]) -> str:
+    """The 503s, the other 5xx and the requests with no answer, as three cells."""
+    unavailable = sum(r.status == 503 for r in results)
+    other = sum(r.status >= 500 and r.status != 503 for r in results)
+    return f"{unavailable} | {other} | {sum(r.status == 0 for r in results)}"
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -299,9 +306,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def summary(results: list[Result], windows: list[tuple[str, float, float]]) -> list[str]:
     lines = [
-        "| window | seconds | page requests | page 5xx | page no answer | p50 / p95 ms "
-        "| submissions | submit 5xx | submit no answer |",
-        "|---|---:|---:|---:|---:|---|---:|---:|---:|",
+        # 503: "briefly unavailable, try again" (portal.views.server_error); other 5xx: errors.
+        "| window | seconds | page requests | page 503 | page other 5xx | page no answer "
+        "| p50 / p95 ms | submissions | submit 503 | submit other 5xx | submit no answer |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
     for name, start, end in windows:
         inside = [r for r in results if start <= r.at < end]
@@ -311,10 +319,8 @@ def summary(results: list[Result], windows: list[tuple[str, float, float]]) -> l
         p50 = statistics.median(times) if times else 0
         p95 = times[int(len(times) * 0.95) - 1] if len(times) >= 20 else (max(times or [0]))
         lines.append(
-            f"| {name} | {end - start:.1f} | {len(pages)} "
-            f"| {sum(r.status >= 500 for r in pages)} | {sum(r.status == 0 for r in pages)} "
-            f"| {p50:.0f} / {p95:.0f} | {len(submits)} "
-            f"| {sum(r.status >= 500 for r in submits)} | {sum(r.status == 0 for r in submits)} |"
+            f"| {name} | {end - start:.1f} | {len(pages)} | {_errors(pages)} "
+            f"| {p50:.0f} / {p95:.0f} | {len(submits)} | {_errors(submits)} |"
         )
     other = [r for r in results if r.status and r.status < 500 and r.status not in (200, 302)]
     lines.append("")
