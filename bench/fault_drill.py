@@ -6,13 +6,15 @@
 
 The production layout on this machine: gunicorn (3 sync workers, production settings) and a
 Celery worker, on PostgreSQL (its own database, ``portal_drill``, made afresh from the demo)
-and Redis (broker and cache in databases of their own). Python threads load four pages,
-and one signed-in person submits an initiative every second, whose receipt the worker
-mails. In the middle PostgreSQL is restarted (``pg_ctlcluster``), then Redis is killed and
+and Redis (broker and cache in databases of their own). Python threads load four public
+pages (answered from memory at the front door, without the database); one signed-in person
+loads their home page, which asks the database, and submits an initiative every second,
+whose receipt the worker mails. In the middle PostgreSQL is restarted (``pg_ctlcluster``), then Redis is killed and
 started again a few seconds later, without persistence: what was queued in it is lost.
 
 Prints, per window (before, PostgreSQL restarting, between, Redis down, after), the
-requests, their errors (5xx, connection errors) and latencies; then what became of the
+requests of each kind, their 503s ("briefly unavailable"), other 5xx and connection errors,
+and latencies; then what became of the
 initiatives: each submitted one must have its receipt mailed in the end, by the worker
 directly or after the minutely sweep (run here once, a minute after the last one).
 
@@ -238,6 +240,24 @@ class Load:
                 time.sleep(0.05)
             self.record("page", started, status)
 
+    def signed_in_reader(self) -> None:
+        """The submitter's home page, which no cache answers whole: it asks the database."""
+        while not self.stop.is_set():
+            started = time.monotonic()
+            request = urllib.request.Request(  # noqa: S310  # our own http:// address
+                BASE + "/hem/", headers={"Cookie": f"sessionid={self.session}"}
+            )
+            try:
+                with urllib.request.build_opener(NoRedirect()).open(request, timeout=10) as r:
+                    r.read()
+                    status = r.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+                time.sleep(0.05)
+            self.record("signed-in", started, status)
+
     def submitter(self) -> None:
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
@@ -304,26 +324,35 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return fp
 
 
+#: What the summary counts, each a table: its kind of result and its heading.
+KINDS = [
+    ("page", "Public pages (the reading threads)"),
+    ("signed-in", "The signed-in home page (one thread, the submitter's session)"),
+    ("submit", "Initiatives submitted (one a second)"),
+]
+
+
 def summary(results: list[Result], windows: list[tuple[str, float, float]]) -> list[str]:
-    lines = [
-        # 503: "briefly unavailable, try again" (portal.views.server_error); other 5xx: errors.
-        "| window | seconds | page requests | page 503 | page other 5xx | page no answer "
-        "| p50 / p95 ms | submissions | submit 503 | submit other 5xx | submit no answer |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
-    ]
-    for name, start, end in windows:
-        inside = [r for r in results if start <= r.at < end]
-        pages = [r for r in inside if r.kind == "page"]
-        submits = [r for r in inside if r.kind == "submit"]
-        times = sorted(r.seconds * 1000 for r in pages if r.status)
-        p50 = statistics.median(times) if times else 0
-        p95 = times[int(len(times) * 0.95) - 1] if len(times) >= 20 else (max(times or [0]))
-        lines.append(
-            f"| {name} | {end - start:.1f} | {len(pages)} | {_errors(pages)} "
-            f"| {p50:.0f} / {p95:.0f} | {len(submits)} | {_errors(submits)} |"
-        )
+    lines = []
+    for kind, heading in KINDS:
+        lines += [
+            f"{heading}:",
+            "",
+            # 503: "briefly unavailable, try again" (portal.views.server_error).
+            "| window | seconds | requests | 503 | other 5xx | no answer | p50 / p95 ms |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
+        for name, start, end in windows:
+            inside = [r for r in results if start <= r.at < end and r.kind == kind]
+            times = sorted(r.seconds * 1000 for r in inside if r.status)
+            p50 = statistics.median(times) if times else 0
+            p95 = times[int(len(times) * 0.95) - 1] if len(times) >= 20 else (max(times or [0]))
+            lines.append(
+                f"| {name} | {end - start:.1f} | {len(inside)} | {_errors(inside)} "
+                f"| {p50:.0f} / {p95:.0f} |"
+            )
+        lines.append("")
     other = [r for r in results if r.status and r.status < 500 and r.status not in (200, 302)]
-    lines.append("")
     lines.append(f"Other statuses: {sorted({r.status for r in other}) or 'none'}")
     return lines
 
@@ -396,7 +425,7 @@ def main() -> None:
         shutil.rmtree(environment["PORTAL_VAR_DIR"], ignore_errors=True)
     print()
     print(
-        f"gunicorn 3 sync workers, {args.threads} reading threads + 1 submitting "
+        f"gunicorn 3 sync workers, {args.threads} reading threads, 1 signed in, 1 submitting "
         f"every second, {os.cpu_count()} cores"
     )
     print()
@@ -416,6 +445,7 @@ LOG_LINES = [
     ("cache unreachable (warning)", r"The cache at \S+ is unreachable"),
     ("cache answers again (info)", r"The cache at \S+ answers again"),
     ("task not queued (warning)", r"was not queued"),
+    ("Service Unavailable (503, logged with its traceback)", r"Service Unavailable: /"),
     ("Internal Server Error", r"Internal Server Error"),
 ]
 
@@ -426,13 +456,15 @@ def run(load: Load, args: argparse.Namespace, pages: list[str]) -> list[tuple[st
         sys.exit("gunicorn did not answer /healthz within 2 minutes")
     for path in pages:  # warm the cache
         _answers(path)
-    if not _answers("/initiativ/nytt/", cookie=f"sessionid={load.session}"):
+    cookie = f"sessionid={load.session}"
+    if not (_answers("/initiativ/nytt/", cookie=cookie) and _answers("/hem/", cookie=cookie)):
         sys.exit(
             "The submitter's session does not reach the initiative form: the drill would "
             "count refused submissions."
         )
     windows: list[tuple[str, float, float]] = []
     threads = [threading.Thread(target=load.reader, args=(n,)) for n in range(args.threads)]
+    threads.append(threading.Thread(target=load.signed_in_reader))
     threads.append(threading.Thread(target=load.submitter))
     for thread in threads:
         thread.start()
