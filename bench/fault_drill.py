@@ -9,14 +9,15 @@ Celery worker, on PostgreSQL (its own database, ``portal_drill``, made afresh fr
 and Redis (broker and cache in databases of their own). Python threads load four public
 pages (answered from memory at the front door, without the database); one signed-in person
 loads their home page, which asks the database, and submits an initiative every second,
-whose receipt the worker mails. In the middle PostgreSQL is restarted (``pg_ctlcluster``), then Redis is killed and
-started again a few seconds later, without persistence: what was queued in it is lost.
+whose receipt the worker mails. In the middle PostgreSQL is restarted (``pg_ctlcluster``),
+then Redis is killed and started again a few seconds later, without persistence: what was
+queued in it is lost.
 
 Prints, per window (before, PostgreSQL restarting, between, Redis down, after), the
 requests of each kind, their 503s ("briefly unavailable"), other 5xx and connection errors,
-and latencies; then what became of the
-initiatives: each submitted one must have its receipt mailed in the end, by the worker
-directly or after the minutely sweep (run here once, a minute after the last one).
+and latencies; then what became of the initiatives: each submitted one must have its
+receipt mailed in the end, by the worker directly or after the minutely sweep (run here
+once, a minute after the last one).
 
 Only loopback traffic; the load is bounded in time, and both servers are started again
 even if the drill fails (check ``pg_isready -h 127.0.0.1`` and ``redis-cli ping``).
@@ -229,14 +230,8 @@ class Load:
             path = self.pages[index % len(self.pages)]
             index += 1
             started = time.monotonic()
-            try:
-                with urllib.request.urlopen(BASE + path, timeout=10) as response:  # noqa: S310
-                    response.read()
-                    status = response.status
-            except urllib.error.HTTPError as error:
-                status = error.code
-            except OSError:
-                status = 0
+            status = _status(urllib.request.Request(BASE + path))  # noqa: S310
+            if status == 0:
                 time.sleep(0.05)
             self.record("page", started, status)
 
@@ -247,14 +242,8 @@ class Load:
             request = urllib.request.Request(  # noqa: S310  # our own http:// address
                 BASE + "/hem/", headers={"Cookie": f"sessionid={self.session}"}
             )
-            try:
-                with urllib.request.build_opener(NoRedirect()).open(request, timeout=10) as r:
-                    r.read()
-                    status = r.status
-            except urllib.error.HTTPError as error:
-                status = error.code
-            except OSError:
-                status = 0
+            status = _status(request)
+            if status == 0:
                 time.sleep(0.05)
             self.record("signed-in", started, status)
 
@@ -307,6 +296,18 @@ class Load:
                 status = 0
             self.record("submit", started, status)
             self.stop.wait(1.0)
+
+
+def _status(request: urllib.request.Request, timeout: float = 10) -> int:
+    """The status of one request, redirects not followed; 0 for no HTTP answer."""
+    try:
+        with urllib.request.build_opener(NoRedirect()).open(request, timeout=timeout) as answer:
+            answer.read()
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
 
 
 def _errors(results: list[Result]) -> str:
@@ -504,14 +505,7 @@ def run(load: Load, args: argparse.Namespace, pages: list[str]) -> list[tuple[st
 def _answers(path: str, *, cookie: str = "") -> bool:
     """Whether the page answers 200 itself (a redirect, to the sign-in say, does not)."""
     headers = {"Cookie": cookie} if cookie else {}
-    request = urllib.request.Request(BASE + path, headers=headers)  # noqa: S310
-    opener = urllib.request.build_opener(NoRedirect())
-    try:
-        with opener.open(request, timeout=5) as response:
-            response.read()
-            return response.status == 200
-    except OSError:
-        return False
+    return _status(urllib.request.Request(BASE + path, headers=headers), timeout=5) == 200  # noqa: S310
 
 
 def _outcome(environment: dict[str, str], last_submit: float) -> str:
