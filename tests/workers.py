@@ -40,9 +40,14 @@ class Worker:
 
 @contextlib.contextmanager
 def running_worker(*, shutdown_timeout: float = 10) -> Iterator[Worker]:
-    """Celery's worker sets up logging as a worker process would: it takes the root
+    """A worker for the messages sent from now on. What earlier tests left on the broker
+    is purged first: on SQLite, a leftover task's reads, while the test still wrote its
+    data, made the test's own writes fail with "database table is locked".
+
+    Celery's worker sets up logging as a worker process would: it takes the root
     logger's handlers and sets its level to ERROR. That outlives the worker, and every
     later test's warnings went unseen, so the logging is put back as it was."""
+    celery_app.control.purge()
     root = logging.getLogger()
     level, handlers = root.level, list(root.handlers)
     worker = Worker()
