@@ -22,7 +22,8 @@ class Worker:
         self.states: dict[str, str] = {}
         self.changed = threading.Condition()
 
-    def record(self, task_id: str, state: str | None, **_kwargs: Any) -> None:
+    def record(self, task_id: str = "", state: str | None = None, **_signal: Any) -> None:
+        """A receiver of Celery's task_postrun."""
         with self.changed:
             self.states[task_id] = state or ""
             self.changed.notify_all()
@@ -52,16 +53,13 @@ def running_worker(*, shutdown_timeout: float = 10) -> Iterator[Worker]:
     level, handlers = root.level, list(root.handlers)
     worker = Worker()
 
-    def record(sender: Any = None, task_id: str = "", state: str | None = None, **_: Any):
-        worker.record(task_id, state)
-
-    task_postrun.connect(record, weak=False)
+    task_postrun.connect(worker.record, weak=False)
     try:
         with start_worker(
             celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=shutdown_timeout
         ):
             yield worker
     finally:
-        task_postrun.disconnect(record)
+        task_postrun.disconnect(worker.record)
         root.setLevel(level)
         root.handlers[:] = handlers
